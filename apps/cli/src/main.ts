@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { reportAndExit } from './cli-error';
+import { registerParse } from './commands/parse.command';
+
+/**
+ * The `formbridge` command. Each sub-command lives in commands/ and only translates between the
+ * command line and one library call.
+ */
+export function buildProgram(): Command {
+  const program = new Command('formbridge')
+    .description('Moves fiscal performance-target filings between Word and a database')
+    .showHelpAfterError();
+  registerParse(program);
+  return program;
+}
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((err: unknown) => reportAndExit(err));

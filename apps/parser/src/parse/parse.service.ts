@@ -1,0 +1,27 @@
+import { Injectable } from '@nestjs/common';
+import { loadConfig } from '@formbridge/config';
+import { FormParser, ParseResult } from '@formbridge/forms';
+import { ReadOptions, renderHtml } from '@formbridge/word';
+
+@Injectable()
+export class ParseService {
+  private readonly parser = new FormParser();
+  private readonly options: ReadOptions;
+
+  constructor() {
+    const config = loadConfig();
+    this.options = {
+      maxBytes: config.MAX_FILE_BYTES,
+      zip: { maxEntryBytes: config.MAX_INFLATED_BYTES, maxEntries: 5000 },
+      converter: { command: config.SOFFICE_PATH, timeoutMs: config.CONVERT_TIMEOUT_MS },
+    };
+  }
+
+  parse(bytes: Uint8Array): Promise<ParseResult> {
+    return this.parser.parse(bytes, this.options);
+  }
+
+  preview(bytes: Uint8Array): Promise<{ html: string; messages: string[] }> {
+    return renderHtml(bytes);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Every failure FormBridge reports carries one of these codes. The HTTP exception filter and the
+ * CLI both map codes (not exception classes) to a status / exit code, so the two stay in step.
+ */
+export enum ErrorCode {
+  EmptyFile = 'EMPTY_FILE',
+  NotWord = 'NOT_WORD',
+  Encrypted = 'ENCRYPTED',
+  CorruptFile = 'CORRUPT_FILE',
+  MissingDocumentPart = 'MISSING_DOCUMENT_PART',
+  TooLarge = 'TOO_LARGE',
+  InflatedTooLarge = 'INFLATED_TOO_LARGE',
+  UnsafeXml = 'UNSAFE_XML',
+  ConverterMissing = 'CONVERTER_MISSING',
+  ConversionFailed = 'CONVERSION_FAILED',
+  InvalidRecord = 'INVALID_RECORD',
+  UnknownFormType = 'UNKNOWN_FORM_TYPE',
+  NotFound = 'NOT_FOUND',
+  InvalidInput = 'INVALID_INPUT',
+}
+
+export interface FieldError {
+  path: string;
+  reason: string;
+}
+
+export class FormBridgeError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: { fieldErrors?: FieldError[] },
+  ) {
+    super(message);
+    this.name = 'FormBridgeError';
+  }
+}
+
+/** Input that will never be readable however often it is retried. */
+export function isPermanentInputError(err: unknown): boolean {
+  return err instanceof FormBridgeError && err.code !== ErrorCode.ConverterMissing;
+}
+
+export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
+  [ErrorCode.EmptyFile]: 400,
+  [ErrorCode.NotWord]: 415,
+  [ErrorCode.Encrypted]: 400,
+  [ErrorCode.CorruptFile]: 400,
+  [ErrorCode.MissingDocumentPart]: 400,
+  [ErrorCode.TooLarge]: 413,
+  [ErrorCode.InflatedTooLarge]: 413,
+  [ErrorCode.UnsafeXml]: 400,
+  [ErrorCode.ConverterMissing]: 501,
+  [ErrorCode.ConversionFailed]: 400,
+  [ErrorCode.InvalidRecord]: 400,
+  [ErrorCode.UnknownFormType]: 400,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.InvalidInput]: 400,
+};
+
+/** CLI exit codes: 0 success, 1 unexpected, 2 usage; input problems get their own numbers. */
+export const EXIT_CODE_BY_CODE: Record<ErrorCode, number> = {
+  [ErrorCode.EmptyFile]: 3,
+  [ErrorCode.NotWord]: 4,
+  [ErrorCode.Encrypted]: 5,
+  [ErrorCode.CorruptFile]: 6,
+  [ErrorCode.MissingDocumentPart]: 6,
+  [ErrorCode.TooLarge]: 7,
+  [ErrorCode.InflatedTooLarge]: 7,
+  [ErrorCode.UnsafeXml]: 8,
+  [ErrorCode.ConverterMissing]: 9,
+  [ErrorCode.ConversionFailed]: 10,
+  [ErrorCode.InvalidRecord]: 11,
+  [ErrorCode.UnknownFormType]: 11,
+  [ErrorCode.NotFound]: 12,
+  [ErrorCode.InvalidInput]: 2,
+};

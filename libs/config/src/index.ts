@@ -1,0 +1,2 @@
+export * from './env.dto';
+export * from './config';

@@ -1,0 +1,4 @@
+import 'reflect-metadata';
+export * from './records';
+export * from './validate';
+export * from './validators';

@@ -1,0 +1,2 @@
+export * from './definition.types';
+export * from './registry';

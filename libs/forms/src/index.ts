@@ -1,0 +1,6 @@
+export * from './warnings';
+export * from './text';
+export * from './layout';
+export * from './extract';
+export * from './checks';
+export * from './form-parser';

@@ -1,0 +1,161 @@
+/**
+ * Normalisation rules of the record contract (RECORDS.md), applied to every text value.
+ * Pure functions over strings: no labels live here, only the format rules of Chinese forms.
+ */
+
+/** ASCII whitespace, full-width space (U+3000), NBSP and the zero-width characters Word leaves. */
+const EDGE_SPACE = /^[\s\u3000\u00a0\u200b\ufeff]+|[\s\u3000\u00a0\u200b\ufeff]+$/gu;
+const ANY_SPACE = /[\s\u3000\u00a0\u200b\ufeff]+/gu;
+
+export const CHECKED_GLYPHS = '☑■√✓✔☒▣⊠';
+export const UNCHECKED_GLYPHS = '□☐';
+
+export function trimText(s: string): string {
+  return s.replace(EDGE_SPACE, '');
+}
+
+/** NFC, trimmed lines, empty lines dropped, joined with `\n`; empty → null. */
+export function cleanText(raw: string | null | undefined): string | null {
+  if (raw == null) return null;
+  const lines = raw
+    .normalize('NFC')
+    .split(/\r\n|[\n\r\v\f\u2028\u2029]/u)
+    .map(trimText)
+    .filter((l) => l.length > 0);
+  return lines.length ? lines.join('\n') : null;
+}
+
+/** The form a label is compared in: no spaces or breaks, half-width brackets, no trailing colon. */
+export function labelKey(s: string): string {
+  return s
+    .normalize('NFKC')
+    .replace(ANY_SPACE, '')
+    .replace(/[:：]+$/u, '');
+}
+
+/** A regex source matching a label as printed: any spacing between characters, either bracket width. */
+export function labelPattern(label: string): string {
+  const chars = [...labelKey(label)].map((c) => {
+    if (c === '(') return '[(（]';
+    if (c === ')') return '[)）]';
+    return c.replace(/[.*+?^${}|[\]\\-]/g, '\\$&');
+  });
+  return chars.join('[\\s\\u3000\\u00a0]*');
+}
+
+const UNIT_WAN = /万元?$/u;
+
+/**
+ * Amounts are decimal strings in 万元 with two fraction digits, never floats.
+ * `226.00万元` → `226.00`, `25万` → `25.00`, `0` → `0.00`, `2,260,000元` → `226.00`.
+ */
+export function normaliseAmount(raw: string | null): { value: string | null; ok: boolean } {
+  const text = cleanText(raw);
+  if (text === null) return { value: null, ok: true };
+  let s = text.normalize('NFKC').replace(/[\s,，]/gu, '').replace(/^[¥￥]/u, '');
+  let shift = 0;
+  if (UNIT_WAN.test(s)) s = s.replace(UNIT_WAN, '');
+  else if (s.endsWith('元')) {
+    s = s.slice(0, -1);
+    shift = 4;
+  }
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/u.exec(s);
+  if (!m) return { value: text, ok: false };
+  const [, sign, int, frac = ''] = m;
+  // Shift the decimal point in the string itself: yuan → 万元 without float rounding.
+  let digits = int + frac;
+  let point = int.length - shift;
+  if (point < 1) {
+    digits = '0'.repeat(1 - point) + digits;
+    point = 1;
+  }
+  const whole = digits.slice(0, point).replace(/^0+(?=\d)/u, '');
+  let fraction = digits.slice(point);
+  if (fraction.length > 2) {
+    if (/[1-9]/u.test(fraction.slice(2))) return { value: text, ok: false };
+    fraction = fraction.slice(0, 2);
+  }
+  return { value: `${sign}${whole}.${fraction.padEnd(2, '0')}`, ok: true };
+}
+
+const pad = (n: string) => n.padStart(2, '0');
+
+function validMonth(m: number): boolean {
+  return m >= 1 && m <= 12;
+}
+
+function validDay(y: number, m: number, d: number): boolean {
+  return d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+/**
+ * `2019.1`, `2019年1月`, `2019-01`, `2019/1` → `2019-01`; full dates → `YYYY-MM-DD`.
+ * `dateOnly` refuses a bare month.
+ */
+export function normaliseDate(raw: string | null, dateOnly = false): { value: string | null; ok: boolean } {
+  const text = cleanText(raw);
+  if (text === null) return { value: null, ok: true };
+  const s = text.normalize('NFKC').replace(/\s+/gu, '');
+  const m = /^(\d{4})(?:年|[.\-/])(\d{1,2})(?:月|[.\-/])?(?:(\d{1,2})(?:日|号)?)?$/u.exec(s);
+  if (m) {
+    const [, y, mo, d] = m;
+    if (validMonth(Number(mo))) {
+      if (d !== undefined && validDay(Number(y), Number(mo), Number(d))) {
+        return { value: `${y}-${pad(mo)}-${pad(d)}`, ok: true };
+      }
+      if (d === undefined && !dateOnly) return { value: `${y}-${pad(mo)}`, ok: true };
+    }
+  }
+  const compact = /^(\d{4})(\d{2})(\d{2})$/u.exec(s);
+  if (compact && validMonth(Number(compact[2])) && validDay(Number(compact[1]), Number(compact[2]), Number(compact[3]))) {
+    return { value: `${compact[1]}-${compact[2]}-${compact[3]}`, ok: true };
+  }
+  return { value: text, ok: false };
+}
+
+/** Finds a date written anywhere inside a text (as review cells carry them after the seal). */
+export const EMBEDDED_DATE =
+  /(\d{4})[\s\u3000]*(?:年|[.\-/])[\s\u3000]*(\d{1,2})[\s\u3000]*(?:月|[.\-/])[\s\u3000]*(\d{1,2})[\s\u3000]*[日号]?/u;
+/** A printed date line nobody filled in: `年   月   日`. */
+export const BLANK_DATE = /(?:^|[\s\u3000])年[\s\u3000]+月[\s\u3000]+日/gu;
+
+/** Presentation numbering that list items drop: `1.` `1、` `（1）` `①` `一、` and `目标1：`-style prefixes. */
+export function stripNumbering(line: string, prefixes: string[]): string {
+  const words = prefixes.map((p) => p.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|');
+  const patterns = [
+    words ? new RegExp(`^(?:${words})[\\s\\u3000]*[0-9０-９一二三四五六七八九十]+[\\s\\u3000]*[:：.、．]?`, 'u') : undefined,
+    /^[(（][\s\u3000]*[0-9０-９一二三四五六七八九十]+[\s\u3000]*[)）][、.．]?/u,
+    /^[0-9０-９]+[\s\u3000]*[.．、)）](?![0-9])/u,
+    /^[一二三四五六七八九十]+[、.．]/u,
+    /^[①-⑳⑴-⒇⒈-⒛]/u,
+  ];
+  for (const p of patterns) {
+    if (!p) continue;
+    const m = p.exec(line);
+    if (m) return trimText(line.slice(m[0].length));
+  }
+  return line;
+}
+
+export function toList(raw: string | null, prefixes: string[]): string[] {
+  const text = cleanText(raw);
+  if (text === null) return [];
+  return text
+    .split('\n')
+    .map((l) => stripNumbering(l, prefixes))
+    .filter((l) => l.length > 0);
+}
+
+/** One item of a list-typed column: a single value without its numbering. */
+export function toItem(raw: string | null, prefixes: string[]): string | null {
+  const items = toList(raw, prefixes);
+  return items.length ? items.join('\n') : null;
+}
+
+export function isCheckedGlyph(c: string): boolean {
+  return CHECKED_GLYPHS.includes(c);
+}
+
+export function isCheckboxGlyph(c: string): boolean {
+  return CHECKED_GLYPHS.includes(c) || UNCHECKED_GLYPHS.includes(c);
+}

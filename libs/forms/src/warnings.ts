@@ -1,0 +1,36 @@
+import type { SourceLocation } from '@formbridge/word';
+
+export enum WarningCode {
+  NoFormFound = 'no-form-found',
+  TitleMissing = 'title-missing',
+  AttachmentLabelMissing = 'attachment-label-missing',
+  YearMissing = 'year-missing',
+  RequiredFieldEmpty = 'required-field-empty',
+  InvalidAmount = 'invalid-amount',
+  InvalidDate = 'invalid-date',
+  AmbiguousChoice = 'ambiguous-choice',
+  UnknownIndicatorLabel = 'unknown-indicator-label',
+  GridHeaderMissing = 'grid-header-missing',
+  UnconsumedText = 'unconsumed-text',
+  DuplicateField = 'duplicate-field',
+  SumMismatch = 'sum-mismatch',
+  ScheduleOrder = 'schedule-order',
+  YearOutOfRange = 'year-out-of-range',
+  ContractViolation = 'contract-violation',
+  EditedLayer = 'edited-layer',
+}
+
+export interface ParseWarning {
+  code: WarningCode;
+  message: string;
+  /** Index into `records`, or null for a warning about the whole submission. */
+  recordIndex: number | null;
+  /** JSON path inside the record (`$.indicators[2].level2`), or null. */
+  path: string | null;
+  location: SourceLocation | null;
+}
+
+export interface ParseResult {
+  records: Record<string, unknown>[];
+  warnings: ParseWarning[];
+}

@@ -1,0 +1,392 @@
+import { SaxesParser, SaxesTagPlain } from 'saxes';
+import { ErrorCode, FormBridgeError } from '@formbridge/common';
+import { CHECKED_GLYPH, UNCHECKED_GLYPH, symbolGlyph } from './symbols';
+import type { SourceLocation, TaggedText, WordBlock, WordCell, WordParagraph, WordRow, WordTable } from './model';
+
+const NAMESPACES: Record<string, string> = {
+  'http://schemas.openxmlformats.org/wordprocessingml/2006/main': 'w',
+  'http://purl.oclc.org/ooxml/wordprocessingml/main': 'w',
+  'http://schemas.openxmlformats.org/markup-compatibility/2006': 'mc',
+  'http://schemas.microsoft.com/office/word/2010/wordml': 'w14',
+};
+
+/** Subtrees that hold no document text: deleted or moved-away text, field code, the VML copy. */
+const SKIPPED = new Set([
+  'w:del',
+  'w:moveFrom',
+  'w:delText',
+  'w:instrText',
+  'w:delInstrText',
+  'mc:Fallback',
+  'w:tabs',
+  'w:tblPr',
+  'w:sectPr',
+  'w:pPrChange',
+  'w:rPrChange',
+  'w:footnoteReference',
+  'w:commentReference',
+]);
+
+interface ParagraphBuffer {
+  parts: string[];
+  breakBefore: boolean;
+  breakAfter: boolean;
+}
+
+interface TableFrame {
+  table: WordTable;
+  row?: WordRow & { hMerge: Array<'restart' | 'continue' | undefined> };
+  cell?: { cell: WordCell; blocks: WordBlock[] };
+}
+
+interface ContentControl {
+  tag?: string;
+  checkbox?: boolean;
+  checked?: boolean;
+  placeholder?: boolean;
+  capture: string[];
+  location: SourceLocation;
+}
+
+/** Tags whose properties we read although the rest of their subtree is skipped. */
+const PROPERTY_READS = new Set(['w:gridSpan', 'w:vMerge', 'w:hMerge', 'w:gridBefore', 'w:gridAfter']);
+
+/**
+ * Walks `word/document.xml` once with a SAX parser and returns paragraphs and tables with their
+ * text as a reader sees it: deleted text, field codes and the fallback copy of a text box are
+ * dropped, inserted text, field results and text boxes are kept, symbol-font and content-control
+ * checkboxes become ☑/☐. Documents declaring a DOCTYPE are refused outright, so no entity is
+ * ever expanded or fetched.
+ */
+export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: TaggedText[] } {
+  const parser = new SaxesParser({ xmlns: false, position: false });
+  const canonical = new Map<string, string>();
+  const prefixes: Record<string, string> = {};
+  let wPrefix = 'w';
+  let w14Prefix = 'w14';
+  const name = (raw: string): string => {
+    let c = canonical.get(raw);
+    if (c === undefined) {
+      const i = raw.indexOf(':');
+      const prefix = i < 0 ? '' : raw.slice(0, i);
+      const short = prefixes[prefix];
+      c = short ? `${short}:${raw.slice(i + 1)}` : raw;
+      canonical.set(raw, c);
+    }
+    return c;
+  };
+  const wAttr = (tag: SaxesTagPlain, local: string): string | undefined =>
+    tag.attributes[wPrefix ? `${wPrefix}:${local}` : local];
+
+  const body: WordBlock[] = [];
+  const containers: WordBlock[][] = [body];
+  const paragraphs: ParagraphBuffer[] = [];
+  const tables: TableFrame[] = [];
+  const controls: ContentControl[] = [];
+  const tagged: TaggedText[] = [];
+  let tableCount = 0;
+  let bodyParagraphCount = 0;
+  let skipDepth = 0;
+  let inText = false;
+  let inSdtPr = 0;
+  let pendingFormCheckbox: { default?: boolean; checked?: boolean } | undefined;
+  let started = false;
+
+  const append = (s: string): void => {
+    const p = paragraphs[paragraphs.length - 1];
+    if (!p) return;
+    p.parts.push(s);
+    for (const c of controls) c.capture.push(s);
+  };
+  const activeControl = (): ContentControl | undefined => controls[controls.length - 1];
+  const hidesText = (): boolean => controls.some((c) => c.checkbox || c.placeholder);
+
+  const location = (): SourceLocation => {
+    const t = tables[tables.length - 1];
+    if (!t) return { paragraph: bodyParagraphCount };
+    return { table: t.table.index, row: t.table.rows.length, cell: t.row ? t.row.cells.length : undefined };
+  };
+
+  const fail = (code: ErrorCode, message: string) => new FormBridgeError(code, message);
+
+  parser.on('doctype', () => {
+    throw fail(ErrorCode.UnsafeXml, 'the document declares a DOCTYPE; refusing it (entities are never expanded)');
+  });
+  parser.on('error', (err) => {
+    if (err instanceof FormBridgeError) throw err;
+    throw fail(ErrorCode.CorruptFile, `the document XML is not well-formed: ${err.message}`);
+  });
+
+  parser.on('opentag', (tag) => {
+    if (!started) {
+      started = true;
+      for (const [k, v] of Object.entries(tag.attributes)) {
+        if (k === 'xmlns' || k.startsWith('xmlns:')) {
+          const short = NAMESPACES[v];
+          if (short) {
+            const prefix = k === 'xmlns' ? '' : k.slice(6);
+            prefixes[prefix] = short;
+            if (short === 'w') wPrefix = prefix;
+            if (short === 'w14') w14Prefix = prefix;
+          }
+        }
+      }
+      canonical.clear();
+    }
+    const n = name(tag.name);
+    if (skipDepth > 0) {
+      if (!tag.isSelfClosing) skipDepth++;
+      return;
+    }
+    if (inSdtPr > 0) {
+      if (!tag.isSelfClosing) inSdtPr++;
+      const c = activeControl();
+      if (!c) return;
+      if (n === 'w:tag') c.tag = wAttr(tag, 'val');
+      else if (n === 'w:showingPlcHdr') c.placeholder = wAttr(tag, 'val') !== '0' && wAttr(tag, 'val') !== 'false';
+      else if (n === 'w14:checkbox') c.checkbox = true;
+      else if (n === 'w14:checked') {
+        const val = tag.attributes[`${w14Prefix}:val`];
+        c.checked = val === '1' || val === 'true';
+      }
+      return;
+    }
+    if (PROPERTY_READS.has(n)) {
+      readProperty(n, tag);
+      if (!tag.isSelfClosing) skipDepth++;
+      return;
+    }
+    if (SKIPPED.has(n)) {
+      if (n === 'w:sectPr') {
+        const p = paragraphs[paragraphs.length - 1];
+        if (p) p.breakAfter = true;
+      }
+      if (!tag.isSelfClosing) skipDepth++;
+      return;
+    }
+    switch (n) {
+      case 'w:p':
+        paragraphs.push({ parts: [], breakBefore: false, breakAfter: false });
+        if (tag.isSelfClosing) closeParagraph();
+        return;
+      case 'w:pageBreakBefore': {
+        const v = wAttr(tag, 'val');
+        const p = paragraphs[paragraphs.length - 1];
+        if (p && v !== '0' && v !== 'false') p.breakBefore = true;
+        return;
+      }
+      case 'w:t':
+        if (!tag.isSelfClosing) inText = true;
+        return;
+      case 'w:tab':
+      case 'w:ptab':
+        if (!hidesText() && paragraphs.length) append('\t');
+        return;
+      case 'w:br': {
+        if (hidesText()) return;
+        const type = wAttr(tag, 'type');
+        if (type === 'page' || type === 'column') {
+          const p = paragraphs[paragraphs.length - 1];
+          if (p) p.parts.length ? (p.breakAfter = true) : (p.breakBefore = true);
+        } else append('\n');
+        return;
+      }
+      case 'w:cr':
+        if (!hidesText()) append('\n');
+        return;
+      case 'w:noBreakHyphen':
+        if (!hidesText()) append('-');
+        return;
+      case 'w:sym':
+        if (!hidesText()) append(symbolGlyph(wAttr(tag, 'font'), wAttr(tag, 'char')));
+        return;
+      case 'w:sdt':
+        controls.push({ capture: [], location: location() });
+        return;
+      case 'w:sdtPr':
+        if (!tag.isSelfClosing) inSdtPr = 1;
+        return;
+      case 'w:sdtContent': {
+        const c = activeControl();
+        if (c?.checkbox) append(c.checked ? CHECKED_GLYPH : UNCHECKED_GLYPH);
+        return;
+      }
+      case 'w:checkBox':
+        pendingFormCheckbox = {};
+        return;
+      case 'w:default':
+        if (pendingFormCheckbox) pendingFormCheckbox.default = isOn(wAttr(tag, 'val'));
+        return;
+      case 'w:checked':
+        if (pendingFormCheckbox) pendingFormCheckbox.checked = isOn(wAttr(tag, 'val'));
+        return;
+      case 'w:txbxContent':
+        containers.push([]);
+        paragraphs.push({ parts: [], breakBefore: false, breakAfter: false });
+        return;
+      case 'w:tbl': {
+        const table: WordTable = { kind: 'table', index: tableCount++, rows: [], grid: [] };
+        tables.push({ table });
+        return;
+      }
+      case 'w:gridCol': {
+        const t = tables[tables.length - 1];
+        if (t) t.table.grid.push(Number(wAttr(tag, 'w') ?? 0));
+        return;
+      }
+      case 'w:tr': {
+        const t = tables[tables.length - 1];
+        if (t) t.row = { cells: [], gridBefore: 0, gridAfter: 0, index: t.table.rows.length, hMerge: [] };
+        return;
+      }
+      case 'w:tc': {
+        const t = tables[tables.length - 1];
+        if (!t?.row) return;
+        const cell: WordCell = { text: '', gridSpan: 1, col: 0, tables: [], index: t.row.cells.length };
+        t.cell = { cell, blocks: [] };
+        t.row.hMerge.push(undefined);
+        containers.push(t.cell.blocks);
+        return;
+      }
+      default:
+        return;
+    }
+  });
+
+  function isOn(v: string | undefined): boolean {
+    return v === undefined || (v !== '0' && v !== 'false' && v !== 'off');
+  }
+
+  function readProperty(n: string, tag: SaxesTagPlain): void {
+    const t = tables[tables.length - 1];
+    if (!t?.row) return;
+    const val = wAttr(tag, 'val');
+    switch (n) {
+      case 'w:gridBefore':
+        t.row.gridBefore = Number(val ?? 0) || 0;
+        return;
+      case 'w:gridAfter':
+        t.row.gridAfter = Number(val ?? 0) || 0;
+        return;
+      case 'w:gridSpan':
+        if (t.cell) t.cell.cell.gridSpan = Math.max(1, Number(val ?? 1) || 1);
+        return;
+      case 'w:vMerge':
+        // A bare <w:vMerge/> continues the merge above.
+        if (t.cell) t.cell.cell.vMerge = val === 'restart' ? 'restart' : 'continue';
+        return;
+      case 'w:hMerge':
+        if (t.cell) t.row.hMerge[t.row.hMerge.length - 1] = val === 'restart' ? 'restart' : 'continue';
+        return;
+    }
+  }
+
+  function closeParagraph(): void {
+    const p = paragraphs.pop();
+    if (!p) return;
+    const container = containers[containers.length - 1];
+    const paragraph: WordParagraph = {
+      kind: 'paragraph',
+      index: container === body ? bodyParagraphCount++ : -1,
+      text: p.parts.join(''),
+      breakBefore: p.breakBefore,
+      breakAfter: p.breakAfter,
+    };
+    container.push(paragraph);
+    for (const c of controls) c.capture.push('\n');
+  }
+
+  parser.on('text', (text) => {
+    if (inText && skipDepth === 0 && !hidesText()) append(text);
+  });
+
+  parser.on('closetag', (tag) => {
+    const n = name(tag.name);
+    if (skipDepth > 0) {
+      skipDepth--;
+      return;
+    }
+    if (inSdtPr > 0) {
+      inSdtPr--;
+      return;
+    }
+    switch (n) {
+      case 'w:t':
+        inText = false;
+        return;
+      case 'w:p':
+        closeParagraph();
+        return;
+      case 'w:ffData':
+        // A legacy FORMCHECKBOX field stores its state here and has no result text.
+        if (pendingFormCheckbox) {
+          const on = pendingFormCheckbox.checked ?? pendingFormCheckbox.default ?? false;
+          append(on ? CHECKED_GLYPH : UNCHECKED_GLYPH);
+          pendingFormCheckbox = undefined;
+        }
+        return;
+      case 'w:sdt': {
+        const c = controls.pop();
+        if (c?.tag) tagged.push({ tag: c.tag, text: c.capture.join('').replace(/\n$/, ''), location: c.location });
+        return;
+      }
+      case 'w:txbxContent': {
+        // The text box's own paragraph buffer absorbs stray runs; its paragraphs go before the
+        // paragraph that anchors the box, where a reader's eye meets them.
+        paragraphs.pop();
+        const blocks = containers.pop() ?? [];
+        containers[containers.length - 1].push(...blocks);
+        return;
+      }
+      case 'w:tc': {
+        const t = tables[tables.length - 1];
+        if (!t?.row || !t.cell) return;
+        containers.pop();
+        const { cell, blocks } = t.cell;
+        const texts: string[] = [];
+        for (const b of blocks) {
+          if (b.kind === 'paragraph') texts.push(b.text);
+          else cell.tables.push(b);
+        }
+        cell.text = texts.join('\n');
+        t.row.cells.push(cell);
+        t.cell = undefined;
+        return;
+      }
+      case 'w:tr': {
+        const t = tables[tables.length - 1];
+        if (!t?.row) return;
+        const row = t.row;
+        const cells: WordCell[] = [];
+        row.cells.forEach((cell, i) => {
+          const prev = cells[cells.length - 1];
+          if (row.hMerge[i] === 'continue' && prev) {
+            // Legacy horizontal merge: the continuation cell widens the cell it continues.
+            prev.gridSpan += cell.gridSpan;
+            return;
+          }
+          cells.push(cell);
+        });
+        let col = row.gridBefore;
+        cells.forEach((cell, i) => {
+          cell.col = col;
+          cell.index = i;
+          col += cell.gridSpan;
+        });
+        t.table.rows.push({ cells, gridBefore: row.gridBefore, gridAfter: row.gridAfter, index: row.index });
+        t.row = undefined;
+        return;
+      }
+      case 'w:tbl': {
+        const t = tables.pop();
+        if (t) containers[containers.length - 1].push(t.table);
+        return;
+      }
+      default:
+        return;
+    }
+  });
+
+  parser.write(xml).close();
+  return { blocks: body, tagged };
+}

@@ -1,0 +1,102 @@
+import { SaxesParser } from 'saxes';
+import { ErrorCode, FormBridgeError } from '@formbridge/common';
+import { convertToDocx, ConverterOptions } from './convert';
+import { detectFormat } from './detect';
+import { readDocumentXml } from './document-xml';
+import type { WordDocument } from './model';
+import { DEFAULT_ZIP_LIMITS, ZipLimits, ZipPackage } from './zip';
+
+export interface ReadOptions {
+  /** Largest submission accepted, in bytes. */
+  maxBytes?: number;
+  zip?: ZipLimits;
+  converter?: ConverterOptions;
+}
+
+export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
+
+const OFFICE_DOCUMENT = /\/officeDocument$/;
+
+/** Reads the small XML parts that only need attributes (relationships, properties). */
+function scanXml(xml: string, onOpen: (name: string, attrs: Record<string, string>) => void, onText?: (t: string) => void) {
+  const parser = new SaxesParser({ xmlns: false, position: false });
+  parser.on('doctype', () => {
+    throw new FormBridgeError(ErrorCode.UnsafeXml, 'a package part declares a DOCTYPE; refusing it');
+  });
+  parser.on('error', (err) => {
+    if (err instanceof FormBridgeError) throw err;
+    throw new FormBridgeError(ErrorCode.CorruptFile, `a package part is not well-formed XML: ${err.message}`);
+  });
+  parser.on('opentag', (t) => onOpen(t.name.slice(t.name.indexOf(':') + 1), t.attributes as Record<string, string>));
+  if (onText) parser.on('text', onText);
+  parser.write(xml).close();
+}
+
+function mainPartName(zip: ZipPackage): string {
+  const rels = zip.readText('_rels/.rels');
+  let target: string | undefined;
+  if (rels) {
+    scanXml(rels, (name, attrs) => {
+      if (name === 'Relationship' && OFFICE_DOCUMENT.test(attrs.Type ?? '') && !target) target = attrs.Target;
+    });
+  }
+  const part = (target ?? 'word/document.xml').replace(/^\/+/, '');
+  if (!zip.has(part)) {
+    throw new FormBridgeError(ErrorCode.MissingDocumentPart, 'the file is a zip but holds no Word document (word/document.xml is missing)');
+  }
+  return part;
+}
+
+function readCustomProperties(zip: ZipPackage): Record<string, string> {
+  const xml = zip.readText('docProps/custom.xml');
+  const props: Record<string, string> = {};
+  if (!xml) return props;
+  let current: string | undefined;
+  scanXml(
+    xml,
+    (name, attrs) => {
+      if (name === 'property') current = attrs.name;
+    },
+    (text) => {
+      if (current !== undefined) props[current] = (props[current] ?? '') + text;
+    },
+  );
+  return props;
+}
+
+/** Reads a .docx held in memory. Synchronous and allocation-light: this is the hot path. */
+export function readDocx(bytes: Uint8Array, options: ReadOptions = {}): WordDocument {
+  const zip = new ZipPackage(bytes, options.zip ?? DEFAULT_ZIP_LIMITS);
+  const part = mainPartName(zip);
+  const xml = zip.readText(part) ?? '';
+  const { blocks, tagged } = readDocumentXml(xml);
+  return { blocks, tagged, customProperties: readCustomProperties(zip) };
+}
+
+/**
+ * Opens any submission: .docx directly; .doc and .rtf through LibreOffice when it is installed;
+ * everything else is refused with an error that says what the file is.
+ */
+export async function readSubmission(bytes: Uint8Array, options: ReadOptions = {}): Promise<WordDocument> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (bytes.length > maxBytes) {
+    throw new FormBridgeError(ErrorCode.TooLarge, `the file is ${bytes.length} bytes; the limit is ${maxBytes}`);
+  }
+  const format = detectFormat(bytes);
+  switch (format) {
+    case 'docx':
+      return readDocx(bytes, options);
+    case 'doc':
+    case 'rtf':
+      return readDocx(await convertToDocx(bytes, format, options.converter), options);
+    case 'encrypted':
+      throw new FormBridgeError(
+        ErrorCode.Encrypted,
+        'the file is password-protected (encrypted); open it in Word, remove the password and submit it again',
+      );
+    case 'empty':
+      throw new FormBridgeError(ErrorCode.EmptyFile, 'the file is empty');
+    default:
+      throw new FormBridgeError(ErrorCode.NotWord, 'the file is not a Word document (.docx, .doc or .rtf)');
+  }
+}
