@@ -134,12 +134,13 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
       canonical.clear();
     }
     const n = name(tag.name);
+    // saxes reports a close for self-closing tags too, so depths count every open.
     if (skipDepth > 0) {
-      if (!tag.isSelfClosing) skipDepth++;
+      skipDepth++;
       return;
     }
     if (inSdtPr > 0) {
-      if (!tag.isSelfClosing) inSdtPr++;
+      inSdtPr++;
       const c = activeControl();
       if (!c) return;
       if (n === 'w:tag') c.tag = wAttr(tag, 'val');
@@ -153,7 +154,7 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
     }
     if (PROPERTY_READS.has(n)) {
       readProperty(n, tag);
-      if (!tag.isSelfClosing) skipDepth++;
+      skipDepth++;
       return;
     }
     if (SKIPPED.has(n)) {
@@ -161,13 +162,12 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
         const p = paragraphs[paragraphs.length - 1];
         if (p) p.breakAfter = true;
       }
-      if (!tag.isSelfClosing) skipDepth++;
+      skipDepth++;
       return;
     }
     switch (n) {
       case 'w:p':
         paragraphs.push({ parts: [], breakBefore: false, breakAfter: false });
-        if (tag.isSelfClosing) closeParagraph();
         return;
       case 'w:pageBreakBefore': {
         const v = wAttr(tag, 'val');
@@ -204,7 +204,7 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
         controls.push({ capture: [], location: location() });
         return;
       case 'w:sdtPr':
-        if (!tag.isSelfClosing) inSdtPr = 1;
+        inSdtPr = 1;
         return;
       case 'w:sdtContent': {
         const c = activeControl();

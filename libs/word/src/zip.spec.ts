@@ -1,0 +1,116 @@
+import { ErrorCode } from '@formbridge/common';
+import { Deflate, strToU8, zipSync } from 'fflate';
+import { documentXml, packageOf, p, r } from '../../../test/support/ooxml';
+import { readDocx, readSubmission } from './word-reader';
+import { ZipPackage } from './zip';
+
+/** A zip whose one entry inflates to `size` spaces, built without holding them in memory. */
+function bombZip(size: number, declaredSize = size): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  const deflate = new Deflate({ level: 9 }, (c) => chunks.push(c));
+  const block = new Uint8Array(1 << 20).fill(0x20);
+  for (let done = 0; done < size; done += block.length) deflate.push(block, done + block.length >= size);
+  const data = Buffer.concat(chunks);
+  const name = Buffer.from('word/document.xml');
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(declaredSize, 22);
+  local.writeUInt16LE(name.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(data.length, 20);
+  central.writeUInt32LE(declaredSize, 24);
+  central.writeUInt16LE(name.length, 28);
+  central.writeUInt32LE(0, 42);
+  const cdOffset = local.length + name.length + data.length;
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + name.length, 12);
+  end.writeUInt32LE(cdOffset, 16);
+  return Buffer.concat([local, name, data, central, name, end]);
+}
+
+describe('ZipPackage', () => {
+  it('refuses a part whose declared inflated size is over the cap before inflating it', () => {
+    const zip = new ZipPackage(bombZip(8 << 20), { maxEntryBytes: 1 << 20, maxEntries: 10 });
+    expect(() => zip.read('word/document.xml')).toThrow(expect.objectContaining({ code: ErrorCode.InflatedTooLarge }));
+  });
+
+  it('stops inflating as soon as a part outgrows the size its directory declared (a lying bomb)', () => {
+    const started = Date.now();
+    // 256 MB of spaces deflate to ~250 KB; the directory claims 300 KB inflated.
+    const zip = new ZipPackage(bombZip(256 << 20, 300_000));
+    expect(() => zip.read('word/document.xml')).toThrow(expect.objectContaining({ code: ErrorCode.InflatedTooLarge }));
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('refuses a directory that declares a part smaller than its compressed data', () => {
+    expect(() => new ZipPackage(bombZip(4 << 20, 1000))).toThrow(expect.objectContaining({ code: ErrorCode.CorruptFile }));
+  });
+
+  it('reports a truncated package as corrupt', () => {
+    const whole = packageOf(documentXml(p(r('x'))));
+    expect(() => readDocx(whole.subarray(0, Math.floor(whole.length / 2)))).toThrow(
+      expect.objectContaining({ code: ErrorCode.CorruptFile }),
+    );
+  });
+
+  it('never resolves entry names against a disk: ../ names are just names', () => {
+    const pkg = packageOf(documentXml(p(r('部门名称'))), { '../../evil.txt': 'x', '/etc/evil': 'y' });
+    const doc = readDocx(pkg);
+    expect(doc.blocks).toHaveLength(1);
+    expect(new ZipPackage(pkg).names()).toEqual(expect.arrayContaining(['../../evil.txt', '/etc/evil']));
+  });
+
+  it('finds the main part through the package relationships', () => {
+    const rels =
+      '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
+      '<Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/word/document2.xml"/></Relationships>';
+    const pkg = zipSync({ '_rels/.rels': strToU8(rels), 'word/document2.xml': strToU8(documentXml(p(r('附件3-1')))) });
+    expect(readDocx(pkg).blocks).toEqual([expect.objectContaining({ text: '附件3-1' })]);
+  });
+
+  it('says which part is missing when the zip holds no Word document', () => {
+    expect(() => readDocx(zipSync({ 'hello.txt': strToU8('hi') }))).toThrow(
+      expect.objectContaining({ code: ErrorCode.MissingDocumentPart }),
+    );
+  });
+});
+
+describe('readSubmission', () => {
+  it.each([
+    ['an empty file', new Uint8Array(0), ErrorCode.EmptyFile],
+    ['plain text', strToU8('这不是Word文件'), ErrorCode.NotWord],
+    ['a PNG', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]), ErrorCode.NotWord],
+  ])('refuses %s with its own error', async (_what, bytes, code) => {
+    await expect(readSubmission(bytes)).rejects.toMatchObject({ code });
+  });
+
+  it('refuses a file over the size limit before reading it', async () => {
+    await expect(readSubmission(new Uint8Array(2048), { maxBytes: 1024 })).rejects.toMatchObject({ code: ErrorCode.TooLarge });
+  });
+
+  it('says a password-protected file is encrypted', async () => {
+    const ole = Buffer.alloc(1024);
+    Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(ole);
+    Buffer.from('EncryptedPackage', 'utf16le').copy(ole, 600);
+    await expect(readSubmission(ole)).rejects.toMatchObject({ code: ErrorCode.Encrypted });
+  });
+
+  it('says what to install when a .doc needs LibreOffice and it is missing', async () => {
+    const ole = Buffer.alloc(1024);
+    Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(ole);
+    Buffer.from('WordDocument', 'utf16le').copy(ole, 600);
+    await expect(readSubmission(ole, { converter: { command: '/nonexistent/soffice' } })).rejects.toMatchObject({
+      code: ErrorCode.ConverterMissing,
+      message: expect.stringContaining('apt-get install libreoffice-writer-nogui'),
+    });
+  });
+});
