@@ -182,17 +182,7 @@ export class FormExtractor {
   }
 
   private cellSource(cell: GridCell): Source {
-    const self = this;
-    return {
-      text: cell.text,
-      location: cell.location,
-      get consumed() {
-        return self.consumed.has(cell);
-      },
-      set consumed(v: boolean) {
-        if (v) self.consumed.add(cell);
-      },
-    };
+    return { text: cell.text, location: cell.location, consumed: this.consumed.has(cell) };
   }
 
   private readHeading(before: Source[], all: Source[]): void {

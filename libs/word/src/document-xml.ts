@@ -187,7 +187,8 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
         const type = wAttr(tag, 'type');
         if (type === 'page' || type === 'column') {
           const p = paragraphs[paragraphs.length - 1];
-          if (p) p.parts.length ? (p.breakAfter = true) : (p.breakBefore = true);
+          if (p?.parts.length) p.breakAfter = true;
+          else if (p) p.breakBefore = true;
         } else append('\n');
         return;
       }
