@@ -12,4 +12,5 @@ module.exports = {
   },
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   testTimeout: 60000,
+  globalSetup: '<rootDir>/test/global-setup.js',
 };

@@ -506,6 +506,7 @@ export class FormExtractor {
         this.setIfAbsent(whole.path, whole.type === 'list' ? [] : null, s.location);
         continue;
       }
+      if (text.indexOf('：') < 0 && text.indexOf(':') < 0) continue;
       const matches = [...text.matchAll(this.c.inline)];
       if (!matches.length) continue;
       const leading = cleanText(this.c.stripBoilerplate(text.slice(0, matches[0].index)));

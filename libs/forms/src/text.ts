@@ -26,11 +26,22 @@ export function cleanText(raw: string | null | undefined): string | null {
 }
 
 /** The form a label is compared in: no spaces or breaks, half-width brackets, no trailing colon. */
+const labelKeys = new Map<string, string>();
+
 export function labelKey(s: string): string {
-  return s
-    .normalize('NFKC')
-    .replace(ANY_SPACE, '')
-    .replace(/[:：]+$/u, '');
+  let key = labelKeys.get(s);
+  if (key === undefined) {
+    key = s
+      .normalize('NFKC')
+      .replace(ANY_SPACE, '')
+      .replace(/[:：]+$/u, '');
+    // Labels repeat across thousands of forms; long free texts are not worth keeping.
+    if (s.length <= 64) {
+      if (labelKeys.size > 20_000) labelKeys.clear();
+      labelKeys.set(s, key);
+    }
+  }
+  return key;
 }
 
 /** A regex source matching a label as printed: any spacing between characters, either bracket width. */

@@ -1,6 +1,5 @@
-import { SaxesParser, SaxesTagPlain } from 'saxes';
-import { ErrorCode, FormBridgeError } from '@formbridge/common';
 import { CHECKED_GLYPH, UNCHECKED_GLYPH, symbolGlyph } from './symbols';
+import { allAttrs, attr, scanXml } from './xml-scan';
 import type { SourceLocation, TaggedText, WordBlock, WordCell, WordParagraph, WordRow, WordTable } from './model';
 
 const NAMESPACES: Record<string, string> = {
@@ -27,6 +26,12 @@ const SKIPPED = new Set([
   'w:commentReference',
 ]);
 
+interface Tag {
+  name: string;
+  attrs: string;
+  selfClosing: boolean;
+}
+
 interface ParagraphBuffer {
   parts: string[];
   breakBefore: boolean;
@@ -52,19 +57,21 @@ interface ContentControl {
 const PROPERTY_READS = new Set(['w:gridSpan', 'w:vMerge', 'w:hMerge', 'w:gridBefore', 'w:gridAfter']);
 
 /**
- * Walks `word/document.xml` once with a SAX parser and returns paragraphs and tables with their
+ * Walks `word/document.xml` once and returns paragraphs and tables with their
  * text as a reader sees it: deleted text, field codes and the fallback copy of a text box are
  * dropped, inserted text, field results and text boxes are kept, symbol-font and content-control
- * checkboxes become ☑/☐. Documents declaring a DOCTYPE are refused outright, so no entity is
- * ever expanded or fetched.
+ * checkboxes become ☑/☐. Documents declaring a DOCTYPE are refused outright (see xml-scan), so
+ * no entity is ever expanded or fetched.
  */
 export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: TaggedText[] } {
-  const parser = new SaxesParser({ xmlns: false, position: false });
   const canonical = new Map<string, string>();
   const prefixes: Record<string, string> = {};
   let wPrefix = 'w';
   let w14Prefix = 'w14';
+  let standardPrefixes = true;
   const name = (raw: string): string => {
+    // Nearly every file spells the main namespace `w:`; skip the lookup for it.
+    if (standardPrefixes && raw.charCodeAt(0) === 119 && raw.charCodeAt(1) === 58) return raw;
     let c = canonical.get(raw);
     if (c === undefined) {
       const i = raw.indexOf(':');
@@ -75,8 +82,7 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
     }
     return c;
   };
-  const wAttr = (tag: SaxesTagPlain, local: string): string | undefined =>
-    tag.attributes[wPrefix ? `${wPrefix}:${local}` : local];
+  const wAttr = (tag: Tag, local: string): string | undefined => attr(tag.attrs, wPrefix ? `${wPrefix}:${local}` : local);
 
   const body: WordBlock[] = [];
   const containers: WordBlock[][] = [body];
@@ -107,26 +113,19 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
     return { table: t.table.index, row: t.table.rows.length, cell: t.row ? t.row.cells.length : undefined };
   };
 
-  const fail = (code: ErrorCode, message: string) => new FormBridgeError(code, message);
-
-  parser.on('doctype', () => {
-    throw fail(ErrorCode.UnsafeXml, 'the document declares a DOCTYPE; refusing it (entities are never expanded)');
-  });
-  parser.on('error', (err) => {
-    if (err instanceof FormBridgeError) throw err;
-    throw fail(ErrorCode.CorruptFile, `the document XML is not well-formed: ${err.message}`);
-  });
-
-  parser.on('opentag', (tag) => {
+  const onOpen = (tag: Tag): void => {
     if (!started) {
       started = true;
-      for (const [k, v] of Object.entries(tag.attributes)) {
+      for (const [k, v] of Object.entries(allAttrs(tag.attrs))) {
         if (k === 'xmlns' || k.startsWith('xmlns:')) {
           const short = NAMESPACES[v];
+          const prefix0 = k === 'xmlns' ? '' : k.slice(6);
+          if (prefix0 === 'w' && !short) standardPrefixes = false;
           if (short) {
             const prefix = k === 'xmlns' ? '' : k.slice(6);
             prefixes[prefix] = short;
             if (short === 'w') wPrefix = prefix;
+            if (prefix === 'w' && short !== 'w') standardPrefixes = false;
             if (short === 'w14') w14Prefix = prefix;
           }
         }
@@ -147,7 +146,7 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
       else if (n === 'w:showingPlcHdr') c.placeholder = wAttr(tag, 'val') !== '0' && wAttr(tag, 'val') !== 'false';
       else if (n === 'w14:checkbox') c.checkbox = true;
       else if (n === 'w14:checked') {
-        const val = tag.attributes[`${w14Prefix}:val`];
+        const val = attr(tag.attrs, `${w14Prefix}:val`);
         c.checked = val === '1' || val === 'true';
       }
       return;
@@ -176,7 +175,7 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
         return;
       }
       case 'w:t':
-        if (!tag.isSelfClosing) inText = true;
+        if (!tag.selfClosing) inText = true;
         return;
       case 'w:tab':
       case 'w:ptab':
@@ -252,13 +251,13 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
       default:
         return;
     }
-  });
+  };
 
   function isOn(v: string | undefined): boolean {
     return v === undefined || (v !== '0' && v !== 'false' && v !== 'off');
   }
 
-  function readProperty(n: string, tag: SaxesTagPlain): void {
+  function readProperty(n: string, tag: Tag): void {
     const t = tables[tables.length - 1];
     if (!t?.row) return;
     const val = wAttr(tag, 'val');
@@ -297,12 +296,12 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
     for (const c of controls) c.capture.push('\n');
   }
 
-  parser.on('text', (text) => {
+  const onText = (text: string): void => {
     if (inText && skipDepth === 0 && !hidesText()) append(text);
-  });
+  };
 
-  parser.on('closetag', (tag) => {
-    const n = name(tag.name);
+  const onClose = (raw: string): void => {
+    const n = name(raw);
     if (skipDepth > 0) {
       skipDepth--;
       return;
@@ -386,8 +385,12 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
       default:
         return;
     }
-  });
+  };
 
-  parser.write(xml).close();
+  scanXml(xml, {
+    open: (raw, attrs, selfClosing) => onOpen({ name: raw, attrs, selfClosing }),
+    close: onClose,
+    text: onText,
+  });
   return { blocks: body, tagged };
 }

@@ -1,4 +1,4 @@
-import { Inflate } from 'fflate';
+import { Inflate, inflateSync } from 'fflate';
 import { ErrorCode, FormBridgeError } from '@formbridge/common';
 
 export interface ZipLimits {
@@ -17,6 +17,9 @@ interface Entry {
   size: number;
   localOffset: number;
 }
+
+/** Parts up to this size inflate in one call (about 1 s of work at worst); larger ones stream. */
+const ONE_SHOT_LIMIT = 512 * 1024;
 
 const corrupt = (why: string) => new FormBridgeError(ErrorCode.CorruptFile, `the file is not a readable Word package: ${why}`);
 
@@ -64,10 +67,24 @@ export class ZipPackage {
 
   readText(name: string): string | undefined {
     const data = this.read(name);
-    return data === undefined ? undefined : new TextDecoder('utf-8').decode(data);
+    return data === undefined ? undefined : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
   }
 
   private inflate(name: string, data: Uint8Array, declared: number): Uint8Array {
+    if (declared <= ONE_SHOT_LIMIT) {
+      // Into a buffer of the declared size: output past it is dropped, so memory is bounded,
+      // and the work is bounded by the compressed size the directory check already vetted.
+      // One spare byte tells a part that outgrows its declared size.
+      let out: Uint8Array;
+      try {
+        out = inflateSync(data, { out: new Uint8Array(declared + 1) });
+      } catch (err) {
+        throw corrupt(`part ${name} does not inflate (${(err as Error).message})`);
+      }
+      if (out.length > declared) throw this.bomb(name);
+      if (out.length !== declared) throw corrupt(`part ${name} is damaged (size does not match)`);
+      return out;
+    }
     const out = new Uint8Array(declared);
     let written = 0;
     let done = false;

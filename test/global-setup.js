@@ -1,0 +1,24 @@
+// The CLI tests run the built `formbridge` command, as a user would. Build once per run, and
+// only when a source file is newer than the build.
+const { execSync } = require('node:child_process');
+const { existsSync, statSync, readdirSync } = require('node:fs');
+const { join } = require('node:path');
+
+function newest(dir) {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) t = Math.max(t, newest(p));
+    else if (e.name.endsWith('.ts') || e.name.endsWith('.json')) t = Math.max(t, statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+module.exports = async () => {
+  const root = join(__dirname, '..');
+  const stamp = join(root, 'dist', 'apps', 'cli', 'src', 'main.js');
+  const sources = Math.max(...['apps', 'libs', 'bench'].filter((d) => existsSync(join(root, d))).map((d) => newest(join(root, d))));
+  if (!existsSync(stamp) || statSync(stamp).mtimeMs < sources) {
+    execSync('npm run build', { cwd: root, stdio: 'inherit' });
+  }
+};

@@ -1,0 +1,96 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ErrorCode } from '@formbridge/common';
+import { FormParser, WarningCode } from '@formbridge/forms';
+import { FIXTURES, canonical, goldenRecords } from './support/golden';
+
+const parser = new FormParser();
+const golden = goldenRecords();
+const hasSoffice = ['/usr/bin/soffice', '/usr/local/bin/soffice'].some((p) => existsSync(p));
+
+const PRODUCERS = ['word', 'wps', 'libreoffice'];
+
+describe.each(PRODUCERS)('legacy submissions written by %s', (producer) => {
+  const dir = join(FIXTURES, 'legacy', producer);
+
+  it('parse the four-form file to the four golden records, in order', async () => {
+    const result = await parser.parse(readFileSync(join(dir, 'seed-all.docx')));
+    expect(result.records.map(canonical)).toEqual(golden.map(canonical));
+  });
+
+  it.each([1, 2, 3, 4])('parse the single-form file seed-%i.docx to its golden record', async (n) => {
+    const result = await parser.parse(readFileSync(join(dir, `seed-${n}.docx`)));
+    expect(result.records.map(canonical)).toEqual([canonical(golden[n - 1])]);
+  });
+});
+
+(hasSoffice ? describe : describe.skip)('legacy .doc (Word 97–2003) through LibreOffice', () => {
+  it('converts and parses seed-all.doc to the four golden records', async () => {
+    const result = await parser.parse(readFileSync(join(FIXTURES, 'legacy', 'doc', 'seed-all.doc')));
+    expect(result.records.map(canonical)).toEqual(golden.map(canonical));
+  }, 120_000);
+});
+
+describe('quirks of real Word files', () => {
+  const dir = join(FIXTURES, 'quirks');
+  const cases = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.docx')) : [];
+
+  it('has a fixture for every quirk', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it.each(cases)('%s parses to its expected records', async (file) => {
+    const expected = JSON.parse(readFileSync(join(dir, file.replace(/\.docx$/, '.expected.json')), 'utf8')) as {
+      records: unknown[];
+    };
+    const result = await parser.parse(readFileSync(join(dir, file)));
+    expect(result.records.map(canonical)).toEqual(expected.records.map(canonical));
+  });
+});
+
+describe('warnings point back into the document', () => {
+  it('every warning has a code, a message, a record index, a path and a location', async () => {
+    const result = await parser.parse(readFileSync(join(FIXTURES, 'legacy', 'word', 'seed-all.docx')));
+    for (const w of result.warnings) {
+      expect(Object.values(WarningCode)).toContain(w.code);
+      expect(w.message).toEqual(expect.any(String));
+      expect(w).toHaveProperty('recordIndex');
+      expect(w).toHaveProperty('path');
+      expect(w).toHaveProperty('location');
+    }
+  });
+});
+
+describe('bad input gets a clear error, quickly', () => {
+  const bad = (name: string) => readFileSync(join(FIXTURES, 'bad', name));
+  it.each([
+    ['not-a-zip.docx', ErrorCode.NotWord],
+    ['empty.docx', ErrorCode.EmptyFile],
+    ['truncated.docx', ErrorCode.CorruptFile],
+    ['no-document-xml.docx', ErrorCode.MissingDocumentPart],
+    ['zip-bomb.docx', ErrorCode.InflatedTooLarge],
+    ['doctype-entities.docx', ErrorCode.UnsafeXml],
+    ['external-entity.docx', ErrorCode.UnsafeXml],
+    ['encrypted.docx', ErrorCode.Encrypted],
+    ['image.docx', ErrorCode.NotWord],
+  ])('%s → %s', async (file, code) => {
+    const started = Date.now();
+    await expect(parser.parse(bad(file))).rejects.toMatchObject({ code, message: expect.any(String) });
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('a zip whose directory lies about the inflated size is refused', async () => {
+    const lying = readdirSync(join(FIXTURES, 'bad')).filter((f) => /bomb/.test(f) && f !== 'zip-bomb.docx');
+    expect(lying.length).toBeGreaterThan(0);
+    for (const f of lying) {
+      await expect(parser.parse(bad(f))).rejects.toMatchObject({
+        code: expect.stringMatching(new RegExp(`${ErrorCode.InflatedTooLarge}|${ErrorCode.CorruptFile}`)),
+      });
+    }
+  });
+
+  it('entries named ../../ are never extracted and the form still parses', async () => {
+    const result = await parser.parse(bad('zip-slip.docx'));
+    expect(result.records.map(canonical)).toEqual([canonical(golden[0])]);
+  });
+});
