@@ -17,8 +17,15 @@ function newest(dir) {
 module.exports = async () => {
   const root = join(__dirname, '..');
   const stamp = join(root, 'dist', 'apps', 'cli', 'src', 'main.js');
-  const sources = Math.max(...['apps', 'libs', 'bench'].filter((d) => existsSync(join(root, d))).map((d) => newest(join(root, d))));
+  const sources = Math.max(
+    ...['apps', 'libs', 'bench'].filter((d) => existsSync(join(root, d))).map((d) => newest(join(root, d))),
+  );
   if (!existsSync(stamp) || statSync(stamp).mtimeMs < sources) {
-    execSync('npm run build', { cwd: root, stdio: 'inherit' });
+    try {
+      execSync('npm run build', { cwd: root, stdio: 'inherit' });
+    } catch {
+      // Only the tests of the built CLI depend on this; they fail on their own and say why.
+      process.stderr.write('global-setup: `npm run build` failed; CLI tests will fail\n');
+    }
   }
 };

@@ -40,7 +40,9 @@ describe('quirks of real Word files', () => {
   });
 
   it.each(cases)('%s parses to its expected records', async (file) => {
-    const expected = JSON.parse(readFileSync(join(dir, file.replace(/\.docx$/, '.expected.json')), 'utf8')) as {
+    const expected = JSON.parse(
+      readFileSync(join(dir, file.replace(/\.docx$/, '.expected.json')), 'utf8'),
+    ) as {
       records: unknown[];
     };
     const result = await parser.parse(readFileSync(join(dir, file)));

@@ -24,8 +24,13 @@ describe('parser service over HTTP', () => {
     request(app.getHttpServer()).post('/parse').attach('file', bytes, { filename: name });
 
   it('POST /parse returns every record of a multi-form submission', async () => {
-    const res = await upload('申报表.docx', readFileSync(join(FIXTURES, 'legacy', 'wps', 'seed-all.docx'))).expect(200);
-    expect((res.body as { records: unknown[] }).records.map(canonical)).toEqual(goldenRecords().map(canonical));
+    const res = await upload(
+      '申报表.docx',
+      readFileSync(join(FIXTURES, 'legacy', 'wps', 'seed-all.docx')),
+    ).expect(200);
+    expect((res.body as { records: unknown[] }).records.map(canonical)).toEqual(
+      goldenRecords().map(canonical),
+    );
   });
 
   it('400 for an unreadable Word file, with the error code', async () => {

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 export const ROOT = join(__dirname, '..', '..');
 
 /** Runs the built `formbridge` command the way `npx formbridge` does. */
-export function formbridge(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): SpawnSyncReturns<string> {
+export function formbridge(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  input?: string,
+): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [join(ROOT, 'bin', 'formbridge.js'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',

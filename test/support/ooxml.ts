@@ -27,13 +27,15 @@ export function packageOf(document: string, extra: Record<string, string | Uint8
     ),
     'word/document.xml': strToU8(document),
   };
-  for (const [name, content] of Object.entries(extra)) files[name] = typeof content === 'string' ? strToU8(content) : content;
+  for (const [name, content] of Object.entries(extra))
+    files[name] = typeof content === 'string' ? strToU8(content) : content;
   return zipSync(files);
 }
 
 export const p = (inner: string) => `<w:p>${inner}</w:p>`;
 export const r = (text: string) => `<w:r><w:t xml:space="preserve">${text}</w:t></w:r>`;
 export const tc = (inner: string, props = '') => `<w:tc><w:tcPr>${props}</w:tcPr>${inner}</w:tc>`;
-export const tr = (inner: string, props = '') => `<w:tr>${props ? `<w:trPr>${props}</w:trPr>` : ''}${inner}</w:tr>`;
+export const tr = (inner: string, props = '') =>
+  `<w:tr>${props ? `<w:trPr>${props}</w:trPr>` : ''}${inner}</w:tr>`;
 export const tbl = (rows: string, grid: number[]) =>
   `<w:tbl><w:tblPr/><w:tblGrid>${grid.map((w) => `<w:gridCol w:w="${w}"/>`).join('')}</w:tblGrid>${rows}</w:tbl>`;

@@ -10,8 +10,12 @@ export async function readInputFile(path: string, maxBytes: number): Promise<Buf
     size = s.size;
   } catch (err) {
     if (err instanceof FormBridgeError) throw err;
-    throw new FormBridgeError(ErrorCode.InvalidInput, `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`);
+    throw new FormBridgeError(
+      ErrorCode.InvalidInput,
+      `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+    );
   }
-  if (size > maxBytes) throw new FormBridgeError(ErrorCode.TooLarge, `${path} is ${size} bytes; the limit is ${maxBytes}`);
+  if (size > maxBytes)
+    throw new FormBridgeError(ErrorCode.TooLarge, `${path} is ${size} bytes; the limit is ${maxBytes}`);
   return readFile(path);
 }

@@ -17,6 +17,8 @@ export enum ErrorCode {
   UnknownFormType = 'UNKNOWN_FORM_TYPE',
   NotFound = 'NOT_FOUND',
   InvalidInput = 'INVALID_INPUT',
+  /** The resource changed since the version the caller based its change on. */
+  Conflict = 'CONFLICT',
 }
 
 export interface FieldError {
@@ -55,6 +57,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.UnknownFormType]: 400,
   [ErrorCode.NotFound]: 404,
   [ErrorCode.InvalidInput]: 400,
+  [ErrorCode.Conflict]: 409,
 };
 
 /** CLI exit codes: 0 success, 1 unexpected, 2 usage; input problems get their own numbers. */
@@ -73,4 +76,5 @@ export const EXIT_CODE_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.UnknownFormType]: 11,
   [ErrorCode.NotFound]: 12,
   [ErrorCode.InvalidInput]: 2,
+  [ErrorCode.Conflict]: 13,
 };

@@ -1,6 +1,13 @@
 import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsInt, IsString, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
-import { OptionalAmount, OptionalDate, OptionalMonth, OptionalText, RequiredAmount, RequiredText } from './validators';
+import {
+  OptionalAmount,
+  OptionalDate,
+  OptionalMonth,
+  OptionalText,
+  RequiredAmount,
+  RequiredText,
+} from './validators';
 
 export const SPECIAL_FUND = 'special-fund-performance-target';
 export const DEPARTMENT_OVERALL = 'department-overall-performance-target';
@@ -42,7 +49,8 @@ export class IndicatorDto {
 export class SpecialFundRecordDto extends RecordBase {
   @IsIn([SPECIAL_FUND]) formType!: typeof SPECIAL_FUND;
   @RequiredText() projectName!: string;
-  @ValidateIf((_o, v) => v !== null) @IsIn(['continuing', 'new']) projectAttribute!: 'continuing' | 'new' | null;
+  @ValidateIf((_o, v) => v !== null) @IsIn(['continuing', 'new']) projectAttribute!:
+    'continuing' | 'new' | null;
   @OptionalText() departmentName!: string | null;
   @OptionalAmount() totalFunds!: string | null;
   @OptionalText() departmentDuties!: string | null;

@@ -29,7 +29,11 @@ export function validateRecord(plain: unknown): FieldError[] {
   }
   const instance = plainToInstance(RECORD_CLASSES[formType], plain) as object;
   const errors: FieldError[] = [];
-  flatten(validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }), '$', errors);
+  flatten(
+    validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }),
+    '$',
+    errors,
+  );
   return errors;
 }
 

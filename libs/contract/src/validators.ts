@@ -12,20 +12,33 @@ const NOT_BLANK = /\S/u;
 
 /** A text the record must hold (may not be null). */
 export function RequiredText(options?: ValidationOptions) {
-  return applyDecorators(IsString(options), Matches(NOT_BLANK, { message: '$property must not be blank', ...options }));
+  return applyDecorators(
+    IsString(options),
+    Matches(NOT_BLANK, { message: '$property must not be blank', ...options }),
+  );
 }
 
 /** A text that is null when the form leaves it empty; present (not undefined) either way. */
 export function OptionalText(pattern?: RegExp, message?: string) {
-  const checks = [IsString(), Matches(pattern ?? NOT_BLANK, { message: message ?? '$property must not be blank (use null)' })];
+  const checks = [
+    IsString(),
+    Matches(pattern ?? NOT_BLANK, { message: message ?? '$property must not be blank (use null)' }),
+  ];
   return applyDecorators(
     ValidateIf((_o, v) => v !== null),
     ...checks,
   );
 }
 
-export const OptionalAmount = () => OptionalText(AMOUNT_PATTERN, '$property must be an amount in 万元 with two decimals, e.g. "226.00"');
+export const OptionalAmount = () =>
+  OptionalText(AMOUNT_PATTERN, '$property must be an amount in 万元 with two decimals, e.g. "226.00"');
 export const RequiredAmount = () =>
-  applyDecorators(IsString(), Matches(AMOUNT_PATTERN, { message: '$property must be an amount in 万元 with two decimals, e.g. "226.00"' }));
-export const OptionalMonth = () => OptionalText(MONTH_OR_DATE_PATTERN, '$property must be a month "YYYY-MM" or a date "YYYY-MM-DD"');
+  applyDecorators(
+    IsString(),
+    Matches(AMOUNT_PATTERN, {
+      message: '$property must be an amount in 万元 with two decimals, e.g. "226.00"',
+    }),
+  );
+export const OptionalMonth = () =>
+  OptionalText(MONTH_OR_DATE_PATTERN, '$property must be a month "YYYY-MM" or a date "YYYY-MM-DD"');
 export const OptionalDate = () => OptionalText(DATE_PATTERN, '$property must be a date "YYYY-MM-DD"');

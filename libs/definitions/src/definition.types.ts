@@ -96,6 +96,51 @@ export interface FormDefinition {
   groups: GroupDefinition[];
   fields: FieldDefinition[];
   checks: CheckDefinition[];
-  /** Table layout for the generator; see the generator's renderer for its shape. */
-  layout: { grid: number[]; rows: Array<Record<string, unknown>> };
+  /** How the generator draws the form; nothing else reads it. */
+  layout: FormLayout;
 }
+
+/**
+ * The printed form, as the generator draws it. Every text it prints is either a value or a label
+ * the definition already holds (fields, groups, structural labels, boilerplate), so whatever the
+ * generator writes the parser can read back.
+ */
+export interface FormLayout {
+  /** `w:gridCol` widths in twips; they add up to the width of the page's text block. */
+  grid: number[];
+  /** Lines above and below the table: each line is a list of `line` field paths, printed `label：value`. */
+  before: string[][];
+  after: string[][];
+  rows: LayoutRow[];
+  /**
+   * Numbering printed in front of list items (and grid `item` cells), by path. `{n}` is the item
+   * number; styles are tried in order until the parser reads the item back unchanged.
+   */
+  numbering: Record<string, string[]>;
+  /** How dates and months are printed: `{y}`, `{m}`, `{d}` without leading zeros. */
+  dates: { month: string; date: string };
+  /** The review cell: the seal line (boilerplate) and the blank date printed when there is no date. */
+  review: { seal: string; blankDate: string };
+}
+
+/** `{ label: path }` prints a field's label; `{ field: path }` its value. */
+export type LayoutCell = { label: string; span?: number } | { field: string; span?: number };
+
+/** A cell of a keyed block: some of its `key：value` pairs (after an optional structural lead), or a structural caption. */
+export type KeyedLayoutCell =
+  { keys: string[]; lead?: string; span?: number } | { caption: string; span?: number };
+
+export type LayoutRow = (
+  | { cells: LayoutCell[] }
+  /** A grid field: its label merged down the block, a header row, one row per item. */
+  | { grid: string; labelSpan?: number; spans: Record<string, number>; merge?: string[] }
+  /** A keyed field: its label merged down `rows`. */
+  | { keyed: string; rows: KeyedLayoutCell[][] }
+  /** A group (`groups[].id`) label merged down one row per field: `group | field label | value`. */
+  | { group: string; fields: string[]; spans: { label: number; value: number } }
+  /** One row per review; a `groupLabels` label is merged down them when the field has one. */
+  | { reviews: string; spans: { label: number; value: number } }
+) & {
+  /** Smallest row height in twips (room to write by hand). */
+  minHeight?: number;
+};

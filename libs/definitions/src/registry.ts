@@ -31,7 +31,8 @@ function assertDefinition(def: FormDefinition, file: string): void {
     if (!FIELD_KINDS.has(f.kind)) fail(`field ${f.path} has unknown kind ${f.kind}`);
     if (paths.has(f.path)) fail(`field ${f.path} is defined twice`);
     paths.add(f.path);
-    if (f.kind !== 'reviews' && (!Array.isArray(f.labels) || f.labels.length === 0)) fail(`field ${f.path} has no labels`);
+    if (f.kind !== 'reviews' && (!Array.isArray(f.labels) || f.labels.length === 0))
+      fail(`field ${f.path} has no labels`);
   }
 }
 

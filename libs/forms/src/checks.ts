@@ -31,7 +31,13 @@ export function runChecks(
 ): ParseWarning[] {
   const out: ParseWarning[] = [];
   const warn = (code: WarningCode, message: string, path: string) =>
-    out.push({ code, message, recordIndex, path: `$.${path}`, location: locations.get(path.replace(/\[\d+\].*$/, '')) ?? locations.get(path) ?? null });
+    out.push({
+      code,
+      message,
+      recordIndex,
+      path: `$.${path}`,
+      location: locations.get(path.replace(/\[\d+\].*$/, '')) ?? locations.get(path) ?? null,
+    });
   for (const check of def.checks) {
     switch (check.kind) {
       case 'sum': {
@@ -55,7 +61,11 @@ export function runChecks(
           const start = item[check.start];
           const end = item[check.end];
           if (typeof start === 'string' && typeof end === 'string' && start.slice(0, 7) > end.slice(0, 7)) {
-            warn(WarningCode.ScheduleOrder, `${check.list}[${i}] starts (${start}) after it ends (${end})`, `${check.list}[${i}].${check.start}`);
+            warn(
+              WarningCode.ScheduleOrder,
+              `${check.list}[${i}] starts (${start}) after it ends (${end})`,
+              `${check.list}[${i}].${check.start}`,
+            );
           }
         });
         break;
@@ -64,7 +74,11 @@ export function runChecks(
         const year = record.year;
         const max = now.getFullYear() + check.maxAhead;
         if (typeof year === 'number' && (year < check.min || year > max)) {
-          warn(WarningCode.YearOutOfRange, `year ${year} is outside the filing years ${check.min}–${max}`, 'year');
+          warn(
+            WarningCode.YearOutOfRange,
+            `year ${year} is outside the filing years ${check.min}–${max}`,
+            'year',
+          );
         }
         break;
       }

@@ -128,6 +128,7 @@ interface Source {
   text: string;
   location: SourceLocation;
   consumed: boolean;
+  cell?: GridCell;
 }
 
 interface Section {
@@ -145,64 +146,100 @@ export class FormExtractor {
   private readonly warnings: ParseWarning[] = [];
   private readonly consumed = new Set<GridCell>();
   private readonly reviews: Array<{ authority: string; opinion: string | null; date: string | null }> = [];
+  /** Set when a label ends its row with no value: the next row may hold the value. */
+  private below?: (text: string, location: SourceLocation) => void;
 
   constructor(
     private readonly c: CompiledDefinition,
     private readonly recordIndex: number,
   ) {}
 
-  extract(blocks: WordBlock[]): { record: Record<string, unknown>; warnings: ParseWarning[]; locations: Map<string, SourceLocation> } {
+  extract(blocks: WordBlock[]): {
+    record: Record<string, unknown>;
+    warnings: ParseWarning[];
+    locations: Map<string, SourceLocation>;
+  } {
     const paragraphs: Source[] = [];
     const rows: GridRow[] = [];
-    let tableSeen = false;
+    let firstTableRows = -1;
     const before: Source[] = [];
     for (const b of blocks) {
       if (b.kind === 'paragraph') {
         const s = paragraphSource(b);
         paragraphs.push(s);
-        if (!tableSeen) before.push(s);
+        if (firstTableRows < 0) before.push(s);
       } else {
-        tableSeen = true;
-        rows.push(...layoutTable(b));
+        const laid = layoutTable(b);
+        if (firstTableRows < 0) firstTableRows = laid.length;
+        rows.push(...laid);
       }
     }
-    this.readHeading(before, paragraphs);
+    // Some producers put the attachment label, title and year line in the table's top rows.
+    const topCells = rows
+      .slice(0, Math.min(3, Math.max(0, firstTableRows)))
+      .flatMap((r) =>
+        r.cells.filter((c) => !c.continued && !this.isLabel(c.text)).map((c) => this.cellSource(c)),
+      );
+    this.readHeading([...before, ...topCells], [...paragraphs, ...topCells]);
     this.readRows(rows);
     const loose: Source[] = [
       ...paragraphs.filter((p) => !p.consumed),
-      ...rows.flatMap((r) => r.cells.filter((c) => !this.consumed.has(c) && !c.continued).map((c) => this.cellSource(c))),
+      ...rows.flatMap((r) =>
+        r.cells.filter((c) => !this.consumed.has(c) && !c.continued).map((c) => this.cellSource(c)),
+      ),
     ];
     this.readInline(loose);
     this.reportLeftovers(loose);
     return { record: this.assemble(), warnings: this.warnings, locations: this.found };
   }
 
-  private warn(code: WarningCode, message: string, path: string | null, location: SourceLocation | null): void {
+  private warn(
+    code: WarningCode,
+    message: string,
+    path: string | null,
+    location: SourceLocation | null,
+  ): void {
     this.warnings.push({ code, message, recordIndex: this.recordIndex, path, location });
   }
 
   private cellSource(cell: GridCell): Source {
-    return { text: cell.text, location: cell.location, consumed: this.consumed.has(cell) };
+    return { text: cell.text, location: cell.location, consumed: this.consumed.has(cell), cell };
+  }
+
+  private consume(s: Source): void {
+    s.consumed = true;
+    if (s.cell) this.consumed.add(s.cell);
   }
 
   private readHeading(before: Source[], all: Source[]): void {
     const { def } = this.c;
     const attachment = all.find((p) => this.c.isAttachment(p.text));
     if (attachment) {
-      attachment.consumed = true;
+      this.consume(attachment);
       this.set('attachmentLabel', labelKey(attachment.text), attachment.location);
     } else {
       this.set('attachmentLabel', def.attachmentLabel.default, null);
-      this.warn(WarningCode.AttachmentLabelMissing, `no ${def.attachmentLabel.default} label found; assumed it`, '$.attachmentLabel', null);
+      this.warn(
+        WarningCode.AttachmentLabelMissing,
+        `no ${def.attachmentLabel.default} label found; assumed it`,
+        '$.attachmentLabel',
+        null,
+      );
     }
     const title = all.find((p) => this.c.isTitle(p.text));
-    if (title) title.consumed = true;
+    if (title) this.consume(title);
     for (const p of title ? [title, ...before] : before) {
       const m = this.c.year.exec(p.text.normalize('NFKC'));
       if (m) {
         this.set('year', Number(m[1]), p.location);
-        const rest = p === title ? '' : p.text.normalize('NFKC').replace(this.c.year, '').replace(/[()（）\s\u3000]/gu, '');
-        if (!rest) p.consumed = true;
+        const rest =
+          p === title
+            ? ''
+            : p.text
+                .normalize('NFKC')
+                .replace(this.c.year, '')
+                .replace(/[()（）\s\u3000]/gu, '');
+        if (!rest) this.consume(p);
         return;
       }
     }
@@ -216,7 +253,12 @@ export class FormExtractor {
       const empty = (v: unknown) => v === null || (Array.isArray(v) && v.length === 0);
       if (!empty(existing)) {
         if (!empty(value)) {
-          this.warn(WarningCode.DuplicateField, `${path} appears twice; kept the first value`, `$.${path}`, location);
+          this.warn(
+            WarningCode.DuplicateField,
+            `${path} appears twice; kept the first value`,
+            `$.${path}`,
+            location,
+          );
         }
         return;
       }
@@ -231,6 +273,9 @@ export class FormExtractor {
   private readRows(rows: GridRow[]): void {
     let section: Section | undefined;
     for (const row of rows) {
+      const below = this.below;
+      this.below = undefined;
+      if (below && !section && this.takeBelow(below, row)) continue;
       const first = row.cells[0];
       if (section && this.belongs(section, first)) {
         section.rows.push(row);
@@ -251,6 +296,16 @@ export class FormExtractor {
       this.readPairs(row.cells);
     }
     if (section) this.finishSection(section);
+  }
+
+  /** A label alone at the end of its row may have its value in the row beneath it. */
+  private takeBelow(below: (text: string, location: SourceLocation) => void, row: GridRow): boolean {
+    const cells = row.cells.filter((c) => !c.continued);
+    if (!cells.length || cells.some((c) => this.isLabel(c.text)) || !cells.some((c) => trimText(c.text)))
+      return false;
+    cells.forEach((c) => this.consumed.add(c));
+    below(cells.map((c) => c.text).join('\n'), cells[0].location);
+    return true;
   }
 
   private belongs(section: Section, first: GridCell): boolean {
@@ -281,9 +336,17 @@ export class FormExtractor {
       if (target?.kind === 'field') {
         this.consumed.add(cell);
         const values = this.valueCells(cells, i + 1);
+        if (values.length === 0 && i === cells.length - 1) {
+          this.below = (text, location) => this.assign(target.field, text, location);
+          continue;
+        }
         values.forEach((v) => this.consumed.add(v));
         const joiner = target.field.type === 'choice' ? ' ' : '\n';
-        this.assign(target.field, values.map((v) => v.text).join(joiner), values[0]?.location ?? cell.location);
+        this.assign(
+          target.field,
+          values.map((v) => v.text).join(joiner),
+          values[0]?.location ?? cell.location,
+        );
         continue;
       }
       const authority = this.c.reviewAuthority(cell.text);
@@ -291,7 +354,17 @@ export class FormExtractor {
         this.consumed.add(cell);
         const values = this.valueCells(cells, i + 1);
         // A review label followed by another review label heads a group of reviews.
-        if (values.length === 0 && cells[i + 1] && this.c.reviewAuthority(cells[i + 1].text) !== undefined) continue;
+        if (values.length === 0 && cells[i + 1] && this.c.reviewAuthority(cells[i + 1].text) !== undefined)
+          continue;
+        if (values.length === 0 && i === cells.length - 1) {
+          const index = this.reviews.length;
+          this.addReview(authority, '', cell.location);
+          this.below = (text, location) => {
+            this.reviews[index] = this.reviewOf(authority, text);
+            this.found.set(`reviews[${index}]`, location);
+          };
+          continue;
+        }
         values.forEach((v) => this.consumed.add(v));
         this.addReview(authority, values.map((v) => v.text).join('\n'), values[0]?.location ?? cell.location);
       }
@@ -320,18 +393,36 @@ export class FormExtractor {
     this.set(path, value, location);
   }
 
-  private convert(type: ValueType, raw: string, path: string, location: SourceLocation, field?: CellField): unknown {
+  private convert(
+    type: ValueType,
+    raw: string,
+    path: string,
+    location: SourceLocation,
+    field?: CellField,
+  ): unknown {
     const prefixes = this.c.def.listItemPrefixes;
     switch (type) {
       case 'amount': {
         const r = normaliseAmount(raw);
-        if (!r.ok) this.warn(WarningCode.InvalidAmount, `"${r.value}" is not an amount in 万元; kept as written`, path, location);
+        if (!r.ok)
+          this.warn(
+            WarningCode.InvalidAmount,
+            `"${r.value}" is not an amount in 万元; kept as written`,
+            path,
+            location,
+          );
         return r.value;
       }
       case 'month':
       case 'date': {
         const r = normaliseDate(this.c.stripBoilerplate(raw), type === 'date');
-        if (!r.ok) this.warn(WarningCode.InvalidDate, `"${r.value}" is not a ${type}; kept as written`, path, location);
+        if (!r.ok)
+          this.warn(
+            WarningCode.InvalidDate,
+            `"${r.value}" is not a ${type}; kept as written`,
+            path,
+            location,
+          );
         return r.value;
       }
       case 'list':
@@ -346,7 +437,12 @@ export class FormExtractor {
   }
 
   /** `延续专项☑ 新增专项□` or `☑延续专项 □新增专项`: the glyph beside each option says whether it is ticked. */
-  private choose(options: NonNullable<CellField['options']>, raw: string, path: string, location: SourceLocation): string | null {
+  private choose(
+    options: NonNullable<CellField['options']>,
+    raw: string,
+    path: string,
+    location: SourceLocation,
+  ): string | null {
     const text = raw.normalize('NFC');
     const hits: Array<{ value: string; at: number; end: number }> = [];
     for (const o of options) {
@@ -362,7 +458,9 @@ export class FormExtractor {
     hits.sort((a, b) => a.at - b.at);
     if (!glyphs.length) {
       // No boxes at all: a single option written out is the choice.
-      return hits.length === 1 && cleanText(text) !== null && labelKey(text).length <= labelKey(text.slice(hits[0].at, hits[0].end)).length
+      return hits.length === 1 &&
+        cleanText(text) !== null &&
+        labelKey(text).length <= labelKey(text.slice(hits[0].at, hits[0].end)).length
         ? hits[0].value
         : null;
     }
@@ -374,13 +472,27 @@ export class FormExtractor {
       return own.some((g) => isCheckedGlyph(g.ch));
     });
     if (chosen.length > 1) {
-      this.warn(WarningCode.AmbiguousChoice, `more than one option is ticked in "${trimText(text)}"`, path, location);
+      this.warn(
+        WarningCode.AmbiguousChoice,
+        `more than one option is ticked in "${trimText(text)}"`,
+        path,
+        location,
+      );
       return null;
     }
     return chosen[0]?.value ?? null;
   }
 
   private addReview(authority: string, raw: string, location: SourceLocation): void {
+    const index = this.reviews.length;
+    this.reviews.push(this.reviewOf(authority, raw));
+    this.found.set(`reviews[${index}]`, location);
+  }
+
+  private reviewOf(
+    authority: string,
+    raw: string,
+  ): { authority: string; opinion: string | null; date: string | null } {
     let text = this.c.stripBoilerplate(raw.normalize('NFC'));
     let date: string | null = null;
     const m = EMBEDDED_DATE.exec(text.normalize('NFKC'));
@@ -391,9 +503,7 @@ export class FormExtractor {
         text = removeDate(text);
       }
     }
-    const index = this.reviews.length;
-    this.reviews.push({ authority, opinion: cleanText(text), date });
-    this.found.set(`reviews[${index}]`, location);
+    return { authority, opinion: cleanText(text), date };
   }
 
   // ---- sections ---------------------------------------------------------------------------
@@ -404,7 +514,9 @@ export class FormExtractor {
   }
 
   private finishGrid(section: Section, field: GridField): void {
-    const headerRow = section.rows.findIndex((r) => this.headerCount(r, field) >= Math.min(2, field.columns.length));
+    const headerRow = section.rows.findIndex(
+      (r) => this.headerCount(r, field) >= Math.min(2, field.columns.length),
+    );
     const columns: Array<{ key: string; lo: number; hi: number }> = [];
     if (headerRow >= 0) {
       for (const cell of section.rows[headerRow].cells) {
@@ -416,7 +528,12 @@ export class FormExtractor {
         }
       }
     } else {
-      this.warn(WarningCode.GridHeaderMissing, `the ${field.path} block has no header row; read its columns in order`, `$.${field.path}`, section.label?.location ?? null);
+      this.warn(
+        WarningCode.GridHeaderMissing,
+        `the ${field.path} block has no header row; read its columns in order`,
+        `$.${field.path}`,
+        section.label?.location ?? null,
+      );
     }
     const start = Math.min(...columns.map((c) => c.lo));
     const items: Array<Record<string, unknown>> = [];
@@ -426,7 +543,9 @@ export class FormExtractor {
       const raw: Record<string, string[]> = {};
       const merged = new Set<string>();
       let location: SourceLocation | undefined;
-      const cells = row.cells.filter((c) => c !== section.label && (columns.length ? c.col + c.span > start + 1e-9 : c.col > section.col));
+      const cells = row.cells.filter(
+        (c) => c !== section.label && (columns.length ? c.col + c.span > start + 1e-9 : c.col > section.col),
+      );
       cells.forEach((cell, i) => {
         const key = columns.length ? bestColumn(columns, cell) : field.columns[i]?.key;
         if (!key) return;
@@ -438,13 +557,26 @@ export class FormExtractor {
       const item: Record<string, unknown> = {};
       for (const column of field.columns) {
         const text = (raw[column.key] ?? []).join('\n');
-        const value = this.convert(column.type, text, `$.${field.path}[${items.length}].${column.key}`, location ?? {}, undefined);
-        if (column.carryDown && (value === null || merged.has(column.key)) && carried[column.key] !== undefined) {
+        const value = this.convert(
+          column.type,
+          text,
+          `$.${field.path}[${items.length}].${column.key}`,
+          location ?? {},
+          undefined,
+        );
+        if (
+          column.carryDown &&
+          (value === null || merged.has(column.key)) &&
+          carried[column.key] !== undefined
+        ) {
           item[column.key] = carried[column.key];
         } else item[column.key] = value;
       }
-      for (const column of field.columns) if (column.carryDown) carried[column.key] = item[column.key] as string | null;
-      const keep = (field.keepRowWhenAny ?? field.columns.map((c) => c.key)).some((k) => item[k] !== null && item[k] !== undefined);
+      for (const column of field.columns)
+        if (column.carryDown) carried[column.key] = item[column.key] as string | null;
+      const keep = (field.keepRowWhenAny ?? field.columns.map((c) => c.key)).some(
+        (k) => item[k] !== null && item[k] !== undefined,
+      );
       if (!keep) continue;
       this.checkVocabulary(field, item, items.length, location ?? {});
       if (location) this.found.set(`${field.path}[${items.length}]`, location);
@@ -453,24 +585,44 @@ export class FormExtractor {
     this.set(field.path, items, section.label?.location ?? null);
   }
 
-  private checkVocabulary(field: GridField, item: Record<string, unknown>, index: number, location: SourceLocation): void {
+  private checkVocabulary(
+    field: GridField,
+    item: Record<string, unknown>,
+    index: number,
+    location: SourceLocation,
+  ): void {
     const v = field.vocabulary;
     if (!v) return;
     const l1 = item[v.level1] as string | null;
     const l2 = item[v.level2] as string | null;
     const known2 = l1 !== null ? v.terms[l1] : undefined;
     if (l1 === null || known2 === undefined) {
-      this.warn(WarningCode.UnknownIndicatorLabel, `"${l1 ?? ''}" is not an official ${v.level1} label; kept verbatim`, `$.${field.path}[${index}].${v.level1}`, location);
+      this.warn(
+        WarningCode.UnknownIndicatorLabel,
+        `"${l1 ?? ''}" is not an official ${v.level1} label; kept verbatim`,
+        `$.${field.path}[${index}].${v.level1}`,
+        location,
+      );
     }
     if (l2 === null || (known2 !== undefined && !known2.includes(l2))) {
-      this.warn(WarningCode.UnknownIndicatorLabel, `"${l2 ?? ''}" is not an official ${v.level2} label under "${l1 ?? ''}"; kept verbatim`, `$.${field.path}[${index}].${v.level2}`, location);
+      this.warn(
+        WarningCode.UnknownIndicatorLabel,
+        `"${l2 ?? ''}" is not an official ${v.level2} label under "${l1 ?? ''}"; kept verbatim`,
+        `$.${field.path}[${index}].${v.level2}`,
+        location,
+      );
     }
   }
 
   private finishKeyed(section: Section, field: KeyedField): void {
     const cells = section.rows.flatMap((r) => r.cells).filter((c) => c !== section.label && !c.continued);
     const text = section.rows
-      .map((r) => r.cells.filter((c) => c !== section.label && !c.continued).map((c) => c.text).join('\t'))
+      .map((r) =>
+        r.cells
+          .filter((c) => c !== section.label && !c.continued)
+          .map((c) => c.text)
+          .join('\t'),
+      )
       .join('\n');
     cells.forEach((c) => this.consumed.add(c));
     let rest = text;
@@ -491,7 +643,13 @@ export class FormExtractor {
       if (t.kind === 'structural') rest = rest.replace(new RegExp(labelPattern(k), 'gu'), '');
     }
     const left = cleanText(rest.replace(/[:：;；,，。]/gu, ' '));
-    if (left) this.warn(WarningCode.UnconsumedText, `text no field took in the ${field.path} block: "${left}"`, `$.${field.path}`, location);
+    if (left)
+      this.warn(
+        WarningCode.UnconsumedText,
+        `text no field took in the ${field.path} block: "${left}"`,
+        `$.${field.path}`,
+        location,
+      );
   }
 
   // ---- lines outside the table ------------------------------------------------------------
@@ -502,7 +660,7 @@ export class FormExtractor {
       const text = s.text.normalize('NFC');
       const whole = this.c.inlineFields.get(labelKey(text));
       if (whole) {
-        s.consumed = true;
+        this.consume(s);
         this.setIfAbsent(whole.path, whole.type === 'list' ? [] : null, s.location);
         continue;
       }
@@ -511,7 +669,7 @@ export class FormExtractor {
       if (!matches.length) continue;
       const leading = cleanText(this.c.stripBoilerplate(text.slice(0, matches[0].index)));
       if (leading) continue;
-      s.consumed = true;
+      this.consume(s);
       matches.forEach((m, k) => {
         const field = this.c.inlineFields.get(labelKey(m[1]));
         if (!field) return;
@@ -532,7 +690,12 @@ export class FormExtractor {
       if (s.consumed) continue;
       const text = cleanText(this.c.stripBoilerplate(s.text));
       if (!text) continue;
-      this.warn(WarningCode.UnconsumedText, `text no field took: "${text.length > 60 ? `${text.slice(0, 60)}…` : text}"`, null, s.location);
+      this.warn(
+        WarningCode.UnconsumedText,
+        `text no field took: "${text.length > 60 ? `${text.slice(0, 60)}…` : text}"`,
+        null,
+        s.location,
+      );
     }
   }
 
@@ -571,11 +734,19 @@ export class FormExtractor {
   }
 
   private requiredWarning(path: string): void {
-    this.warn(WarningCode.RequiredFieldEmpty, `${path} is required but the form leaves it empty`, `$.${path}`, this.found.get(path) ?? null);
+    this.warn(
+      WarningCode.RequiredFieldEmpty,
+      `${path} is required but the form leaves it empty`,
+      `$.${path}`,
+      this.found.get(path) ?? null,
+    );
   }
 }
 
-function bestColumn(columns: Array<{ key: string; lo: number; hi: number }>, cell: GridCell): string | undefined {
+function bestColumn(
+  columns: Array<{ key: string; lo: number; hi: number }>,
+  cell: GridCell,
+): string | undefined {
   let best: string | undefined;
   let overlap = 0;
   for (const c of columns) {

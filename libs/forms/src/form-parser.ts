@@ -58,7 +58,10 @@ export class FormParser {
           location: null,
         });
       }
-      warnings.push(...result.warnings, ...runChecks(slice.compiled.def, result.record, index, result.locations));
+      warnings.push(
+        ...result.warnings,
+        ...runChecks(slice.compiled.def, result.record, index, result.locations),
+      );
       for (const e of validateRecord(result.record)) {
         if (warnings.some((w) => w.recordIndex === index && w.path === e.path)) continue;
         warnings.push({
@@ -117,7 +120,9 @@ export class FormParser {
   private guessByLabels(blocks: WordBlock[]): CompiledDefinition | undefined {
     let best: CompiledDefinition | undefined;
     let bestScore = 0;
-    const cells = blocks.flatMap((b) => (b.kind === 'table' ? b.rows.flatMap((r) => r.cells.map((c) => labelKey(c.text))) : []));
+    const cells = blocks.flatMap((b) =>
+      b.kind === 'table' ? b.rows.flatMap((r) => r.cells.map((c) => labelKey(c.text))) : [],
+    );
     for (const c of this.compiled) {
       const score = new Set(cells.filter((k) => c.labels.has(k)).map((k) => c.labels.get(k))).size;
       if (score > bestScore) {

@@ -44,7 +44,9 @@ export function layoutTable(table: WordTable, origin = 0, scale = 1): GridRow[] 
       }
       if (cell.text.trim()) current.push(host);
       const left = current.map((c) => ({ ...c, continued: true, text: '' }));
-      const inner = cell.tables.flatMap((t) => layoutTable(t, host.col, host.span / Math.max(1, t.grid.length || widest(t))));
+      const inner = cell.tables.flatMap((t) =>
+        layoutTable(t, host.col, host.span / Math.max(1, t.grid.length || widest(t))),
+      );
       inner.forEach((r, i) => {
         if (i === 0 && !cell.text.trim()) current.push(...r.cells);
         else pending.push({ cells: [...left, ...r.cells] });

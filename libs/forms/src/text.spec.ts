@@ -56,14 +56,9 @@ describe('normalisation rules of the record contract', () => {
 
   it('drops presentation numbering from list items but not numbers that are data', () => {
     const prefixes = ['目标', '指标'];
-    expect(toList('1.负责综合协调\n2、负责会务\n（3）负责文件\n目标1：保障运转\n指标2：总成本\n①其他', prefixes)).toEqual([
-      '负责综合协调',
-      '负责会务',
-      '负责文件',
-      '保障运转',
-      '总成本',
-      '其他',
-    ]);
+    expect(
+      toList('1.负责综合协调\n2、负责会务\n（3）负责文件\n目标1：保障运转\n指标2：总成本\n①其他', prefixes),
+    ).toEqual(['负责综合协调', '负责会务', '负责文件', '保障运转', '总成本', '其他']);
     expect(stripNumbering('2个村的村干部', prefixes)).toBe('2个村的村干部');
     expect(stripNumbering('1.5万元的补助', prefixes)).toBe('1.5万元的补助');
     expect(stripNumbering('2019年完成', prefixes)).toBe('2019年完成');

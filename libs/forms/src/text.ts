@@ -63,7 +63,10 @@ const UNIT_WAN = /万元?$/u;
 export function normaliseAmount(raw: string | null): { value: string | null; ok: boolean } {
   const text = cleanText(raw);
   if (text === null) return { value: null, ok: true };
-  let s = text.normalize('NFKC').replace(/[\s,，]/gu, '').replace(/^[¥￥]/u, '');
+  let s = text
+    .normalize('NFKC')
+    .replace(/[\s,，]/gu, '')
+    .replace(/^[¥￥]/u, '');
   let shift = 0;
   if (UNIT_WAN.test(s)) s = s.replace(UNIT_WAN, '');
   else if (s.endsWith('元')) {
@@ -118,7 +121,11 @@ export function normaliseDate(raw: string | null, dateOnly = false): { value: st
     }
   }
   const compact = /^(\d{4})(\d{2})(\d{2})$/u.exec(s);
-  if (compact && validMonth(Number(compact[2])) && validDay(Number(compact[1]), Number(compact[2]), Number(compact[3]))) {
+  if (
+    compact &&
+    validMonth(Number(compact[2])) &&
+    validDay(Number(compact[1]), Number(compact[2]), Number(compact[3]))
+  ) {
     return { value: `${compact[1]}-${compact[2]}-${compact[3]}`, ok: true };
   }
   return { value: text, ok: false };
@@ -134,7 +141,9 @@ export const BLANK_DATE = /(?:^|[\s\u3000])年[\s\u3000]+月[\s\u3000]+日/gu;
 export function stripNumbering(line: string, prefixes: string[]): string {
   const words = prefixes.map((p) => p.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|');
   const patterns = [
-    words ? new RegExp(`^(?:${words})[\\s\\u3000]*[0-9０-９一二三四五六七八九十]+[\\s\\u3000]*[:：.、．]?`, 'u') : undefined,
+    words
+      ? new RegExp(`^(?:${words})[\\s\\u3000]*[0-9０-９一二三四五六七八九十]+[\\s\\u3000]*[:：.、．]?`, 'u')
+      : undefined,
     /^[(（][\s\u3000]*[0-9０-９一二三四五六七八九十]+[\s\u3000]*[)）][、.．]?/u,
     /^[0-9０-９]+[\s\u3000]*[.．、)）](?![0-9])/u,
     /^[一二三四五六七八九十]+[、.．]/u,

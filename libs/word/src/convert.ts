@@ -48,14 +48,22 @@ export async function convertToDocx(
           if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
             return reject(new FormBridgeError(ErrorCode.ConverterMissing, INSTALL_HINT));
           }
-          reject(new FormBridgeError(ErrorCode.ConversionFailed, `LibreOffice could not convert the file: ${err.message.split('\n')[0]}`));
+          reject(
+            new FormBridgeError(
+              ErrorCode.ConversionFailed,
+              `LibreOffice could not convert the file: ${err.message.split('\n')[0]}`,
+            ),
+          );
         },
       );
     });
     try {
       return await readFile(join(dir, 'submission.docx'));
     } catch {
-      throw new FormBridgeError(ErrorCode.ConversionFailed, 'LibreOffice produced no .docx for this file (damaged or not a Word file)');
+      throw new FormBridgeError(
+        ErrorCode.ConversionFailed,
+        'LibreOffice produced no .docx for this file (damaged or not a Word file)',
+      );
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

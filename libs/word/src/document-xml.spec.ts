@@ -4,8 +4,11 @@ import { readDocumentXml } from './document-xml';
 import type { WordParagraph, WordTable } from './model';
 
 const texts = (body: string) =>
-  readDocumentXml(documentXml(body)).blocks.filter((b): b is WordParagraph => b.kind === 'paragraph').map((b) => b.text);
-const table = (body: string) => readDocumentXml(documentXml(body)).blocks.find((b): b is WordTable => b.kind === 'table')!;
+  readDocumentXml(documentXml(body))
+    .blocks.filter((b): b is WordParagraph => b.kind === 'paragraph')
+    .map((b) => b.text);
+const table = (body: string) =>
+  readDocumentXml(documentXml(body)).blocks.find((b): b is WordTable => b.kind === 'table')!;
 
 describe('readDocumentXml', () => {
   it('joins text split across runs, proofing marks, bookmarks, smart tags and fields without losing a character', () => {
@@ -46,7 +49,9 @@ describe('readDocumentXml', () => {
     expect(
       texts(
         p(r('A') + sym('Wingdings', 'F0FE') + r('B') + sym('Wingdings', 'F0A8')) +
-          p(r('A') + sym('Wingdings 2', 'F052') + r('B') + sym('Wingdings 2', 'F0A3') + sym('Symbol', 'F0D6')) +
+          p(
+            r('A') + sym('Wingdings 2', 'F052') + r('B') + sym('Wingdings 2', 'F0A3') + sym('Symbol', 'F0D6'),
+          ) +
           p(r('A') + control(true) + r('B') + control(false)) +
           p(r('A') + formField(true) + r('B') + formField(false)),
       ),
@@ -54,21 +59,36 @@ describe('readDocumentXml', () => {
   });
 
   it('turns line breaks and carriage returns into newlines and notes page breaks', () => {
-    const body = p(r('专项立项') + '<w:r><w:br/></w:r>' + r('依据') + '<w:r><w:cr/></w:r>' + r('x') + '<w:r><w:tab/></w:r>' + r('y')) + p('<w:r><w:br w:type="page"/></w:r>' + r('附件2-1'));
+    const body =
+      p(
+        r('专项立项') +
+          '<w:r><w:br/></w:r>' +
+          r('依据') +
+          '<w:r><w:cr/></w:r>' +
+          r('x') +
+          '<w:r><w:tab/></w:r>' +
+          r('y'),
+      ) + p('<w:r><w:br w:type="page"/></w:r>' + r('附件2-1'));
     const blocks = readDocumentXml(documentXml(body)).blocks as WordParagraph[];
     expect(blocks.map((b) => b.text)).toEqual(['专项立项\n依据\nx\ty', '附件2-1']);
     expect(blocks[1].breakBefore).toBe(true);
   });
 
   it('ignores tab stop definitions in paragraph properties', () => {
-    expect(texts(p('<w:pPr><w:tabs><w:tab w:val="left" w:pos="420"/></w:tabs></w:pPr>' + r('填报人：')))).toEqual(['填报人：']);
+    expect(
+      texts(p('<w:pPr><w:tabs><w:tab w:val="left" w:pos="420"/></w:tabs></w:pPr>' + r('填报人：'))),
+    ).toEqual(['填报人：']);
   });
 
   it('resolves gridSpan, legacy hMerge, vMerge (bare means continue) and gridBefore into grid columns', () => {
     const t = table(
       tbl(
         tr(tc(p(r('A')), '<w:vMerge w:val="restart"/>') + tc(p(r('B')), '<w:gridSpan w:val="2"/>')) +
-          tr(tc(p(''), '<w:vMerge/>') + tc(p(r('C')), '<w:hMerge w:val="restart"/>') + tc(p(r('')), '<w:hMerge/>')) +
+          tr(
+            tc(p(''), '<w:vMerge/>') +
+              tc(p(r('C')), '<w:hMerge w:val="restart"/>') +
+              tc(p(r('')), '<w:hMerge/>'),
+          ) +
           tr(tc(p(r('D'))) + tc(p(r('E'))), '<w:gridBefore w:val="1"/><w:wBefore w:w="100" w:type="dxa"/>'),
         [100, 200, 300],
       ),
@@ -103,10 +123,17 @@ describe('readDocumentXml', () => {
         tbl(
           tr(
             tc(p(r('专项名称'))) +
-              tc(p(`<w:sdt><w:sdtPr><w:tag w:val="projectName"/></w:sdtPr><w:sdtContent>${r('惠民')}${r('项目')}</w:sdtContent></w:sdt>`)),
+              tc(
+                p(
+                  `<w:sdt><w:sdtPr><w:tag w:val="projectName"/></w:sdtPr><w:sdtContent>${r('惠民')}${r('项目')}</w:sdtContent></w:sdt>`,
+                ),
+              ),
           ),
           [100, 100],
-        ) + p(`<w:sdt><w:sdtPr><w:tag w:val="phone"/><w:showingPlcHdr/></w:sdtPr><w:sdtContent>${r('单击此处输入文字')}</w:sdtContent></w:sdt>`),
+        ) +
+          p(
+            `<w:sdt><w:sdtPr><w:tag w:val="phone"/><w:showingPlcHdr/></w:sdtPr><w:sdtContent>${r('单击此处输入文字')}</w:sdtContent></w:sdt>`,
+          ),
       ),
     );
     expect(doc.tagged).toEqual([
@@ -137,6 +164,8 @@ describe('readDocumentXml', () => {
   });
 
   it('reports malformed XML as a corrupt file', () => {
-    expect(() => readDocumentXml('<w:document><w:body><w:p>')).toThrow(expect.objectContaining({ code: ErrorCode.CorruptFile }));
+    expect(() => readDocumentXml('<w:document><w:body><w:p>')).toThrow(
+      expect.objectContaining({ code: ErrorCode.CorruptFile }),
+    );
   });
 });

@@ -1,6 +1,14 @@
 import { CHECKED_GLYPH, UNCHECKED_GLYPH, symbolGlyph } from './symbols';
 import { allAttrs, attr, scanXml } from './xml-scan';
-import type { SourceLocation, TaggedText, WordBlock, WordCell, WordParagraph, WordRow, WordTable } from './model';
+import type {
+  SourceLocation,
+  TaggedText,
+  WordBlock,
+  WordCell,
+  WordParagraph,
+  WordRow,
+  WordTable,
+} from './model';
 
 const NAMESPACES: Record<string, string> = {
   'http://schemas.openxmlformats.org/wordprocessingml/2006/main': 'w',
@@ -82,7 +90,8 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
     }
     return c;
   };
-  const wAttr = (tag: Tag, local: string): string | undefined => attr(tag.attrs, wPrefix ? `${wPrefix}:${local}` : local);
+  const wAttr = (tag: Tag, local: string): string | undefined =>
+    attr(tag.attrs, wPrefix ? `${wPrefix}:${local}` : local);
 
   const body: WordBlock[] = [];
   const containers: WordBlock[][] = [body];
@@ -143,7 +152,8 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
       const c = activeControl();
       if (!c) return;
       if (n === 'w:tag') c.tag = wAttr(tag, 'val');
-      else if (n === 'w:showingPlcHdr') c.placeholder = wAttr(tag, 'val') !== '0' && wAttr(tag, 'val') !== 'false';
+      else if (n === 'w:showingPlcHdr')
+        c.placeholder = wAttr(tag, 'val') !== '0' && wAttr(tag, 'val') !== 'false';
       else if (n === 'w14:checkbox') c.checkbox = true;
       else if (n === 'w14:checked') {
         const val = attr(tag.attrs, `${w14Prefix}:val`);
@@ -327,7 +337,8 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
         return;
       case 'w:sdt': {
         const c = controls.pop();
-        if (c?.tag) tagged.push({ tag: c.tag, text: c.capture.join('').replace(/\n$/, ''), location: c.location });
+        if (c?.tag)
+          tagged.push({ tag: c.tag, text: c.capture.join('').replace(/\n$/, ''), location: c.location });
         return;
       }
       case 'w:txbxContent': {

@@ -4,7 +4,17 @@
  * Sources: the Wingdings / Wingdings 2 / Symbol code charts.
  */
 const SYMBOL_FONTS: Record<string, Record<number, string>> = {
-  wingdings: { 0xfe: '☑', 0xfd: '☒', 0xfc: '✓', 0xfb: '✗', 0xa8: '□', 0x6f: '□', 0x71: '□', 0x6e: '■', 0xa7: '▪' },
+  wingdings: {
+    0xfe: '☑',
+    0xfd: '☒',
+    0xfc: '✓',
+    0xfb: '✗',
+    0xa8: '□',
+    0x6f: '□',
+    0x71: '□',
+    0x6e: '■',
+    0xa7: '▪',
+  },
   'wingdings 2': { 0x52: '☑', 0x53: '☒', 0x54: '☒', 0x50: '✓', 0x51: '✗', 0xa3: '□', 0x2a: '□', 0xa2: '□' },
   symbol: { 0xd6: '√', 0xb7: '•' },
 };

@@ -18,7 +18,11 @@ export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 const OFFICE_DOCUMENT = /\/officeDocument$/;
 
 /** Reads the small XML parts that only need attributes (relationships, properties). */
-function scanXml(xml: string, onOpen: (name: string, attrs: Record<string, string>) => void, onText?: (t: string) => void) {
+function scanXml(
+  xml: string,
+  onOpen: (name: string, attrs: Record<string, string>) => void,
+  onText?: (t: string) => void,
+) {
   const parser = new SaxesParser({ xmlns: false, position: false });
   parser.on('doctype', () => {
     throw new FormBridgeError(ErrorCode.UnsafeXml, 'a package part declares a DOCTYPE; refusing it');
@@ -27,7 +31,9 @@ function scanXml(xml: string, onOpen: (name: string, attrs: Record<string, strin
     if (err instanceof FormBridgeError) throw err;
     throw new FormBridgeError(ErrorCode.CorruptFile, `a package part is not well-formed XML: ${err.message}`);
   });
-  parser.on('opentag', (t) => onOpen(t.name.slice(t.name.indexOf(':') + 1), t.attributes as Record<string, string>));
+  parser.on('opentag', (t) =>
+    onOpen(t.name.slice(t.name.indexOf(':') + 1), t.attributes as Record<string, string>),
+  );
   if (onText) parser.on('text', onText);
   parser.write(xml).close();
 }
@@ -42,7 +48,10 @@ function mainPartName(zip: ZipPackage): string {
   }
   const part = (target ?? 'word/document.xml').replace(/^\/+/, '');
   if (!zip.has(part)) {
-    throw new FormBridgeError(ErrorCode.MissingDocumentPart, 'the file is a zip but holds no Word document (word/document.xml is missing)');
+    throw new FormBridgeError(
+      ErrorCode.MissingDocumentPart,
+      'the file is a zip but holds no Word document (word/document.xml is missing)',
+    );
   }
   return part;
 }
@@ -80,7 +89,10 @@ export function readDocx(bytes: Uint8Array, options: ReadOptions = {}): WordDocu
 export async function readSubmission(bytes: Uint8Array, options: ReadOptions = {}): Promise<WordDocument> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   if (bytes.length > maxBytes) {
-    throw new FormBridgeError(ErrorCode.TooLarge, `the file is ${bytes.length} bytes; the limit is ${maxBytes}`);
+    throw new FormBridgeError(
+      ErrorCode.TooLarge,
+      `the file is ${bytes.length} bytes; the limit is ${maxBytes}`,
+    );
   }
   const format = detectFormat(bytes);
   switch (format) {

@@ -16,7 +16,8 @@ export interface XmlHandler {
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
 const unsafe = (why: string) => new FormBridgeError(ErrorCode.UnsafeXml, why);
-const malformed = (why: string) => new FormBridgeError(ErrorCode.CorruptFile, `the document XML is not well-formed: ${why}`);
+const malformed = (why: string) =>
+  new FormBridgeError(ErrorCode.CorruptFile, `the document XML is not well-formed: ${why}`);
 
 export function decodeEntities(s: string): string {
   if (s.indexOf('&') < 0) return s;

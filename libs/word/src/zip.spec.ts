@@ -40,19 +40,25 @@ function bombZip(size: number, declaredSize = size): Uint8Array {
 describe('ZipPackage', () => {
   it('refuses a part whose declared inflated size is over the cap before inflating it', () => {
     const zip = new ZipPackage(bombZip(8 << 20), { maxEntryBytes: 1 << 20, maxEntries: 10 });
-    expect(() => zip.read('word/document.xml')).toThrow(expect.objectContaining({ code: ErrorCode.InflatedTooLarge }));
+    expect(() => zip.read('word/document.xml')).toThrow(
+      expect.objectContaining({ code: ErrorCode.InflatedTooLarge }),
+    );
   });
 
   it('stops inflating as soon as a part outgrows the size its directory declared (a lying bomb)', () => {
     const started = Date.now();
     // 256 MB of spaces deflate to ~250 KB; the directory claims 300 KB inflated.
     const zip = new ZipPackage(bombZip(256 << 20, 300_000));
-    expect(() => zip.read('word/document.xml')).toThrow(expect.objectContaining({ code: ErrorCode.InflatedTooLarge }));
+    expect(() => zip.read('word/document.xml')).toThrow(
+      expect.objectContaining({ code: ErrorCode.InflatedTooLarge }),
+    );
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('refuses a directory that declares a part smaller than its compressed data', () => {
-    expect(() => new ZipPackage(bombZip(4 << 20, 1000))).toThrow(expect.objectContaining({ code: ErrorCode.CorruptFile }));
+    expect(() => new ZipPackage(bombZip(4 << 20, 1000))).toThrow(
+      expect.objectContaining({ code: ErrorCode.CorruptFile }),
+    );
   });
 
   it('reports a truncated package as corrupt', () => {
@@ -73,7 +79,10 @@ describe('ZipPackage', () => {
     const rels =
       '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
       '<Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/word/document2.xml"/></Relationships>';
-    const pkg = zipSync({ '_rels/.rels': strToU8(rels), 'word/document2.xml': strToU8(documentXml(p(r('附件3-1')))) });
+    const pkg = zipSync({
+      '_rels/.rels': strToU8(rels),
+      'word/document2.xml': strToU8(documentXml(p(r('附件3-1')))),
+    });
     expect(readDocx(pkg).blocks).toEqual([expect.objectContaining({ text: '附件3-1' })]);
   });
 
@@ -94,7 +103,9 @@ describe('readSubmission', () => {
   });
 
   it('refuses a file over the size limit before reading it', async () => {
-    await expect(readSubmission(new Uint8Array(2048), { maxBytes: 1024 })).rejects.toMatchObject({ code: ErrorCode.TooLarge });
+    await expect(readSubmission(new Uint8Array(2048), { maxBytes: 1024 })).rejects.toMatchObject({
+      code: ErrorCode.TooLarge,
+    });
   });
 
   it('says a password-protected file is encrypted', async () => {
@@ -108,7 +119,9 @@ describe('readSubmission', () => {
     const ole = Buffer.alloc(1024);
     Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]).copy(ole);
     Buffer.from('WordDocument', 'utf16le').copy(ole, 600);
-    await expect(readSubmission(ole, { converter: { command: '/nonexistent/soffice' } })).rejects.toMatchObject({
+    await expect(
+      readSubmission(ole, { converter: { command: '/nonexistent/soffice' } }),
+    ).rejects.toMatchObject({
       code: ErrorCode.ConverterMissing,
       message: expect.stringContaining('apt-get install libreoffice-writer-nogui'),
     });

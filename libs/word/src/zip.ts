@@ -21,7 +21,8 @@ interface Entry {
 /** Parts up to this size inflate in one call (about 1 s of work at worst); larger ones stream. */
 const ONE_SHOT_LIMIT = 512 * 1024;
 
-const corrupt = (why: string) => new FormBridgeError(ErrorCode.CorruptFile, `the file is not a readable Word package: ${why}`);
+const corrupt = (why: string) =>
+  new FormBridgeError(ErrorCode.CorruptFile, `the file is not a readable Word package: ${why}`);
 
 /**
  * Reads named parts out of a zip held in memory, never touching the disk, so entry names such
@@ -54,7 +55,10 @@ export class ZipPackage {
     const entry = this.entries.get(name);
     if (!entry) return undefined;
     if (entry.flags & 1) {
-      throw new FormBridgeError(ErrorCode.Encrypted, 'the file is encrypted (zip encryption); remove the password in Word and try again');
+      throw new FormBridgeError(
+        ErrorCode.Encrypted,
+        'the file is encrypted (zip encryption); remove the password in Word and try again',
+      );
     }
     if (entry.size > this.limits.maxEntryBytes) throw this.bomb(name);
     const start = this.dataStart(entry);
@@ -67,7 +71,9 @@ export class ZipPackage {
 
   readText(name: string): string | undefined {
     const data = this.read(name);
-    return data === undefined ? undefined : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
+    return data === undefined
+      ? undefined
+      : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
   }
 
   private inflate(name: string, data: Uint8Array, declared: number): Uint8Array {

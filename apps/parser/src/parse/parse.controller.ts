@@ -1,4 +1,11 @@
-import { BadRequestException, Controller, HttpCode, Post, UploadedFile, UseInterceptors } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  HttpCode,
+  Post,
+  UploadedFile,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FileInterceptor } from '@nestjs/platform-express';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { loadConfig } from '@formbridge/config';
@@ -20,7 +27,10 @@ export class ParseController {
   @UseInterceptors(FileInterceptor('file', { limits: { fileSize: loadConfig().MAX_FILE_BYTES, files: 1 } }))
   @ApiConsumes('multipart/form-data')
   @ApiBody({ type: UploadDto })
-  @ApiOkResponse({ type: ParseResultDto, description: 'Records found and warnings (an unknown document gives no records and a warning)' })
+  @ApiOkResponse({
+    type: ParseResultDto,
+    description: 'Records found and warnings (an unknown document gives no records and a warning)',
+  })
   @ApiResponse({ status: 400, description: 'Unreadable file: empty, damaged, encrypted, unsafe XML' })
   @ApiResponse({ status: 413, description: 'File or an inflated part of it is too large' })
   @ApiResponse({ status: 415, description: 'Not a Word document' })

@@ -21,7 +21,11 @@ export class ParseWarningDto {
 }
 
 export class ParseResultDto {
-  @ApiProperty({ description: 'One record per form, in document order (see RECORDS.md)', type: 'array', items: { type: 'object' } })
+  @ApiProperty({
+    description: 'One record per form, in document order (see RECORDS.md)',
+    type: 'array',
+    items: { type: 'object' },
+  })
   records!: Record<string, unknown>[];
   @ApiProperty({ type: [ParseWarningDto] }) warnings!: ParseWarningDto[];
 }
