@@ -1,9 +1,12 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+
+const toBoolean = ({ value }: { value: unknown }) => (typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value);
 
 /**
  * Every environment variable FormBridge reads, validated once at start-up. Nothing else in the
- * code base reads process.env.
+ * code base reads process.env. Optional settings without a default are initialised to undefined
+ * so that parseEnv sees them as known keys.
  */
 export class EnvDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535) PARSER_PORT = 3001;
@@ -17,4 +20,42 @@ export class EnvDto {
   @IsOptional() @IsString() SOFFICE_PATH = 'soffice';
   @IsOptional() @Type(() => Number) @IsInt() @Min(1000) CONVERT_TIMEOUT_MS = 120_000;
   @IsOptional() @IsIn(['error', 'warn', 'log', 'debug']) LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';
+
+  // --- storage ---
+  /** A PostgreSQL server (postgres://…). Unset: an embedded PostgreSQL (PGlite) in PGLITE_DIR. */
+  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' }) DATABASE_URL?: string = undefined;
+  /** The schema FormBridge's tables live in (created when missing). */
+  @IsOptional() @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DATABASE_SCHEMA must be a lower-case SQL identifier' }) DATABASE_SCHEMA = 'public';
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE = 10;
+  /** Data folder of the embedded database when DATABASE_URL is unset. */
+  @IsOptional() @IsString() PGLITE_DIR = './data/pglite';
+  /** Folder for submission and export file bytes; unset: the bytes are kept in the database. */
+  @IsOptional() @IsString() BLOB_DIR?: string = undefined;
+
+  // --- queues ---
+  @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' }) REDIS_URL = 'redis://127.0.0.1:6379';
+  /** Redis key prefix of every queue; two deployments on one Redis use two prefixes. */
+  @IsOptional() @Matches(/^[A-Za-z0-9_.-]{1,64}$/) QUEUE_PREFIX = 'formbridge';
+  /** Parse jobs one process works on at once (parsing is CPU-bound; >1 overlaps database waits). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(256) PARSE_CONCURRENCY = 8;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(256) GENERATE_CONCURRENCY = 8;
+  /** Tries per job for faults that may pass (unreadable input fails at once). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) JOB_ATTEMPTS = 5;
+  /** First retry delay; doubles on each further try. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(10) JOB_BACKOFF_MS = 2000;
+  /** A job whose worker stops renewing its lock this long is taken to have died and is run again. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1000) JOB_LOCK_MS = 30_000;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1000) JOB_STALLED_CHECK_MS = 30_000;
+  /** A batch whose producer stopped before it queued every file is closed after this long. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1000) BATCH_SEAL_TIMEOUT_MS = 60 * 60 * 1000;
+  /** Whether a service runs queue workers (false: HTTP only). */
+  @IsOptional() @Transform(toBoolean) @IsIn([true, false]) WORKERS_ENABLED = true;
+
+  // --- HTTP API ---
+  /** When set, every endpoint but /health requires `Authorization: Bearer <token>`. */
+  @IsOptional() @IsString() @MinLength(16) FORMBRIDGE_API_TOKEN?: string = undefined;
+  /** Most files one import accepts (uploaded parts plus the entries of uploaded archives). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) MAX_IMPORT_FILES = 1000;
+  /** Largest uploaded .zip archive, in bytes. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1024) MAX_ARCHIVE_BYTES = 256 * 1024 * 1024;
 }

@@ -1,0 +1,63 @@
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Queryable } from './database';
+import { BlobRepository } from './repositories/blob.repository';
+
+export interface Blob {
+  sha256: string;
+  bytes: Uint8Array;
+}
+
+/** File bytes by SHA-256: submissions and generated exports. Never Redis. */
+export interface BlobStore {
+  readonly location: 'database' | 'folder';
+  /** Stores blobs not yet stored; with the database store, inside `tx` when given. */
+  putMany(blobs: readonly Blob[], tx?: Queryable): Promise<void>;
+  get(sha256: string): Promise<Uint8Array>;
+}
+
+export class DatabaseBlobStore implements BlobStore {
+  readonly location = 'database' as const;
+
+  constructor(private readonly repo: BlobRepository) {}
+
+  putMany(blobs: readonly Blob[], tx?: Queryable): Promise<void> {
+    return this.repo.putMany(blobs, tx);
+  }
+
+  get(sha256: string): Promise<Uint8Array> {
+    return this.repo.get(sha256);
+  }
+}
+
+/**
+ * A content-addressed folder (`ab/cd/<sha256>`). Writes go to a temporary name and are renamed
+ * into place, so a reader never sees half a file and concurrent writers of the same bytes agree.
+ * Several machines share it only through a shared volume; without one, keep bytes in PostgreSQL.
+ */
+export class FolderBlobStore implements BlobStore {
+  readonly location = 'folder' as const;
+
+  constructor(private readonly root: string) {}
+
+  private pathOf(sha256: string): string {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a sha256: ${sha256}`);
+    return join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+
+  async putMany(blobs: readonly Blob[]): Promise<void> {
+    for (const blob of blobs) {
+      const path = this.pathOf(blob.sha256);
+      if (await stat(path).then(() => true, () => false)) continue;
+      await mkdir(join(path, '..'), { recursive: true });
+      const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      await writeFile(tmp, blob.bytes);
+      await rename(tmp, path);
+    }
+  }
+
+  async get(sha256: string): Promise<Uint8Array> {
+    return readFile(this.pathOf(sha256));
+  }
+}

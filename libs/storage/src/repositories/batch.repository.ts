@@ -1,0 +1,162 @@
+import { Database, Queryable, valuesList } from '../database';
+import { BatchCounts, BatchItemRow, BatchKind, BatchRow, ExportItem, JsonObject, NewItem, ParseItem } from '../storage.types';
+
+const BATCH_COLUMNS = `id, kind, status, options, total, note, created_at AS "createdAt", sealed_at AS "sealedAt", finished_at AS "finishedAt"`;
+
+export class BatchRepository {
+  constructor(private readonly db: Database) {}
+
+  async create(kind: BatchKind, options: JsonObject = {}): Promise<BatchRow> {
+    const [row] = await this.db.query<BatchRow>(`INSERT INTO batches (kind, options) VALUES ($1, $2::jsonb) RETURNING ${BATCH_COLUMNS}`, [
+      kind,
+      JSON.stringify(options),
+    ]);
+    return row;
+  }
+
+  async get(id: number): Promise<BatchRow | undefined> {
+    const [row] = await this.db.query<BatchRow>(`SELECT ${BATCH_COLUMNS} FROM batches WHERE id = $1`, [id]);
+    return row;
+  }
+
+  /** Adds items and returns their ids in the order given. */
+  async addItems(batchId: number, items: readonly NewItem[], tx: Queryable = this.db): Promise<number[]> {
+    if (!items.length) return [];
+    const { sql, params } = valuesList(
+      items.map((i) => [
+        batchId,
+        i.position,
+        i.name,
+        i.documentId ?? null,
+        i.recordId ?? null,
+        i.failure ? 'failed' : 'pending',
+        i.failure?.code ?? null,
+        i.failure?.reason ?? null,
+      ]),
+      ['bigint', 'int', 'text', 'bigint', 'bigint', 'text', 'text', 'text'],
+    );
+    const rows = await tx.query<{ id: number; position: number }>(
+      `INSERT INTO batch_items (batch_id, position, name, document_id, record_id, status, error_code, reason)
+       VALUES ${sql}
+       ON CONFLICT (batch_id, position) DO UPDATE SET name = EXCLUDED.name
+       RETURNING id, position`,
+      params,
+    );
+    const byPosition = new Map(rows.map((r) => [r.position, r.id]));
+    await tx.query(`UPDATE batches SET total = total + $2 WHERE id = $1`, [batchId, rows.length]);
+    return items.map((i) => byPosition.get(i.position) as number);
+  }
+
+  /** Every item is queued: from now on the batch only waits for its jobs. */
+  async seal(batchId: number, note?: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE batches SET status = 'running', sealed_at = now(), note = COALESCE($2, note) WHERE id = $1 AND status = 'queuing' RETURNING id`,
+      [batchId, note ?? null],
+    );
+    return rows.length > 0;
+  }
+
+  async complete(batchId: number): Promise<void> {
+    await this.db.query(`UPDATE batches SET status = 'completed', finished_at = COALESCE(finished_at, now()) WHERE id = $1`, [batchId]);
+  }
+
+  async counts(batchId: number): Promise<BatchCounts> {
+    const rows = await this.db.query<{ status: keyof BatchCounts; n: number }>(
+      `SELECT status, count(*)::int AS n FROM batch_items WHERE batch_id = $1 GROUP BY status`,
+      [batchId],
+    );
+    const counts: BatchCounts = { pending: 0, done: 0, failed: 0 };
+    for (const r of rows) counts[r.status] = r.n;
+    return counts;
+  }
+
+  /** Records the batch holds, and how many of them this batch added. */
+  async recordTotals(batchId: number): Promise<{ records: number; newRecords: number }> {
+    const [row] = await this.db.query<{ records: number; newRecords: number }>(
+      `SELECT COALESCE(sum(record_count), 0)::int AS records, COALESCE(sum(new_records), 0)::int AS "newRecords"
+       FROM batch_items WHERE batch_id = $1 AND status = 'done'`,
+      [batchId],
+    );
+    return row;
+  }
+
+  /** Items after `afterPosition`, in order; `only` narrows to failures or to items with warnings. */
+  async items(batchId: number, afterPosition: number, limit: number, only?: 'failed' | 'warned' | 'done'): Promise<BatchItemRow[]> {
+    const filter =
+      only === 'failed'
+        ? `AND i.status = 'failed'`
+        : only === 'warned'
+          ? `AND i.status = 'done' AND jsonb_array_length(COALESCE(d.warnings, '[]'::jsonb)) > 0`
+          : only === 'done'
+            ? `AND i.status = 'done'`
+            : '';
+    return this.db.query<BatchItemRow>(
+      `SELECT i.id, i.position, i.name, i.status, i.error_code AS "errorCode", i.reason, i.record_count AS "recordCount",
+              i.new_records AS "newRecords", i.document_id AS "documentId", d.sha256, d.warnings,
+              i.record_id AS "recordId", i.output_sha256 AS "outputSha256", i.output_name AS "outputName"
+       FROM batch_items i LEFT JOIN documents d ON d.id = i.document_id
+       WHERE i.batch_id = $1 AND i.position > $2 ${filter}
+       ORDER BY i.position LIMIT $3`,
+      [batchId, afterPosition, limit],
+    );
+  }
+
+  async parseItem(itemId: number): Promise<ParseItem | undefined> {
+    const [row] = await this.db.query<ParseItem>(
+      `SELECT i.id, i.batch_id AS "batchId", i.status, i.name, d.id AS "documentId", d.sha256, d.format,
+              d.form_count AS "formCount", d.error_code AS "errorCode", d.error_message AS "errorMessage"
+       FROM batch_items i JOIN documents d ON d.id = i.document_id WHERE i.id = $1`,
+      [itemId],
+    );
+    return row;
+  }
+
+  async exportItem(itemId: number): Promise<ExportItem | undefined> {
+    const [row] = await this.db.query<ExportItem>(
+      `SELECT id, batch_id AS "batchId", status, record_id AS "recordId" FROM batch_items WHERE id = $1`,
+      [itemId],
+    );
+    return row;
+  }
+
+  /** A file whose document was parsed before: it adds no records, only points at them. */
+  async markReused(itemId: number, recordCount: number): Promise<void> {
+    await this.db.query(
+      `UPDATE batch_items SET status = 'done', record_count = $2, new_records = 0, error_code = NULL, reason = NULL, finished_at = now()
+       WHERE id = $1`,
+      [itemId, recordCount],
+    );
+  }
+
+  async markFailed(itemId: number, code: string, reason: string): Promise<void> {
+    await this.db.query(`UPDATE batch_items SET status = 'failed', error_code = $2, reason = $3, finished_at = now() WHERE id = $1`, [
+      itemId,
+      code,
+      reason,
+    ]);
+  }
+
+  /** Fails the still-pending items of a batch whose jobs are gone (their reasons by item id). */
+  async failPending(batchId: number, reasons: ReadonlyMap<number, string>, fallback: string): Promise<number> {
+    const ids = [...reasons.keys()];
+    const rows = await this.db.query(
+      `UPDATE batch_items i SET status = 'failed', error_code = 'JOB_FAILED', finished_at = now(),
+              reason = COALESCE(r.reason, $4)
+       FROM (SELECT i2.id, r2.reason FROM batch_items i2
+             LEFT JOIN unnest($2::bigint[], $3::text[]) AS r2(id, reason) ON r2.id = i2.id
+             WHERE i2.batch_id = $1 AND i2.status = 'pending') r
+       WHERE i.id = r.id
+       RETURNING i.id`,
+      [batchId, ids, ids.map((id) => reasons.get(id) as string), fallback],
+    );
+    return rows.length;
+  }
+
+  async markExported(itemId: number, outputSha256: string, outputName: string): Promise<void> {
+    await this.db.query(
+      `UPDATE batch_items SET status = 'done', output_sha256 = $2, output_name = $3, error_code = NULL, reason = NULL, finished_at = now()
+       WHERE id = $1`,
+      [itemId, outputSha256, outputName],
+    );
+  }
+}

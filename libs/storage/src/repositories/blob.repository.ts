@@ -1,0 +1,34 @@
+import { Blob } from '../blob-store';
+import { Database, Queryable, valuesList } from '../database';
+
+/** Keeps one INSERT statement to a few megabytes of parameters. */
+const MAX_STATEMENT_BYTES = 8 * 1024 * 1024;
+
+export class BlobRepository {
+  constructor(private readonly db: Database) {}
+
+  async putMany(blobs: readonly Blob[], tx: Queryable = this.db): Promise<void> {
+    let chunk: Blob[] = [];
+    let size = 0;
+    const flush = async () => {
+      if (!chunk.length) return;
+      const { sql, params } = valuesList(chunk.map((b) => [b.sha256, b.bytes]));
+      await tx.query(`INSERT INTO blobs (sha256, content) VALUES ${sql} ON CONFLICT (sha256) DO NOTHING`, params);
+      chunk = [];
+      size = 0;
+    };
+    for (const blob of blobs) {
+      if (chunk.some((b) => b.sha256 === blob.sha256)) continue;
+      chunk.push(blob);
+      size += blob.bytes.length;
+      if (size >= MAX_STATEMENT_BYTES || chunk.length >= 1000) await flush();
+    }
+    await flush();
+  }
+
+  async get(sha256: string): Promise<Uint8Array> {
+    const [row] = await this.db.query<{ content: Uint8Array }>(`SELECT content FROM blobs WHERE sha256 = $1`, [sha256]);
+    if (!row) throw new Error(`stored bytes ${sha256} are missing`);
+    return row.content;
+  }
+}

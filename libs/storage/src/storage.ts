@@ -1,0 +1,48 @@
+import type { EnvDto } from '@formbridge/config';
+import { BlobStore, DatabaseBlobStore, FolderBlobStore } from './blob-store';
+import { Database } from './database';
+import { migrate } from './migrator';
+import { PgliteDatabase } from './pglite.database';
+import { PostgresDatabase } from './postgres.database';
+import { BatchRepository } from './repositories/batch.repository';
+import { BlobRepository } from './repositories/blob.repository';
+import { DocumentRepository } from './repositories/document.repository';
+import { RecordRepository } from './repositories/record.repository';
+
+export type StorageConfig = Pick<EnvDto, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_SIZE' | 'PGLITE_DIR' | 'BLOB_DIR'>;
+
+/** The database (migrated), its repositories and the file-bytes store, opened together. */
+export class Storage {
+  readonly documents: DocumentRepository;
+  readonly records: RecordRepository;
+  readonly batches: BatchRepository;
+  readonly blobs: BlobStore;
+
+  constructor(
+    readonly db: Database,
+    blobDir?: string,
+  ) {
+    this.documents = new DocumentRepository(db);
+    this.records = new RecordRepository(db);
+    this.batches = new BatchRepository(db);
+    this.blobs = blobDir ? new FolderBlobStore(blobDir) : new DatabaseBlobStore(new BlobRepository(db));
+  }
+
+  /** PostgreSQL when DATABASE_URL is set, else the embedded database in PGLITE_DIR. */
+  static async open(config: StorageConfig): Promise<Storage> {
+    const db = config.DATABASE_URL
+      ? new PostgresDatabase(config.DATABASE_URL, config.DATABASE_SCHEMA, config.DATABASE_POOL_SIZE)
+      : await PgliteDatabase.open(config.PGLITE_DIR, config.DATABASE_SCHEMA);
+    try {
+      await migrate(db);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+    return new Storage(db, config.BLOB_DIR);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}

@@ -1,0 +1,110 @@
+import { createHash } from 'node:crypto';
+import { ErrorCode } from '@formbridge/common';
+import { RecordService, Storage, migrate } from '@formbridge/storage';
+import { dropSchema, testConfig, testEnv } from './support/bulk-env';
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+function specialFund(projectName: string, year = 2019): Record<string, unknown> {
+  return {
+    formType: 'special-fund-performance-target',
+    attachmentLabel: '附件2-1',
+    year,
+    fillingUnit: null,
+    projectName,
+    projectAttribute: 'new',
+    departmentName: '合江街道办事处',
+    totalFunds: '10.00',
+    departmentDuties: null,
+    basis: null,
+    schedule: [],
+    longTermGoal: null,
+    annualGoal: null,
+    indicators: [],
+    safeguards: null,
+    reviews: [{ authority: '财政部门预算股', opinion: null, date: null }],
+    filledBy: null,
+    phone: null,
+    filledOn: null,
+  };
+}
+
+describe.each([
+  ['PostgreSQL', () => testEnv()],
+  ['PGlite', () => testEnv({ DATABASE_URL: '', PGLITE_DIR: 'memory://' })],
+])('storage on %s', (_name, makeEnv) => {
+  const env = makeEnv();
+  let storage: Storage;
+
+  beforeAll(async () => {
+    storage = await Storage.open(testConfig(env));
+  });
+
+  afterAll(async () => {
+    await storage.close();
+    if (env.DATABASE_URL) await dropSchema(env.DATABASE_SCHEMA);
+  });
+
+  it('applies each migration once, however often it starts', async () => {
+    expect(await migrate(storage.db)).toEqual([]);
+    const rows = await storage.db.query<{ id: string }>('SELECT id FROM schema_migrations');
+    expect(rows.map((r) => r.id)).toEqual(['001-initial']);
+  });
+
+  it('stores a document once per SHA-256 and keeps its bytes out of the queue', async () => {
+    const bytes = new TextEncoder().encode('same bytes');
+    const doc = { sha256: sha('same bytes'), byteSize: bytes.length, format: 'docx', name: 'a.docx' };
+    await storage.blobs.putMany([{ sha256: doc.sha256, bytes }]);
+    const first = await storage.documents.insertMany([doc, { ...doc, name: 'copy.docx' }]);
+    const second = await storage.documents.insertMany([{ ...doc, name: 'b.docx' }]);
+    expect(first.get(doc.sha256)).toBe(second.get(doc.sha256));
+    expect([...(await storage.documents.existing([doc.sha256, sha('other')]))]).toEqual([doc.sha256]);
+    expect(Buffer.from(await storage.blobs.get(doc.sha256)).toString()).toBe('same bytes');
+  });
+
+  it('stores the records of one parse exactly once, however often the job runs', async () => {
+    const batch = await storage.batches.create('import');
+    const docId = (await storage.documents.insertMany([{ sha256: sha('two forms'), byteSize: 9, format: 'docx', name: 'two.docx' }])).get(
+      sha('two forms'),
+    ) as number;
+    const [itemA, itemB] = await storage.batches.addItems(batch.id, [
+      { position: 1, name: 'two.docx', documentId: docId },
+      { position: 2, name: 'again.docx', documentId: docId },
+    ]);
+    const records = [specialFund('项目甲'), specialFund('项目乙')];
+    const warnings = [{ code: 'sum-mismatch', message: 'm', recordIndex: 0, path: '$.totalFunds', location: null }];
+    expect(await storage.records.storeParsed(itemA, docId, records, warnings)).toBe(2);
+    expect(await storage.records.storeParsed(itemA, docId, records, warnings)).toBe(0);
+    expect(await storage.records.storeParsed(itemB, docId, records, warnings)).toBe(0);
+    const stored = await storage.records.list({ batchId: batch.id }, { limit: 10 });
+    expect(stored.map((r) => [r.project, r.source.formIndex, r.version])).toEqual([
+      ['项目甲', 0, 1],
+      ['项目乙', 1, 1],
+    ]);
+    expect(await storage.batches.counts(batch.id)).toEqual({ pending: 0, done: 2, failed: 0 });
+    const items = await storage.batches.items(batch.id, 0, 10, 'warned');
+    expect(items[0].warnings).toEqual(warnings);
+    expect(await storage.batches.recordTotals(batch.id)).toEqual({ records: 4, newRecords: 2 });
+  });
+
+  it('keeps every earlier version when a record is edited, and refuses a stale or invalid edit', async () => {
+    const service = new RecordService(storage.records);
+    const [record] = await storage.records.list({ project: '项目甲' }, { limit: 1 });
+    const edited = await service.update(record.id, { ...record.data, projectName: '项目甲（调整）', year: 2020, id: record.id });
+    expect(edited).toMatchObject({ id: record.id, version: 2, projectName: '项目甲（调整）', year: 2020 });
+    const found = await storage.records.list({ year: 2020, project: '调整' }, { limit: 10 });
+    expect(found.map((r) => r.id)).toEqual([record.id]);
+    const history = await service.versions(record.id);
+    expect(history.map((v) => [v.version, v.origin, v.data.projectName])).toEqual([
+      [1, 'import', '项目甲'],
+      [2, 'edit', '项目甲（调整）'],
+    ]);
+    await expect(service.update(record.id, { ...record.data, version: 1 })).rejects.toMatchObject({ code: ErrorCode.Conflict });
+    await expect(service.update(record.id, { ...record.data, totalFunds: '10' })).rejects.toMatchObject({
+      code: ErrorCode.InvalidRecord,
+      details: { fieldErrors: [{ path: '$.totalFunds' }] },
+    });
+    await expect(service.update(999999, record.data)).rejects.toMatchObject({ code: ErrorCode.NotFound });
+    expect((await service.versions(record.id)).length).toBe(2);
+  });
+});
