@@ -142,7 +142,7 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
       canonical.clear();
     }
     const n = name(tag.name);
-    // saxes reports a close for self-closing tags too, so depths count every open.
+    // The scanner reports a close for self-closing tags too, so depths count every open.
     if (skipDepth > 0) {
       skipDepth++;
       return;

@@ -1,9 +1,9 @@
-import { SaxesParser } from 'saxes';
 import { ErrorCode, FormBridgeError } from '@formbridge/common';
 import { convertToDocx, ConverterOptions } from './convert';
 import { detectFormat } from './detect';
 import { readDocumentXml } from './document-xml';
 import type { WordDocument } from './model';
+import { allAttrs, scanXml } from './xml-scan';
 import { DEFAULT_ZIP_LIMITS, ZipLimits, ZipPackage } from './zip';
 
 export interface ReadOptions {
@@ -17,32 +17,24 @@ export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 
 const OFFICE_DOCUMENT = /\/officeDocument$/;
 
-/** Reads the small XML parts that only need attributes (relationships, properties). */
-function scanXml(
+/** Reads the small XML parts that only need attributes and text (relationships, properties). */
+function scanPart(
   xml: string,
   onOpen: (name: string, attrs: Record<string, string>) => void,
   onText?: (t: string) => void,
-) {
-  const parser = new SaxesParser({ xmlns: false, position: false });
-  parser.on('doctype', () => {
-    throw new FormBridgeError(ErrorCode.UnsafeXml, 'a package part declares a DOCTYPE; refusing it');
+): void {
+  scanXml(xml, {
+    open: (name, attrs) => onOpen(name.slice(name.indexOf(':') + 1), allAttrs(attrs)),
+    close: () => undefined,
+    text: (t) => onText?.(t),
   });
-  parser.on('error', (err) => {
-    if (err instanceof FormBridgeError) throw err;
-    throw new FormBridgeError(ErrorCode.CorruptFile, `a package part is not well-formed XML: ${err.message}`);
-  });
-  parser.on('opentag', (t) =>
-    onOpen(t.name.slice(t.name.indexOf(':') + 1), t.attributes as Record<string, string>),
-  );
-  if (onText) parser.on('text', onText);
-  parser.write(xml).close();
 }
 
 function mainPartName(zip: ZipPackage): string {
   const rels = zip.readText('_rels/.rels');
   let target: string | undefined;
   if (rels) {
-    scanXml(rels, (name, attrs) => {
+    scanPart(rels, (name, attrs) => {
       if (name === 'Relationship' && OFFICE_DOCUMENT.test(attrs.Type ?? '') && !target) target = attrs.Target;
     });
   }
@@ -61,7 +53,7 @@ function readCustomProperties(zip: ZipPackage): Record<string, string> {
   const props: Record<string, string> = {};
   if (!xml) return props;
   let current: string | undefined;
-  scanXml(
+  scanPart(
     xml,
     (name, attrs) => {
       if (name === 'property') current = attrs.name;
