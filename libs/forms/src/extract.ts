@@ -244,7 +244,7 @@ export class FormExtractor {
       }
     }
     this.set('year', null, null);
-    this.warn(WarningCode.YearMissing, 'no year line such as （ 2019 年度） was found', '$.year', null);
+    this.warn(WarningCode.YearMissing, `no year line such as ${def.yearLine} was found`, '$.year', null);
   }
 
   private set(path: string, value: unknown, location: SourceLocation | null): void {
