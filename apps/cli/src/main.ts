@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { reportAndExit } from './cli-error';
 import { registerParse } from './commands/parse.command';
+import { registerImport } from './commands/import.command';
 
 /**
  * The `formbridge` command. Each sub-command lives in commands/ and only translates between the
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .description('Moves fiscal performance-target filings between Word and a database')
     .showHelpAfterError();
   registerParse(program);
+  registerImport(program);
   return program;
 }
 

@@ -113,3 +113,17 @@ export interface ExportItem {
   status: ItemStatus;
   recordId: number | null;
 }
+
+export interface ExportRow {
+  position: number;
+  status: ItemStatus;
+  errorCode: string | null;
+  reason: string | null;
+  outputSha256: string | null;
+  outputName: string | null;
+  recordId: number | null;
+  formType: string | null;
+  year: number | null;
+  department: string | null;
+  project: string | null;
+}

@@ -1,5 +1,5 @@
 import { Database, Queryable, valuesList } from '../database';
-import { BatchCounts, BatchItemRow, BatchKind, BatchRow, ExportItem, JsonObject, NewItem, ParseItem } from '../storage.types';
+import { BatchCounts, BatchItemRow, BatchKind, BatchRow, ExportItem, ExportRow, JsonObject, NewItem, ParseItem } from '../storage.types';
 
 const BATCH_COLUMNS = `id, kind, status, options, total, note, created_at AS "createdAt", sealed_at AS "sealedAt", finished_at AS "finishedAt"`;
 
@@ -150,6 +150,19 @@ export class BatchRepository {
       [batchId, ids, ids.map((id) => reasons.get(id) as string), fallback],
     );
     return rows.length;
+  }
+
+  /** An export's items with the record each was made from, in order. */
+  async exportRows(batchId: number, afterPosition: number, limit: number): Promise<ExportRow[]> {
+    return this.db.query<ExportRow>(
+      `SELECT i.position, i.status, i.error_code AS "errorCode", i.reason, i.output_sha256 AS "outputSha256",
+              i.output_name AS "outputName", i.record_id AS "recordId", r.form_type AS "formType", r.year,
+              r.department, r.project
+       FROM batch_items i LEFT JOIN records r ON r.id = i.record_id
+       WHERE i.batch_id = $1 AND i.position > $2
+       ORDER BY i.position LIMIT $3`,
+      [batchId, afterPosition, limit],
+    );
   }
 
   async markExported(itemId: number, outputSha256: string, outputName: string): Promise<void> {

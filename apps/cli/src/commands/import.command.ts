@@ -1,0 +1,59 @@
+import type { Command } from 'commander';
+import { QueueName } from '@formbridge/queue';
+import { withBulkContext } from '../bulk-run';
+import { checkPaths, submissionFiles } from '../import-sources';
+import { ProgressBar } from '../progress-bar';
+
+interface ImportOptions {
+  localWorkers: boolean;
+  compact?: boolean;
+}
+
+export function registerImport(program: Command): void {
+  program
+    .command('import')
+    .description('import Word submissions (files, folders, .zip archives) into the database through the parse queue; prints a JSON summary')
+    .argument('<paths...>', '.docx/.doc files, folders holding them, or .zip archives of them')
+    .option('--no-local-workers', "only queue the files: the parser services' workers parse them")
+    .option('--compact', 'print JSON on one line')
+    .action(async (paths: string[], opts: ImportOptions) => {
+      await checkPaths(paths);
+      const started = Date.now();
+      const summary = await withBulkContext(async (ctx) => {
+        if (opts.localWorkers) ctx.startWorkers([QueueName.Parse]);
+        const bar = new ProgressBar('import');
+        const files = submissionFiles(paths, {
+          maxFileBytes: ctx.config.MAX_FILE_BYTES,
+          maxArchiveBytes: ctx.config.MAX_ARCHIVE_BYTES,
+          maxArchiveEntries: 1_000_000,
+        });
+        let batchId = 0;
+        // Progress is drawn while files are still being queued too, from the database.
+        const timer = setInterval(() => {
+          if (batchId) void ctx.reports.progress(batchId).then((p) => bar.update(p), () => undefined);
+        }, 250);
+        try {
+          batchId = await ctx.imports.run(files, (id) => (batchId = id));
+        } finally {
+          clearInterval(timer);
+        }
+        await ctx.reports.waitForCompletion(batchId, (p) => bar.update(p));
+        bar.done();
+        const r = await ctx.reports.importReport(batchId);
+        return {
+          batchId: r.batchId,
+          status: r.status,
+          files: r.total,
+          imported: r.done,
+          failed: r.failed,
+          records: r.records,
+          newRecords: r.newRecords,
+          failures: r.failures,
+          warnings: r.warnings,
+          note: r.note,
+          seconds: Math.round((Date.now() - started) / 100) / 10,
+        };
+      });
+      process.stdout.write(`${JSON.stringify(summary, null, opts.compact ? undefined : 2)}\n`);
+    });
+}

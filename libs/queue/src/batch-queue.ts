@@ -1,0 +1,90 @@
+import { FlowProducer, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { jobOptions, QueueSettings } from './job-options';
+import { BATCH_FLOW, BatchKind, QueueName, jobIds } from './queue.constants';
+
+/** What producers need from the queues; services depend on this, not on BullMQ. */
+export interface BatchQueue {
+  /** Starts a batch's flow: its parent job, held open by a guard child until `seal`. */
+  open(kind: BatchKind, batchId: number): Promise<void>;
+  /** Queues one child job per item under the batch's parent. */
+  addItems(kind: BatchKind, batchId: number, itemIds: readonly number[]): Promise<void>;
+  /** Every item is queued: release the guard so the parent runs once the items are done. */
+  seal(kind: BatchKind, batchId: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A bulk import or export is one BullMQ flow: a parent job (finish) whose children are the
+ * per-file or per-record jobs. The flow is created with only a guard child (a long-delayed seal
+ * job) and the items are added to it in chunks as the producer stores them, so processing starts
+ * at once and the producer never holds the whole batch in memory. Promoting the guard seals the
+ * batch; if the producer dies first, the guard's delay (BATCH_SEAL_TIMEOUT_MS) closes it anyway.
+ */
+export class BullMqBatchQueue implements BatchQueue {
+  private readonly flows: FlowProducer;
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(
+    private readonly connection: Redis,
+    private readonly settings: QueueSettings,
+  ) {
+    this.flows = new FlowProducer({ connection, prefix: settings.QUEUE_PREFIX });
+  }
+
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, { connection: this.connection, prefix: this.settings.QUEUE_PREFIX, defaultJobOptions: jobOptions(this.settings) });
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async open(kind: BatchKind, batchId: number): Promise<void> {
+    const flow = BATCH_FLOW[kind];
+    const options = jobOptions(this.settings);
+    await this.flows.add({
+      name: flow.parent,
+      queueName: flow.queue,
+      data: { batchId },
+      opts: { ...options, jobId: jobIds.parent(kind, batchId) },
+      children: [
+        {
+          name: flow.seal,
+          queueName: flow.queue,
+          data: { batchId },
+          opts: { ...options, jobId: jobIds.seal(kind, batchId), delay: this.settings.BATCH_SEAL_TIMEOUT_MS },
+        },
+      ],
+    });
+  }
+
+  async addItems(kind: BatchKind, batchId: number, itemIds: readonly number[]): Promise<void> {
+    if (!itemIds.length) return;
+    const flow = BATCH_FLOW[kind];
+    const queue = this.queue(flow.queue);
+    const options = jobOptions(this.settings);
+    const parent = { id: jobIds.parent(kind, batchId), queue: queue.qualifiedName };
+    await queue.addBulk(
+      itemIds.map((itemId) => ({
+        name: flow.item,
+        data: { batchId, itemId },
+        // A failed item must not hold the batch open: its parent still runs, and reads the
+        // failure reasons of ignored children to complete the report.
+        opts: { ...options, jobId: jobIds.item(kind, batchId, itemId), parent, ignoreDependencyOnFailure: true },
+      })),
+    );
+  }
+
+  async seal(kind: BatchKind, batchId: number): Promise<void> {
+    const job = await this.queue(BATCH_FLOW[kind].queue).getJob(jobIds.seal(kind, batchId));
+    // Gone or already run: the guard's delay ran out first, and the batch closed without us.
+    if (job && (await job.isDelayed())) await job.promote();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    await this.flows.close();
+  }
+}

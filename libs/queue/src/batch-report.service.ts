@@ -1,0 +1,113 @@
+import { ErrorCode, FormBridgeError } from '@formbridge/common';
+import { BatchRow, Storage } from '@formbridge/storage';
+
+export interface BatchProgress {
+  batchId: number;
+  kind: BatchRow['kind'];
+  status: BatchRow['status'];
+  total: number;
+  pending: number;
+  done: number;
+  failed: number;
+  note: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface FileFailure {
+  file: string;
+  code: string | null;
+  reason: string | null;
+}
+
+export interface FileWarning {
+  file: string;
+  recordIndex: number | null;
+  code: string;
+  message: string;
+  path: string | null;
+}
+
+export interface ImportReport extends BatchProgress {
+  /** Records the batch's files hold, and how many of them this batch stored for the first time. */
+  records: number;
+  newRecords: number;
+  failures: FileFailure[];
+  warnings: FileWarning[];
+}
+
+export interface ExportReport extends BatchProgress {
+  failures: Array<{ recordId: number | null; code: string | null; reason: string | null }>;
+}
+
+const PAGE = 1000;
+
+/** Progress and outcome of batches, read from the database (the source of truth, not Redis). */
+export class BatchReportService {
+  constructor(private readonly storage: Storage) {}
+
+  async progress(batchId: number): Promise<BatchProgress> {
+    const batch = await this.storage.batches.get(batchId);
+    if (!batch) throw new FormBridgeError(ErrorCode.NotFound, `batch ${batchId} does not exist`);
+    const counts = await this.storage.batches.counts(batchId);
+    return {
+      batchId,
+      kind: batch.kind,
+      status: batch.status,
+      total: batch.total,
+      ...counts,
+      note: batch.note,
+      createdAt: batch.createdAt,
+      finishedAt: batch.finishedAt,
+    };
+  }
+
+  async importReport(batchId: number): Promise<ImportReport> {
+    const progress = await this.progress(batchId);
+    if (progress.kind !== 'import') throw new FormBridgeError(ErrorCode.NotFound, `batch ${batchId} is not an import`);
+    const failures: FileFailure[] = [];
+    for await (const item of this.walk(batchId, 'failed')) failures.push({ file: item.name, code: item.errorCode, reason: item.reason });
+    const warnings: FileWarning[] = [];
+    for await (const item of this.walk(batchId, 'warned')) {
+      for (const w of item.warnings ?? []) {
+        warnings.push({
+          file: item.name,
+          recordIndex: (w.recordIndex as number | null) ?? null,
+          code: String(w.code),
+          message: String(w.message),
+          path: (w.path as string | null) ?? null,
+        });
+      }
+    }
+    return { ...progress, ...(await this.storage.batches.recordTotals(batchId)), failures, warnings };
+  }
+
+  async exportReport(batchId: number): Promise<ExportReport> {
+    const progress = await this.progress(batchId);
+    if (progress.kind !== 'export') throw new FormBridgeError(ErrorCode.NotFound, `batch ${batchId} is not an export`);
+    const failures: ExportReport['failures'] = [];
+    for await (const item of this.walk(batchId, 'failed')) failures.push({ recordId: item.recordId, code: item.errorCode, reason: item.reason });
+    return { ...progress, failures };
+  }
+
+  /** The batch's items in order, a page at a time. */
+  async *walk(batchId: number, only?: 'failed' | 'warned' | 'done') {
+    let after = 0;
+    for (;;) {
+      const page = await this.storage.batches.items(batchId, after, PAGE, only);
+      yield* page;
+      if (page.length < PAGE) return;
+      after = page[page.length - 1].position;
+    }
+  }
+
+  /** Polls until the batch is completed, reporting progress on the way. */
+  async waitForCompletion(batchId: number, onProgress?: (p: BatchProgress) => void, pollMs = 250): Promise<BatchProgress> {
+    for (;;) {
+      const progress = await this.progress(batchId);
+      onProgress?.(progress);
+      if (progress.status === 'completed') return progress;
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import { ErrorCode } from '@formbridge/common';
+import { NewDocument, NewItem, Storage } from '@formbridge/storage';
+import { detectFormat } from '@formbridge/word';
+import type { BatchQueue } from '../batch-queue';
+import { SubmissionFile } from './submission-file';
+
+export interface ImportLimits {
+  maxFileBytes: number;
+}
+
+/** Files are stored and queued in chunks: bounded memory, and workers start on the first chunk. */
+const CHUNK_FILES = 250;
+const CHUNK_BYTES = 16 * 1024 * 1024;
+
+interface Prepared {
+  file: SubmissionFile;
+  position: number;
+  sha256?: string;
+  format?: string;
+}
+
+/**
+ * Starts import batches: stores each file's bytes once (by SHA-256) in the blob store, records a
+ * batch item per file, and queues one parse job per item, ids only.
+ */
+export class ImportService {
+  constructor(
+    private readonly storage: Storage,
+    private readonly queue: BatchQueue,
+    private readonly limits: ImportLimits,
+  ) {}
+
+  /**
+   * Imports everything `files` yields and seals the batch; returns the batch id as soon as the
+   * last file is queued (the work itself goes on in the workers). `onStarted` receives the id
+   * before the first file is stored.
+   */
+  async run(files: AsyncIterable<SubmissionFile> | Iterable<SubmissionFile>, onStarted?: (batchId: number) => void): Promise<number> {
+    const batch = await this.storage.batches.create('import');
+    await this.queue.open('import', batch.id);
+    onStarted?.(batch.id);
+    let chunk: SubmissionFile[] = [];
+    let bytes = 0;
+    let position = 0;
+    for await (const file of files) {
+      chunk.push(file);
+      bytes += file.bytes?.length ?? 0;
+      if (chunk.length >= CHUNK_FILES || bytes >= CHUNK_BYTES) {
+        await this.store(batch.id, position, chunk);
+        position += chunk.length;
+        chunk = [];
+        bytes = 0;
+      }
+    }
+    await this.store(batch.id, position, chunk);
+    await this.storage.batches.seal(batch.id);
+    await this.queue.seal('import', batch.id);
+    return batch.id;
+  }
+
+  private async store(batchId: number, firstPosition: number, files: readonly SubmissionFile[]): Promise<void> {
+    if (!files.length) return;
+    const prepared: Prepared[] = files.map((file, i) => {
+      const position = firstPosition + i + 1;
+      if (file.failure || !file.bytes) return { file, position };
+      if (file.bytes.length > this.limits.maxFileBytes) {
+        return {
+          file: { name: file.name, failure: { code: ErrorCode.TooLarge, reason: `the file is ${file.bytes.length} bytes; the limit is ${this.limits.maxFileBytes}` } },
+          position,
+        };
+      }
+      return { file, position, sha256: createHash('sha256').update(file.bytes).digest('hex'), format: detectFormat(file.bytes) };
+    });
+    const readable = prepared.filter((p) => p.sha256);
+    const known = await this.storage.documents.existing(readable.map((p) => p.sha256 as string));
+    const fresh = [...new Map(readable.filter((p) => !known.has(p.sha256 as string)).map((p) => [p.sha256 as string, p])).values()];
+    const blobs = fresh.map((p) => ({ sha256: p.sha256 as string, bytes: p.file.bytes as Uint8Array }));
+    const docs: NewDocument[] = readable.map((p) => ({
+      sha256: p.sha256 as string,
+      byteSize: (p.file.bytes as Uint8Array).length,
+      format: p.format as string,
+      name: p.file.name,
+    }));
+
+    // Bytes first: a document row never points at bytes that are not there.
+    if (this.storage.blobs.location === 'folder') await this.storage.blobs.putMany(blobs);
+    const itemIds = await this.storage.db.transaction(async (tx) => {
+      if (this.storage.blobs.location === 'database') await this.storage.blobs.putMany(blobs, tx);
+      const documentIds = await this.storage.documents.insertMany(docs, tx);
+      const items: NewItem[] = prepared.map((p) => ({
+        position: p.position,
+        name: p.file.name,
+        documentId: p.sha256 ? documentIds.get(p.sha256) : null,
+        failure: p.sha256 ? undefined : (p.file.failure ?? { code: ErrorCode.InvalidInput, reason: 'no bytes' }),
+      }));
+      return this.storage.batches.addItems(batchId, items, tx);
+    });
+    await this.queue.addItems(
+      'import',
+      batchId,
+      itemIds.filter((_id, i) => prepared[i].sha256),
+    );
+  }
+}

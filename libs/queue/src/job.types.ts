@@ -1,0 +1,42 @@
+import { JobName } from './queue.constants';
+
+/** Payloads carry ids only: file bytes live in the database or the blob folder, never in Redis. */
+export interface BatchPayload {
+  batchId: number;
+}
+
+export interface ItemPayload {
+  batchId: number;
+  itemId: number;
+}
+
+export interface JobPayloads {
+  [JobName.ParseSubmission]: ItemPayload;
+  [JobName.SealImport]: BatchPayload;
+  [JobName.FinishImport]: BatchPayload;
+  [JobName.GenerateRecord]: ItemPayload;
+  [JobName.SealExport]: BatchPayload;
+  [JobName.FinishExport]: BatchPayload;
+}
+
+export type JobOf<N extends JobName> = JobPayloads[N];
+
+/** The discriminated union of every job: narrowing on `name` gives the payload type. */
+export type QueueJob = { [N in JobName]: { name: N; data: JobPayloads[N] } }[JobName];
+
+/** What a handler may know about the run it is in, without depending on BullMQ. */
+export interface JobContext {
+  /** 1 for the first try. */
+  attempt: number;
+  maxAttempts: number;
+  /** True when a failure now is final (no retry follows). */
+  isLastAttempt: boolean;
+  /** For a flow parent: the failure reason of each failed child, by child job key. */
+  failedChildren(): Promise<Map<string, string>>;
+}
+
+/** One class per job name (twenty style); workers only dispatch to it. */
+export interface JobHandler<N extends JobName = JobName> {
+  readonly name: N;
+  handle(data: JobOf<N>, context: JobContext): Promise<unknown>;
+}

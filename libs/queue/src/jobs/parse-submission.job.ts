@@ -1,0 +1,52 @@
+import { ErrorCode, FormBridgeError, isPermanentInputError } from '@formbridge/common';
+import type { FormParser } from '@formbridge/forms';
+import type { Storage } from '@formbridge/storage';
+import type { ReadOptions } from '@formbridge/word';
+import type { JobContext, JobHandler, JobOf } from '../job.types';
+import { JobName } from '../queue.constants';
+
+/**
+ * Parses one file of an import and stores its records. Safe to run twice (a worker killed after
+ * the commit): an item that is no longer pending is left alone, and records are unique per
+ * (document, form index). A document parsed before is not parsed again.
+ */
+export class ParseSubmissionJob implements JobHandler<JobName.ParseSubmission> {
+  readonly name = JobName.ParseSubmission;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly parser: FormParser,
+    private readonly readOptions: ReadOptions,
+  ) {}
+
+  async handle({ itemId }: JobOf<JobName.ParseSubmission>, context: JobContext): Promise<{ records: number; newRecords: number }> {
+    const item = await this.storage.batches.parseItem(itemId);
+    if (!item) throw new FormBridgeError(ErrorCode.NotFound, `import item ${itemId} does not exist`);
+    if (item.status !== 'pending') return { records: item.formCount ?? 0, newRecords: 0 };
+    if (item.errorCode) {
+      await this.storage.batches.markFailed(itemId, item.errorCode, item.errorMessage ?? item.errorCode);
+      throw new FormBridgeError(item.errorCode as ErrorCode, item.errorMessage ?? item.errorCode);
+    }
+    if (item.formCount !== null) {
+      await this.storage.batches.markReused(itemId, item.formCount);
+      return { records: item.formCount, newRecords: 0 };
+    }
+    try {
+      const bytes = await this.storage.blobs.get(item.sha256);
+      // .docx takes the synchronous fast path; .doc and .rtf go through the converter.
+      const result = item.format === 'docx' ? this.parser.parseDocx(bytes, this.readOptions) : await this.parser.parse(bytes, this.readOptions);
+      const newRecords = await this.storage.records.storeParsed(itemId, item.documentId, result.records, result.warnings as unknown as Record<string, unknown>[]);
+      return { records: result.records.length, newRecords };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (isPermanentInputError(err)) {
+        const code = (err as FormBridgeError).code;
+        await this.storage.documents.markUnreadable(item.documentId, code, message);
+        await this.storage.batches.markFailed(itemId, code, message);
+      } else if (context.isLastAttempt) {
+        await this.storage.batches.markFailed(itemId, 'JOB_FAILED', `gave up after ${context.attempt} tries: ${message}`);
+      }
+      throw err;
+    }
+  }
+}
