@@ -91,8 +91,10 @@ describe('bad input gets a clear error, quickly', () => {
     }
   });
 
-  it('entries named ../../ are never extracted and the form still parses', async () => {
-    const result = await parser.parse(bad('zip-slip.docx'));
-    expect(result.records.map(canonical)).toEqual([canonical(golden[0])]);
+  it('a package with entries named ../../ is refused, and nothing is written anywhere', async () => {
+    await expect(parser.parse(bad('zip-slip.docx'))).rejects.toMatchObject({ code: ErrorCode.UnsafePackage });
+    for (const dir of [process.cwd(), join(process.cwd(), '..'), join(process.cwd(), '..', '..'), '/etc']) {
+      expect(readdirSync(dir).filter((f) => f.startsWith('evil'))).toEqual([]);
+    }
   });
 });

@@ -68,11 +68,20 @@ describe('ZipPackage', () => {
     );
   });
 
-  it('never resolves entry names against a disk: ../ names are just names', () => {
-    const pkg = packageOf(documentXml(p(r('部门名称'))), { '../../evil.txt': 'x', '/etc/evil': 'y' });
-    const doc = readDocx(pkg);
-    expect(doc.blocks).toHaveLength(1);
-    expect(new ZipPackage(pkg).names()).toEqual(expect.arrayContaining(['../../evil.txt', '/etc/evil']));
+  it.each(['../../evil.txt', '/etc/evil', 'word\\..\\x', 'C:/x', 'a/../../b'])(
+    'refuses a package with an entry named %s (nothing is ever extracted to disk either way)',
+    (name) => {
+      const pkg = packageOf(documentXml(p(r('部门名称'))), { [name]: 'x' });
+      expect(() => readDocx(pkg)).toThrow(expect.objectContaining({ code: ErrorCode.UnsafePackage }));
+    },
+  );
+
+  it('accepts ordinary part names with dots', () => {
+    const pkg = packageOf(documentXml(p(r('部门名称'))), {
+      'word/media/image1..png': 'x',
+      'docProps/.hidden': 'y',
+    });
+    expect(readDocx(pkg).blocks).toHaveLength(1);
   });
 
   it('finds the main part through the package relationships', () => {

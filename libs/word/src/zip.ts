@@ -162,6 +162,14 @@ export class ZipPackage {
       if (entry.compressedSize > entry.size + Math.ceil(entry.size / 16384) * 5 + 64) {
         throw corrupt(`part ${entry.name} declares a size smaller than its data`);
       }
+      // OPC part names are relative, forward-slashed and never climb: a name that could escape a
+      // folder if extracted marks a hostile package, even though nothing here touches the disk.
+      if (/(^|[/\\])\.\.([/\\]|$)|^[/\\]|\\|\0|^[A-Za-z]:/.test(entry.name)) {
+        throw new FormBridgeError(
+          ErrorCode.UnsafePackage,
+          `the package holds an entry named ${JSON.stringify(entry.name)}, which no Word file has; refusing it`,
+        );
+      }
       this.entries.set(entry.name, entry);
       o = end + v.getUint16(o + 30, true) + v.getUint16(o + 32, true);
     }
