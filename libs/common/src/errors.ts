@@ -79,5 +79,5 @@ export const EXIT_CODE_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.UnknownFormType]: 11,
   [ErrorCode.NotFound]: 12,
   [ErrorCode.InvalidInput]: 2,
-  [ErrorCode.Conflict]: 13,
+  [ErrorCode.Conflict]: 14,
 };
