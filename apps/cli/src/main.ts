@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { reportAndExit } from './cli-error';
 import { registerParse } from './commands/parse.command';
 import { registerImport } from './commands/import.command';
+import { registerRecords } from './commands/records.command';
 
 /**
  * The `formbridge` command. Each sub-command lives in commands/ and only translates between the
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerParse(program);
   registerImport(program);
+  registerRecords(program);
   return program;
 }
 
