@@ -2,12 +2,12 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@formbridge/config';
 import { configureApp } from '@formbridge/server';
-import { ParserModule } from './parser.module';
+import { ParserServiceModule } from './parser-service.module';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = configureApp(
-    await NestFactory.create(ParserModule, { logger: ['error', 'warn', config.LOG_LEVEL] }),
+    await NestFactory.create(ParserServiceModule, { logger: ['error', 'warn', config.LOG_LEVEL] }),
     'FormBridge parser',
     'Reads legacy Word submissions into records of the FormBridge contract',
   );

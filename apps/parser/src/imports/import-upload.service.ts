@@ -1,0 +1,39 @@
+import { Injectable, PayloadTooLargeException } from '@nestjs/common';
+import { BulkContext, ImportReport, SubmissionFile, archiveEntries, isArchiveName } from '@formbridge/queue';
+
+export interface ImportAccepted {
+  batchId: number;
+  status: 'queued';
+  /** Where progress, results and failures are reported. */
+  report: string;
+}
+
+/** Turns an upload (Word files and/or .zip archives) into an import batch. */
+@Injectable()
+export class ImportUploadService {
+  constructor(private readonly ctx: BulkContext) {}
+
+  async start(files: Express.Multer.File[]): Promise<ImportAccepted> {
+    const { MAX_IMPORT_FILES, MAX_FILE_BYTES } = this.ctx.config;
+    const submissions: SubmissionFile[] = [];
+    for (const file of files) {
+      if (!isArchiveName(file.originalname)) {
+        submissions.push({ name: file.originalname, bytes: file.buffer });
+      } else {
+        for (const entry of archiveEntries(file.buffer, file.originalname, { maxFileBytes: MAX_FILE_BYTES, maxEntries: MAX_IMPORT_FILES })) {
+          submissions.push(entry);
+          if (submissions.length > MAX_IMPORT_FILES) break;
+        }
+      }
+      if (submissions.length > MAX_IMPORT_FILES) {
+        throw new PayloadTooLargeException(`an import takes at most ${MAX_IMPORT_FILES} files (MAX_IMPORT_FILES), archive entries included`);
+      }
+    }
+    const batchId = await this.ctx.imports.run(submissions);
+    return { batchId, status: 'queued', report: `/imports/${batchId}` };
+  }
+
+  report(batchId: number): Promise<ImportReport> {
+    return this.ctx.reports.importReport(batchId);
+  }
+}

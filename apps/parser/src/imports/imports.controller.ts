@@ -1,0 +1,44 @@
+import { BadRequestException, Controller, Get, HttpCode, Param, ParseIntPipe, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import { FilesInterceptor } from '@nestjs/platform-express';
+import type { MulterOptions } from '@nestjs/platform-express/multer/interfaces/multer-options.interface';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { loadConfig } from '@formbridge/config';
+import type { ImportReport } from '@formbridge/queue';
+import { ImportAccepted, ImportUploadService } from './import-upload.service';
+
+function uploadLimits(): MulterOptions {
+  const c = loadConfig();
+  return {
+    limits: { fileSize: Math.max(c.MAX_FILE_BYTES, c.MAX_ARCHIVE_BYTES), files: c.MAX_IMPORT_FILES },
+    // File names are UTF-8 (Chinese names are the rule here), not busboy's latin1 default.
+    defParamCharset: 'utf8',
+  } as MulterOptions;
+}
+
+function required(files: Express.Multer.File[] | undefined): Express.Multer.File[] {
+  if (!files?.length) throw new BadRequestException('send the submissions (.docx, .doc or .zip) as multipart field "files"');
+  return files;
+}
+
+@ApiTags('imports')
+@ApiBearerAuth()
+@Controller('imports')
+export class ImportsController {
+  constructor(private readonly service: ImportUploadService) {}
+
+  @Post()
+  @HttpCode(202)
+  @UseInterceptors(FilesInterceptor('files', loadConfig().MAX_IMPORT_FILES, uploadLimits()))
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', properties: { files: { type: 'array', items: { type: 'string', format: 'binary' } } } } })
+  @ApiAcceptedResponse({ description: 'The batch is queued; poll GET /imports/{id}' })
+  start(@UploadedFiles() files?: Express.Multer.File[]): Promise<ImportAccepted> {
+    return this.service.start(required(files));
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ description: 'Progress, results (records, warnings) and failures with reasons' })
+  report(@Param('id', ParseIntPipe) id: number): Promise<ImportReport> {
+    return this.service.report(id);
+  }
+}

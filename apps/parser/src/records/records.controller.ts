@@ -1,0 +1,37 @@
+import { Body, Controller, Get, Param, ParseIntPipe, Put, Query, ValidationPipe } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { PublicRecord, RecordPage, RecordVersionRow } from '@formbridge/storage';
+import { RecordQueryDto } from './records.dto';
+import { RecordsService } from './records.service';
+
+const query = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
+
+@ApiTags('records')
+@ApiBearerAuth()
+@Controller('records')
+export class RecordsController {
+  constructor(private readonly service: RecordsService) {}
+
+  @Get()
+  @ApiOkResponse({ description: '{items, total, limit, offset}; items are records plus their id, version and source' })
+  list(@Query(query) q: RecordQueryDto): Promise<RecordPage> {
+    return this.service.list(q);
+  }
+
+  @Get(':id')
+  get(@Param('id', ParseIntPipe) id: number): Promise<PublicRecord> {
+    return this.service.get(id);
+  }
+
+  @Put(':id')
+  @ApiOkResponse({ description: 'The edited record (validated against the contract); the earlier version is kept' })
+  update(@Param('id', ParseIntPipe) id: number, @Body() body: unknown): Promise<PublicRecord> {
+    return this.service.update(id, body);
+  }
+
+  @Get(':id/versions')
+  @ApiOkResponse({ description: 'Every version of the record, oldest first' })
+  versions(@Param('id', ParseIntPipe) id: number): Promise<RecordVersionRow[]> {
+    return this.service.versions(id);
+  }
+}

@@ -1,0 +1,59 @@
+import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { loadConfig } from '@formbridge/config';
+import { BulkContext, DocxRenderer, QueueName } from '@formbridge/queue';
+import { ApiTokenGuard } from './api-token.guard';
+import { QueueDashboard } from './queue-dashboard';
+
+const WORKER_QUEUES = Symbol('WORKER_QUEUES');
+
+export interface BulkModuleOptions {
+  /** Queues this service consumes (when WORKERS_ENABLED). */
+  workers: QueueName[];
+  /** Needed where generate jobs run or records are rendered. */
+  renderDocx?: DocxRenderer;
+}
+
+/** Starts the service's workers once the app is up, and closes everything on shutdown. */
+@Injectable()
+class BulkLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  constructor(
+    private readonly ctx: BulkContext,
+    @Inject(WORKER_QUEUES) private readonly queues: QueueName[],
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.ctx.config.WORKERS_ENABLED && this.queues.length) this.ctx.startWorkers(this.queues);
+  }
+
+  /** Workers stop taking jobs and finish the running ones before the connections close. */
+  async onModuleDestroy(): Promise<void> {
+    await this.ctx.close();
+  }
+}
+
+/**
+ * Storage, queues and workers for a service: one BulkContext (the same wiring the CLI uses),
+ * the API token guard on every route but /health, and the Bull Board dashboard at /queues.
+ */
+@Global()
+@Module({})
+export class BulkModule {
+  static forRoot(options: BulkModuleOptions): DynamicModule {
+    const logger = new Logger('Queue');
+    return {
+      module: BulkModule,
+      providers: [
+        {
+          provide: BulkContext,
+          useFactory: () => BulkContext.open(loadConfig(), { renderDocx: options.renderDocx, logger: { error: (m) => logger.error(m) } }),
+        },
+        { provide: WORKER_QUEUES, useValue: options.workers },
+        BulkLifecycle,
+        QueueDashboard,
+        { provide: APP_GUARD, useClass: ApiTokenGuard },
+      ],
+      exports: [BulkContext],
+    };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './bulk.module';
+export * from './api-token.guard';
+export * from './queue-dashboard';
