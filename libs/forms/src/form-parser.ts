@@ -3,6 +3,7 @@ import { DefinitionRegistry, FormDefinition, definitions } from '@formbridge/def
 import { ReadOptions, WordBlock, WordDocument, readDocx, readSubmission } from '@formbridge/word';
 import { runChecks } from './checks';
 import { CompiledDefinition, FormExtractor } from './extract';
+import { TaggedLayer } from './tagged-layer';
 import { labelKey } from './text';
 import { ParseResult, ParseWarning, WarningCode } from './warnings';
 
@@ -38,6 +39,8 @@ export class FormParser {
     const slices = this.split(doc.blocks);
     const records: Record<string, unknown>[] = [];
     const warnings: ParseWarning[] = [];
+    const layer = TaggedLayer.read(doc);
+    if (layer) warnings.push(...layer.warnings);
     if (!slices.length) {
       warnings.push({
         code: WarningCode.NoFormFound,
@@ -49,6 +52,8 @@ export class FormParser {
     }
     slices.forEach((slice, index) => {
       const result = new FormExtractor(slice.compiled, index).extract(slice.blocks);
+      // Generated forms carry their values in tagged controls; where present, those win.
+      layer?.overlay(slice.blocks, slice.compiled, index, result);
       if (!slice.titled) {
         result.warnings.unshift({
           code: WarningCode.TitleMissing,
