@@ -4,3 +4,5 @@ export * from './layout';
 export * from './extract';
 export * from './checks';
 export * from './form-parser';
+export * from './tagged-layer';
+export * from './generate';

@@ -1,0 +1,577 @@
+import type {
+  CellField,
+  FieldDefinition,
+  FormDefinition,
+  GridColumn,
+  GridField,
+  KeyedField,
+  KeyedLayoutCell,
+  LayoutCell,
+  LayoutRow,
+  ReviewsField,
+  ValueType,
+} from '@formbridge/definitions';
+import { getPath } from '../extract';
+import { normaliseDate, toItem, toList } from '../text';
+import {
+  blockControl,
+  cellOpen,
+  checkbox,
+  inlineControl,
+  inlineRuns,
+  paragraphOpen,
+  paragraphs,
+  rowOpen,
+  runs,
+  tableOpen,
+} from './ooxml';
+import { Style, TEXT_WIDTH } from './package-parts';
+import { LayerTag } from '../tagged-layer';
+
+type Rec = Record<string, unknown>;
+/** Appends one piece of the form to the document body for a record. */
+type Part = (record: Rec, out: string[]) => void;
+
+/** Room left for a person to fill in an empty line field by hand. */
+const BLANK = '\u3000'.repeat(3);
+const COLON = '：';
+
+const fail = (def: FormDefinition, why: string) =>
+  new Error(`layout of ${def.formType}.${def.edition} is invalid: ${why}`);
+
+/**
+ * One form definition compiled into XML: every label, cell and control is turned into a string
+ * once, and rendering a record only splices its escaped values between those strings. The
+ * layout is checked here too: every field of the definition must be drawn, exactly once.
+ */
+export class FormRenderer {
+  private readonly parts: Part[] = [];
+  private readonly placed = new Set<string>();
+  private readonly fields = new Map<string, FieldDefinition>();
+  private readonly offsets: number[];
+
+  constructor(readonly def: FormDefinition) {
+    const grid = def.layout.grid;
+    const width = grid.reduce((a, b) => a + b, 0);
+    if (width > TEXT_WIDTH) throw fail(def, `the grid is ${width} twips wide; the page holds ${TEXT_WIDTH}`);
+    this.offsets = grid.map((_, i) => grid.slice(0, i).reduce((a, b) => a + b, 0));
+    for (const f of def.fields) this.fields.set(f.path, f);
+    this.compileHeading();
+    this.parts.push((_r, out) => out.push(tableOpen(grid)));
+    for (const row of def.layout.rows) this.compileRow(row);
+    this.parts.push((_r, out) => out.push('</w:tbl>'));
+    def.layout.after.forEach((line) => this.compileLine(line));
+    const missing = def.fields.map((f) => f.path).filter((p) => !this.placed.has(p));
+    if (missing.length) throw fail(def, `it does not draw ${missing.join(', ')}`);
+  }
+
+  /** Appends the form's paragraphs and table to `out`; `pageBreak` starts it on a new page. */
+  render(record: Rec, out: string[], pageBreak: boolean): void {
+    out.push(pageBreak ? this.attachmentOpen[1] : this.attachmentOpen[0]);
+    for (const part of this.parts) part(record, out);
+  }
+
+  // ---- heading and lines ------------------------------------------------------------------
+
+  private attachmentOpen: [string, string] = ['', ''];
+
+  private compileHeading(): void {
+    const { def } = this;
+    const attachment = inlineControl(LayerTag.AttachmentLabel);
+    this.attachmentOpen = [
+      paragraphOpen(Style.Attachment) + attachment.open,
+      paragraphOpen(Style.Attachment, '<w:pageBreakBefore/>') + attachment.open,
+    ];
+    const attachmentClose = `${attachment.close}</w:p>`;
+    const title = inlineControl(LayerTag.FormType);
+    const titleXml = `${paragraphOpen(Style.Title)}${title.open}${runs(def.title.text)}${title.close}</w:p>`;
+    const [beforeYear, afterYear = ''] = def.yearLine.split('{year}');
+    const year = inlineControl(LayerTag.Year);
+    const yearOpen = `${paragraphOpen(Style.Year)}${runs(beforeYear)}${year.open}`;
+    const yearClose = `${year.close}${runs(afterYear)}</w:p>`;
+    this.parts.push((r, out) => {
+      out.push(
+        inlineRuns(String(r.attachmentLabel ?? '')),
+        attachmentClose,
+        titleXml,
+        yearOpen,
+        runs(String(r.year ?? '')),
+        yearClose,
+      );
+    });
+    def.layout.before.forEach((line) => this.compileLine(line));
+  }
+
+  /**
+   * `label：value` pieces on one paragraph, each value in its own control: the first flush left,
+   * the last flush right, any between centred, on tab stops, as forms print their signature lines.
+   */
+  private compileLine(paths: string[]): void {
+    const pieces = paths.map((path, k) => {
+      const field = this.field(path, 'line');
+      this.place(path);
+      const label = field.labels[0];
+      const control = inlineControl(path, label);
+      return {
+        path,
+        type: field.type,
+        open: `${k > 0 ? '<w:r><w:tab/></w:r>' : ''}${runs(label + COLON)}${control.open}`,
+        close: control.close,
+      };
+    });
+    const width = this.def.layout.grid.reduce((a, b) => a + b, 0);
+    const stops = paths
+      .slice(1)
+      .map((_, k) =>
+        k === paths.length - 2
+          ? `<w:tab w:val="right" w:pos="${width}"/>`
+          : `<w:tab w:val="center" w:pos="${Math.round((width * (k + 1)) / (paths.length - 1))}"/>`,
+      );
+    const open = paragraphOpen(Style.Line, stops.length ? `<w:tabs>${stops.join('')}</w:tabs>` : '');
+    this.parts.push((r, out) => {
+      out.push(open);
+      for (const p of pieces) {
+        const value = getPath(r, p.path);
+        const text =
+          value === null || value === undefined
+            ? BLANK
+            : this.format(p.type, value as string, p.path).join('\n');
+        out.push(p.open, inlineRuns(text), p.close);
+      }
+      out.push('</w:p>');
+    });
+  }
+
+  // ---- table rows -------------------------------------------------------------------------
+
+  private compileRow(row: LayoutRow): void {
+    if ('cells' in row) this.compileCells(row.cells, row.minHeight);
+    else if ('grid' in row)
+      this.compileGrid(row.grid, row.labelSpan ?? 1, row.spans, row.merge ?? [], row.minHeight);
+    else if ('keyed' in row) this.compileKeyed(row.keyed, row.rows, row.minHeight);
+    else if ('group' in row) this.compileGroup(row.group, row.fields, row.spans, row.minHeight);
+    else if ('reviews' in row) this.compileReviews(row.reviews, row.spans, row.minHeight);
+    else throw fail(this.def, `unknown row ${JSON.stringify(row)}`);
+  }
+
+  private width(col: number, span: number): number {
+    if (col + span > this.def.layout.grid.length)
+      throw fail(this.def, `a cell at column ${col} spanning ${span} runs past the grid`);
+    return this.def.layout.grid.slice(col, col + span).reduce((a, b) => a + b, 0);
+  }
+
+  private checkRowWidth(used: number, what: string): void {
+    if (used !== this.def.layout.grid.length)
+      throw fail(this.def, `${what} spans ${used} of ${this.def.layout.grid.length} grid columns`);
+  }
+
+  /** A label cell: static text, centred. */
+  private labelCell(col: number, span: number, text: string, vMerge?: 'restart' | 'continue'): string {
+    return `${cellOpen({ width: this.width(col, span), span, vMerge })}${paragraphOpen(Style.Label)}${vMerge === 'continue' ? '' : runs(text)}</w:p></w:tc>`;
+  }
+
+  private compileCells(cells: LayoutCell[], minHeight?: number): void {
+    const pieces: Array<string | Part> = [rowOpen(minHeight)];
+    let col = 0;
+    for (const cell of cells) {
+      const span = cell.span ?? 1;
+      if ('label' in cell) pieces.push(this.labelCell(col, span, this.field(cell.label, 'cell').labels[0]));
+      else {
+        const field = this.field(cell.field, 'cell');
+        this.place(field.path);
+        pieces.push(
+          field.type === 'choice'
+            ? this.choiceCell(field, col, span)
+            : this.valueCell(field.path, field.type, col, span, field.labels[0]),
+        );
+      }
+      col += span;
+    }
+    this.checkRowWidth(col, `a row of ${cells.map((c) => ('label' in c ? c.label : c.field)).join(', ')}`);
+    pieces.push('</w:tr>');
+    this.parts.push(...merge(pieces));
+  }
+
+  /** A value cell: the field's paragraphs inside one content control tagged with its path. */
+  private valueCell(
+    path: string,
+    type: ValueType,
+    col: number,
+    span: number,
+    alias: string,
+    tag = path,
+    style = styleFor(type),
+  ): Part {
+    const control = blockControl(tag, alias);
+    const open = cellOpen({ width: this.width(col, span), span }) + control.open;
+    const close = `${control.close}</w:tc>`;
+    return (r, out) => {
+      const value = getPath(r, path);
+      out.push(
+        open,
+        paragraphs(value === null || value === undefined ? [] : this.format(type, value, path), style),
+        close,
+      );
+    };
+  }
+
+  /** Each option's label followed by a checkbox control tagged `path=value`. */
+  private choiceCell(field: CellField, col: number, span: number): Part {
+    const options = (field.options ?? []).map((o, k) => {
+      const prefix = `${k > 0 ? runs('\u3000') : ''}${runs(o.labels[0])}`;
+      const tag = `${field.path}=${o.value}`;
+      return {
+        value: o.value,
+        on: prefix + checkbox(tag, true, o.labels[0]),
+        off: prefix + checkbox(tag, false, o.labels[0]),
+      };
+    });
+    if (!options.length) throw fail(this.def, `choice ${field.path} has no options`);
+    const open = cellOpen({ width: this.width(col, span), span }) + paragraphOpen(Style.Centered);
+    return (r, out) => {
+      const value = getPath(r, field.path);
+      out.push(open);
+      for (const o of options) out.push(o.value === value ? o.on : o.off);
+      out.push('</w:p></w:tc>');
+    };
+  }
+
+  private compileGrid(
+    path: string,
+    labelSpan: number,
+    spans: Record<string, number>,
+    mergeKeys: string[],
+    minHeight?: number,
+  ): void {
+    const field = this.field(path, 'grid');
+    this.place(path);
+    let col = labelSpan;
+    const header: string[] = [rowOpen(minHeight), this.labelCell(0, labelSpan, field.labels[0], 'restart')];
+    const columns = field.columns.map((c) => {
+      const span = spans[c.key];
+      if (!span) throw fail(this.def, `grid ${path} gives no span for column ${c.key}`);
+      header.push(this.labelCell(col, span, c.labels[0]));
+      const compiled = this.gridColumn(field, c, col, span, mergeKeys.includes(c.key));
+      col += span;
+      return compiled;
+    });
+    this.checkRowWidth(col, `grid ${path}`);
+    const headerXml = `${header.join('')}</w:tr>`;
+    const bodyOpen = rowOpen(minHeight) + this.labelCell(0, labelSpan, '', 'continue');
+    const standard = field.standardRows;
+    this.parts.push((r, out) => {
+      out.push(headerXml);
+      const rows = withStandardRows((getPath(r, path) as Rec[] | undefined) ?? [], standard);
+      const merges = mergeKeys.map((_, j) =>
+        rows.map((row, i) => i > 0 && mergeKeys.slice(0, j + 1).every((k) => row[k] === rows[i - 1][k])),
+      );
+      rows.forEach((row, i) => {
+        out.push(bodyOpen);
+        for (const c of columns) {
+          const m = c.merge ? merges[mergeKeys.indexOf(c.key)] : undefined;
+          const vMerge = m ? (m[i] ? 'continue' : m[i + 1] ? 'restart' : undefined) : undefined;
+          c.render(row, i + 1, out, vMerge);
+        }
+        out.push('</w:tr>');
+      });
+    });
+  }
+
+  private gridColumn(field: GridField, c: GridColumn, col: number, span: number, merge: boolean) {
+    const tag = `${field.path}[].${c.key}`;
+    const control = blockControl(tag, c.labels[0]);
+    const style = c.carryDown ? Style.Centered : styleFor(c.type);
+    const width = this.width(col, span);
+    const opens = {
+      none: cellOpen({ width, span }) + control.open,
+      restart: cellOpen({ width, span, vMerge: 'restart' }) + control.open,
+    };
+    const continued = `${cellOpen({ width, span, vMerge: 'continue' })}${paragraphOpen(style)}</w:p></w:tc>`;
+    const close = `${control.close}</w:tc>`;
+    return {
+      key: c.key,
+      merge,
+      render: (row: Rec, n: number, out: string[], vMerge?: 'restart' | 'continue') => {
+        if (vMerge === 'continue') {
+          out.push(continued);
+          return;
+        }
+        const value = row[c.key];
+        const lines = value === null || value === undefined ? [] : this.format(c.type, value, tag, n);
+        out.push(vMerge === 'restart' ? opens.restart : opens.none, paragraphs(lines, style), close);
+      },
+    };
+  }
+
+  private compileKeyed(path: string, rows: KeyedLayoutCell[][], minHeight?: number): void {
+    const field = this.field(path, 'keyed');
+    this.place(path);
+    const drawn = new Set<string>();
+    const compiled = rows.map((cells, i) => {
+      const pieces: Array<string | Part> = [
+        rowOpen(minHeight),
+        this.labelCell(0, 1, field.labels[0], i === 0 ? 'restart' : 'continue'),
+      ];
+      let col = 1;
+      for (const cell of cells) {
+        const span = cell.span ?? 1;
+        if ('caption' in cell) {
+          this.structural(cell.caption);
+          pieces.push(
+            `${cellOpen({ width: this.width(col, span), span })}${paragraphOpen(Style.Centered)}${runs(cell.caption)}</w:p></w:tc>`,
+          );
+        } else {
+          if (cell.lead) this.structural(cell.lead);
+          const lead = cell.lead ? `${paragraphOpen(Style.Value)}${runs(cell.lead + COLON)}</w:p>` : '';
+          const keys = cell.keys.map((k) => {
+            const key = field.keys.find((x) => x.path === k);
+            if (!key) throw fail(this.def, `keyed ${path} has no key ${k}`);
+            drawn.add(k);
+            const control = inlineControl(`${path}.${k}`, key.labels[0]);
+            return {
+              path: `${path}.${k}`,
+              type: key.type,
+              open: `${paragraphOpen(Style.Value)}${runs(key.labels[0] + COLON)}${control.open}`,
+              close: `${control.close}</w:p>`,
+            };
+          });
+          const open = cellOpen({ width: this.width(col, span), span }) + lead;
+          pieces.push((r, out) => {
+            out.push(open);
+            for (const k of keys) {
+              const value = getPath(r, k.path);
+              out.push(
+                k.open,
+                value === null || value === undefined
+                  ? ''
+                  : runs(this.format(k.type, value, k.path).join(' ')),
+                k.close,
+              );
+            }
+            out.push('</w:tc>');
+          });
+        }
+        col += span;
+      }
+      this.checkRowWidth(col, `keyed ${path} row ${i + 1}`);
+      pieces.push('</w:tr>');
+      return merge(pieces);
+    });
+    const missing = field.keys.filter((k) => !drawn.has(k.path));
+    if (missing.length)
+      throw fail(this.def, `keyed ${path} does not draw ${missing.map((k) => k.path).join(', ')}`);
+    for (const parts of compiled) this.parts.push(...parts);
+  }
+
+  private compileGroup(
+    id: string,
+    paths: string[],
+    spans: { label: number; value: number },
+    minHeight?: number,
+  ): void {
+    const group = this.def.groups.find((g) => g.id === id);
+    if (!group) throw fail(this.def, `no group ${id}`);
+    const groupSpan = this.def.layout.grid.length - spans.label - spans.value;
+    paths.forEach((path, i) => {
+      const field = this.field(path, 'cell');
+      if (field.section !== id) throw fail(this.def, `${path} is not in group ${id}`);
+      this.place(path);
+      this.parts.push(
+        ...merge([
+          rowOpen(minHeight),
+          this.labelCell(0, groupSpan, group.labels[0], i === 0 ? 'restart' : 'continue'),
+          this.labelCell(groupSpan, spans.label, field.labels[0]),
+          this.valueCell(path, field.type, groupSpan + spans.label, spans.value, field.labels[0]),
+          '</w:tr>',
+        ]),
+      );
+    });
+  }
+
+  private compileReviews(path: string, spans: { label: number; value: number }, minHeight?: number): void {
+    const field = this.field(path, 'reviews');
+    this.place(path);
+    const { seal, blankDate } = this.def.layout.review;
+    if (!this.def.boilerplate.includes(seal))
+      throw fail(this.def, `the seal line ${seal} is not boilerplate the parser drops`);
+    const groupSpan = this.def.layout.grid.length - spans.label - spans.value;
+    const grouped = !!field.groupLabels?.length;
+    if (grouped !== groupSpan > 0) throw fail(this.def, `reviews ${path} spans do not match its group label`);
+    const authority = inlineControl(`${path}[].authority`);
+    const opinion = blockControl(`${path}[].opinion`);
+    const date = inlineControl(`${path}[].date`);
+    const labelWidth = this.width(groupSpan, spans.label);
+    const valueWidth = this.width(groupSpan + spans.label, spans.value);
+    const groupCells = grouped
+      ? [
+          this.labelCell(0, groupSpan, field.groupLabels![0], 'restart'),
+          this.labelCell(0, groupSpan, '', 'continue'),
+        ]
+      : ['', ''];
+    const labelOpen = `${cellOpen({ width: labelWidth, span: spans.label })}${paragraphOpen(Style.Label)}${authority.open}`;
+    const labelClose = `${authority.close}${runs(field.labelSuffix)}</w:p></w:tc>`;
+    const valueOpen = cellOpen({ width: valueWidth, span: spans.value }) + opinion.open;
+    const sealXml = `${opinion.close}${paragraphOpen(Style.Seal)}${runs(seal)}</w:p>${paragraphOpen(Style.Seal)}${date.open}`;
+    const valueClose = `${date.close}</w:p></w:tc></w:tr>`;
+    const rowXml = rowOpen(minHeight);
+    const dateFormat = this.def.layout.dates.date;
+    this.parts.push((r, out) => {
+      const reviews = (getPath(r, path) as Rec[] | undefined) ?? [];
+      reviews.forEach((review, i) => {
+        const when = review.date as string | null;
+        out.push(
+          rowXml,
+          groupCells[i === 0 ? 0 : 1],
+          labelOpen,
+          runs(String(review.authority ?? '')),
+          labelClose,
+          valueOpen,
+          paragraphs(review.opinion == null ? [] : String(review.opinion).split('\n'), Style.Value),
+          sealXml,
+          runs(when == null ? blankDate : formatDate(when, dateFormat, true)),
+          valueClose,
+        );
+      });
+    });
+  }
+
+  // ---- values -----------------------------------------------------------------------------
+
+  /** The printed lines of a value; each is checked to read back as the value it came from. */
+  private format(type: ValueType, value: unknown, path: string, n = 1): string[] {
+    const { layout, listItemPrefixes } = this.def;
+    switch (type) {
+      case 'list':
+        return (value as string[]).map((item, i) =>
+          numbered(item, i + 1, layout.numbering[path] ?? [], (s) =>
+            sameList(toList(s, listItemPrefixes), item),
+          ),
+        );
+      case 'item': {
+        const text = String(value);
+        return numbered(
+          text,
+          n,
+          layout.numbering[path] ?? [],
+          (s) => toItem(s, listItemPrefixes) === text,
+        ).split('\n');
+      }
+      case 'month':
+        return [
+          formatDate(
+            String(value),
+            /-\d\d-/.test(String(value)) ? layout.dates.date : layout.dates.month,
+            false,
+          ),
+        ];
+      case 'date':
+        return [formatDate(String(value), layout.dates.date, true)];
+      default:
+        return String(value).split('\n');
+    }
+  }
+
+  private field(path: string, kind: 'cell'): CellField;
+  private field(path: string, kind: 'line'): CellField;
+  private field(path: string, kind: 'grid'): GridField;
+  private field(path: string, kind: 'keyed'): KeyedField;
+  private field(path: string, kind: 'reviews'): ReviewsField;
+  private field(path: string, kind: FieldDefinition['kind']): FieldDefinition {
+    const f = this.fields.get(path);
+    if (!f || f.kind !== kind) throw fail(this.def, `no ${kind} field ${path}`);
+    return f;
+  }
+
+  private place(path: string): void {
+    if (this.placed.has(path)) throw fail(this.def, `${path} is drawn twice`);
+    this.placed.add(path);
+  }
+
+  private structural(text: string): void {
+    if (!this.def.structuralLabels.includes(text))
+      throw fail(this.def, `caption ${text} is not one of the structural labels`);
+  }
+}
+
+function styleFor(type: ValueType): string {
+  return type === 'month' || type === 'date' ? Style.Centered : Style.Value;
+}
+
+/** Joins adjacent static strings so rendering pushes as few pieces as possible. */
+function merge(pieces: Array<string | Part>): Part[] {
+  const out: Part[] = [];
+  let text = '';
+  for (const p of pieces) {
+    if (typeof p === 'string') text += p;
+    else {
+      if (text) {
+        const t = text;
+        out.push((_r, o) => o.push(t));
+        text = '';
+      }
+      out.push(p);
+    }
+  }
+  if (text) out.push((_r, o) => o.push(text));
+  return out;
+}
+
+function sameList(items: string[], item: string): boolean {
+  return items.length === 1 && items[0] === item;
+}
+
+/** The first numbering style whose printed item the parser reads back unchanged; none when no style does. */
+function numbered(
+  item: string,
+  n: number,
+  styles: string[],
+  readsBack: (printed: string) => boolean,
+): string {
+  for (const style of styles) {
+    const printed = style.replace('{n}', String(n)) + item;
+    if (readsBack(printed)) return printed;
+  }
+  return item;
+}
+
+const ISO = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/;
+
+/** `2019-01` → `2019年1月`, when the parser reads that back as the same value; otherwise as stored. */
+function formatDate(value: string, format: string, dateOnly: boolean): string {
+  const m = ISO.exec(value);
+  if (!m) return value;
+  const printed = format
+    .replace('{y}', m[1])
+    .replace('{m}', String(Number(m[2])))
+    .replace('{d}', String(Number(m[3] ?? 1)));
+  return normaliseDate(printed, dateOnly).value === value ? printed : value;
+}
+
+/**
+ * Grid rows as drawn: the record's items in order, plus every standard row of the edition the
+ * record does not fill, each empty row placed after the standard rows that precede it.
+ * `null` cells are drawn empty, and the parser drops rows left empty, so they add nothing.
+ */
+export function withStandardRows(items: Rec[], standard: GridField['standardRows']): Rec[] {
+  if (standard === undefined) return items;
+  if (typeof standard === 'number') {
+    const out = [...items];
+    while (out.length < standard) out.push({});
+    return out;
+  }
+  const indexOf = (row: Rec) => standard.findIndex((s) => Object.entries(s).every(([k, v]) => row[k] === v));
+  const out = items.map((row) => ({ row, at: indexOf(row) }));
+  standard.forEach((s, k) => {
+    if (out.some((o) => o.at === k)) return;
+    let pos = -1;
+    out.forEach((o, i) => {
+      if (o.at >= 0 && o.at < k) pos = i + 1;
+    });
+    if (pos < 0) {
+      const later = out.findIndex((o) => o.at > k);
+      pos = later >= 0 ? later : out.length;
+    }
+    out.splice(pos, 0, { row: { ...s }, at: k });
+  });
+  return out.map((o) => o.row);
+}

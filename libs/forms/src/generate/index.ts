@@ -1,0 +1,2 @@
+export { DocxGenerator, documentFileName, documentTitle, generateDocx, recordId } from './docx-generator';
+export type { GenerateOptions } from './docx-generator';

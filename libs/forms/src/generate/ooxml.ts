@@ -1,0 +1,108 @@
+/**
+ * WordprocessingML building blocks as strings. The renderer concatenates these around escaped
+ * values; nothing here builds a DOM, which is what keeps generation cheap.
+ */
+
+const XML_SPECIAL = /[&<>"\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+const XML_SPECIAL_ALL = /[&<>"\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g;
+const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
+/** Escapes text and attribute values; characters XML 1.0 cannot hold are dropped. */
+export function escapeXml(s: string): string {
+  return XML_SPECIAL.test(s) ? s.replace(XML_SPECIAL_ALL, (c) => ENTITY[c] ?? '') : s;
+}
+
+/** Run properties of the checkbox glyph: a font every Office install has for ☐/☑. */
+export const CHECKBOX_FONT = 'Segoe UI Symbol';
+const CHECKBOX_RPR = `<w:rPr><w:rFonts w:ascii="${CHECKBOX_FONT}" w:eastAsia="${CHECKBOX_FONT}" w:hAnsi="${CHECKBOX_FONT}" w:hint="eastAsia"/></w:rPr>`;
+
+/** Runs for one line of text: tabs become `w:tab`, the rest one `w:t` per stretch. */
+export function runs(line: string, rPr = ''): string {
+  if (line === '') return '';
+  const open = `<w:r>${rPr}`;
+  if (!line.includes('\t')) return `${open}<w:t xml:space="preserve">${escapeXml(line)}</w:t></w:r>`;
+  return `${open}${line
+    .split('\t')
+    .map((part) => (part ? `<w:t xml:space="preserve">${escapeXml(part)}</w:t>` : ''))
+    .join('<w:tab/>')}</w:r>`;
+}
+
+/** Runs for text that may span lines inside one paragraph: line breaks become `w:br`. */
+export function inlineRuns(text: string, rPr = ''): string {
+  return text.includes('\n')
+    ? text
+        .split('\n')
+        .map((l) => runs(l, rPr))
+        .join('<w:r><w:br/></w:r>')
+    : runs(text, rPr);
+}
+
+export function paragraphOpen(style: string, extra = ''): string {
+  return `<w:p><w:pPr><w:pStyle w:val="${style}"/>${extra}</w:pPr>`;
+}
+
+/** One paragraph per line, all in one style; an empty text still gives one (empty) paragraph. */
+export function paragraphs(lines: string[], style: string): string {
+  const open = paragraphOpen(style);
+  if (lines.length === 0) return `${open}</w:p>`;
+  let out = '';
+  for (const l of lines) out += `${open}${runs(l)}</w:p>`;
+  return out;
+}
+
+function sdtPr(tag: string, alias?: string): string {
+  return `<w:sdtPr>${alias ? `<w:alias w:val="${escapeXml(alias)}"/>` : ''}<w:tag w:val="${escapeXml(tag)}"/></w:sdtPr>`;
+}
+
+/** A content control around runs (inside a paragraph); returns its opening and closing XML. */
+export function inlineControl(tag: string, alias?: string): { open: string; close: string } {
+  return { open: `<w:sdt>${sdtPr(tag, alias)}<w:sdtContent>`, close: '</w:sdtContent></w:sdt>' };
+}
+
+/** A content control around whole paragraphs (a cell's value); same XML shape, block level. */
+export const blockControl = inlineControl;
+
+/** A Word 2010 checkbox content control (`w14:checkbox`), which Word, WPS and LibreOffice all tick. */
+export function checkbox(tag: string, checked: boolean, alias?: string): string {
+  const glyph = checked ? '☑' : '☐';
+  return (
+    `<w:sdt><w:sdtPr>${CHECKBOX_RPR}${alias ? `<w:alias w:val="${escapeXml(alias)}"/>` : ''}<w:tag w:val="${escapeXml(tag)}"/>` +
+    `<w14:checkbox><w14:checked w14:val="${checked ? 1 : 0}"/>` +
+    `<w14:checkedState w14:val="2611" w14:font="${CHECKBOX_FONT}"/><w14:uncheckedState w14:val="2610" w14:font="${CHECKBOX_FONT}"/>` +
+    `</w14:checkbox></w:sdtPr><w:sdtContent><w:r>${CHECKBOX_RPR}<w:t>${glyph}</w:t></w:r></w:sdtContent></w:sdt>`
+  );
+}
+
+export interface CellOptions {
+  width: number;
+  span: number;
+  vMerge?: 'restart' | 'continue';
+}
+
+/** `<w:tc>` with its properties; the caller adds the paragraphs and `</w:tc>`. */
+export function cellOpen({ width, span, vMerge }: CellOptions): string {
+  return (
+    `<w:tc><w:tcPr><w:tcW w:w="${width}" w:type="dxa"/>` +
+    (span > 1 ? `<w:gridSpan w:val="${span}"/>` : '') +
+    (vMerge === 'restart' ? '<w:vMerge w:val="restart"/>' : vMerge === 'continue' ? '<w:vMerge/>' : '') +
+    '<w:vAlign w:val="center"/></w:tcPr>'
+  );
+}
+
+export function rowOpen(minHeight?: number): string {
+  return minHeight ? `<w:tr><w:trPr><w:trHeight w:val="${minHeight}" w:hRule="atLeast"/></w:trPr>` : '<w:tr>';
+}
+
+/** Table properties: fixed layout with explicit `gridCol` widths, so every word processor draws the same table. */
+export function tableOpen(grid: number[]): string {
+  const width = grid.reduce((a, b) => a + b, 0);
+  const border = (side: string) => `<w:${side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>`;
+  return (
+    `<w:tbl><w:tblPr><w:tblW w:w="${width}" w:type="dxa"/><w:jc w:val="center"/>` +
+    `<w:tblBorders>${['top', 'left', 'bottom', 'right', 'insideH', 'insideV'].map(border).join('')}</w:tblBorders>` +
+    '<w:tblLayout w:type="fixed"/>' +
+    '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="85" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>' +
+    '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="0"/></w:tblPr>' +
+    `<w:tblGrid>${grid.map((w) => `<w:gridCol w:w="${w}"/>`).join('')}</w:tblGrid>`
+  );
+}
