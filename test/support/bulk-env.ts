@@ -45,7 +45,8 @@ export interface Running {
   child: ChildProcess;
   stdout(): string;
   stderr(): string;
-  exited: Promise<number | null>;
+  /** The exit code, or the signal that ended the process. */
+  exited: Promise<number | NodeJS.Signals | null>;
 }
 
 export function start(args: string[], env: Record<string, string>, cwd?: string): Running {
@@ -54,7 +55,7 @@ export function start(args: string[], env: Record<string, string>, cwd?: string)
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
