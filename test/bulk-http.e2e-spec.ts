@@ -1,0 +1,110 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BAD_FIXTURES, WORD_FIXTURES, seedVariant, variantProject, zipOf } from './support/bulk-files';
+import { Running, dropQueues, freePort, start, testEnv, waitFor } from './support/bulk-env';
+import { ROOT } from './support/cli';
+
+const TOKEN = 'test-token-0123456789abcdef';
+
+/**
+ * The parser service as deployed, on the embedded database (PGlite, no DATABASE_URL): one process
+ * serves the API and runs the parse workers.
+ */
+describe('bulk HTTP API (parser service on PGlite)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fb-http-'));
+  const env = testEnv({ DATABASE_URL: '', PGLITE_DIR: join(dir, 'pglite'), FORMBRIDGE_API_TOKEN: TOKEN, MAX_IMPORT_FILES: '6' });
+  let service: Running;
+  let base: string;
+  const auth = { authorization: `Bearer ${TOKEN}` };
+
+  const api = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${base}${path}`, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } });
+    const text = await res.text();
+    const json = res.headers.get('content-type')?.includes('json');
+    return { status: res.status, body: json && text ? (JSON.parse(text) as Record<string, unknown> & { items?: unknown[] }) : { text } };
+  };
+
+  const upload = (files: Array<[string, Uint8Array]>) => {
+    const form = new FormData();
+    for (const [name, bytes] of files) form.append('files', new Blob([bytes]), name);
+    return api('/imports', { method: 'POST', body: form });
+  };
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    service = start([join(ROOT, 'dist', 'apps', 'parser', 'src', 'main.js')], { ...env, PARSER_PORT: String(port), HOST: '127.0.0.1' });
+    await waitFor(() => fetch(`${base}/health`).then((r) => r.ok, () => false), 60_000, 'the parser service');
+  });
+
+  afterAll(async () => {
+    service?.child.kill('SIGTERM');
+    await service?.exited;
+    await dropQueues(env.QUEUE_PREFIX);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('requires the API token everywhere but /health', async () => {
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    for (const path of ['/records', '/imports/1', '/queues', '/parse']) {
+      const method = path === '/parse' ? 'POST' : 'GET';
+      expect((await fetch(`${base}${path}`, { method })).status).toBe(401);
+      expect((await fetch(`${base}${path}`, { method, headers: { authorization: 'Bearer wrong-token-0123456789abcd' } })).status).toBe(401);
+    }
+    const dashboard = await api('/queues');
+    expect(dashboard.status).toBe(200);
+    expect(dashboard.body.text).toContain('<!DOCTYPE');
+  });
+
+  let recordId: number;
+
+  it('imports an upload of files and a zip: 202 with a batch id, then the report', async () => {
+    const accepted = await upload([
+      ['seed-2.docx', readFileSync(join(WORD_FIXTURES, 'seed-2.docx'))],
+      ['坏文件.docx', readFileSync(join(BAD_FIXTURES, 'not-a-zip.docx'))],
+      ['batch.zip', zipOf({ 'a.docx': seedVariant('h1'), 'b/b.docx': seedVariant('h2') })],
+    ]);
+    expect(accepted).toMatchObject({ status: 202, body: { batchId: expect.any(Number), status: 'queued' } });
+    const id = accepted.body.batchId as number;
+    const report = await waitFor(async () => {
+      const r = await api(`/imports/${id}`);
+      return r.body.status === 'completed' ? r.body : undefined;
+    }, 30_000, 'the import to complete');
+    expect(report).toMatchObject({ total: 4, done: 3, failed: 1, records: 3, newRecords: 3 });
+    expect(report.failures).toEqual([{ file: '坏文件.docx', code: 'NOT_WORD', reason: expect.any(String) }]);
+
+    const page = await api(`/records?batchId=${id}&limit=2`);
+    expect(page.body).toMatchObject({ total: 3, limit: 2, offset: 0 });
+    expect(page.body.items).toHaveLength(2);
+    const found = await api(`/records?project=${encodeURIComponent(variantProject('h2'))}`);
+    expect(found.body.items).toEqual([expect.objectContaining({ projectName: variantProject('h2'), source: expect.objectContaining({ file: 'batch.zip!/b/b.docx' }) })]);
+    recordId = (found.body.items as Array<{ id: number }>)[0].id;
+    expect((await api('/imports/999999')).status).toBe(404);
+  });
+
+  it('edits a record through the contract and keeps every version', async () => {
+    const { body: record } = await api(`/records/${recordId}`);
+    const edited = { ...record, totalFunds: '300.00', projectAttribute: 'new' };
+    const put = await api(`/records/${recordId}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(edited) });
+    expect(put).toMatchObject({ status: 200, body: { id: recordId, version: 2, totalFunds: '300.00', projectAttribute: 'new' } });
+
+    const invalid = await api(`/records/${recordId}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...edited, version: 2, totalFunds: '300' }) });
+    expect(invalid).toMatchObject({ status: 400, body: { code: 'INVALID_RECORD', errors: [expect.objectContaining({ path: '$.totalFunds' })] } });
+    const stale = await api(`/records/${recordId}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...edited, version: 1 }) });
+    expect(stale).toMatchObject({ status: 409, body: { code: 'CONFLICT' } });
+
+    const versions = await api(`/records/${recordId}/versions`);
+    expect((versions.body as unknown as Array<{ version: number; origin: string; data: { totalFunds: string } }>).map((v) => [v.version, v.origin, v.data.totalFunds])).toEqual([
+      [1, 'import', '226.00'],
+      [2, 'edit', '300.00'],
+    ]);
+    expect((await api('/records/999999')).status).toBe(404);
+  });
+
+  it('limits how many files one upload may hold', async () => {
+    const tooMany = await upload(Array.from({ length: 4 }, (_, i): [string, Uint8Array] => [`many-${i}.zip`, zipOf({ 'x.docx': seedVariant(`m${i}a`), 'y.docx': seedVariant(`m${i}b`) })]));
+    expect(tooMany.status).toBe(413);
+    expect((await api('/records?limit=501')).status).toBe(400);
+  });
+});
