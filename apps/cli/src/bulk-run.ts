@@ -11,7 +11,7 @@ export async function withBulkContext<T>(fn: (ctx: BulkContext) => Promise<T>, o
   const close = () => (closing ??= ctx.close());
   const onSignal = (signal: NodeJS.Signals) => {
     process.stderr.write(`\nformbridge: ${signal}: stopping; the batch goes on in the services' workers, if any\n`);
-    void close().finally(() => process.exit(130));
+    void close().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

@@ -4,6 +4,8 @@ import { reportAndExit } from './cli-error';
 import { registerParse } from './commands/parse.command';
 import { registerImport } from './commands/import.command';
 import { registerRecords } from './commands/records.command';
+import { registerExport } from './commands/export.command';
+import { registerWorker } from './commands/worker.command';
 
 /**
  * The `formbridge` command. Each sub-command lives in commands/ and only translates between the
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
   registerParse(program);
   registerImport(program);
   registerRecords(program);
+  registerExport(program);
+  registerWorker(program);
   return program;
 }
 
