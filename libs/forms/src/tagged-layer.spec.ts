@@ -78,7 +78,7 @@ describe('the tagged layer', () => {
     // A sentence typed into the cell after the control: the labels see it, the tag does not.
     const edited = editDocumentXml(generateDocx([golden[0]]), (xml) => {
       const at = xml.indexOf('<w:tag w:val="basis"/>');
-      const close = xml.indexOf('</w:sdt>', at) + '</w:sdt>'.length;
+      const close = xml.indexOf('</w:p>', at) + '</w:p>'.length;
       return `${xml.slice(0, close)}<w:p><w:r><w:t>手写补充</w:t></w:r></w:p>${xml.slice(close)}`;
     });
     const result = parser.parseDocx(edited);

@@ -208,6 +208,7 @@ class LayerReader {
       Map<string, Array<{ key: string; text: string; location: SourceLocation }>>
     >();
     const ticked = new Map<string, { options: string[]; location: SourceLocation }>();
+    const texts = new Map<string, { lines: string[]; location: SourceLocation }>();
     for (const e of entries) {
       const m = TAG.exec(e.tag);
       if (!m) continue;
@@ -232,14 +233,16 @@ class LayerReader {
       } else if (path === LayerTag.Year) {
         const y = e.text.normalize('NFKC').trim();
         if (/^\d{4}$/.test(y)) values.set(path, { value: Number(y), location: e.location });
-      } else {
-        const scalar = this.scalars.get(path);
-        if (scalar)
-          values.set(path, {
-            value: this.convert(scalar.type, e.text, path, e.location),
-            location: e.location,
-          });
+      } else if (this.scalars.has(path)) {
+        // A value of several paragraphs has one control per paragraph.
+        const s = texts.get(path);
+        if (s) s.lines.push(e.text);
+        else texts.set(path, { lines: [e.text], location: e.location });
       }
+    }
+    for (const [path, { lines, location }] of texts) {
+      const type = this.scalars.get(path)!.type;
+      values.set(path, { value: this.convert(type, lines.join('\n'), path, location), location });
     }
     for (const [path, t] of ticked) {
       if (t.options.length > 1) {
@@ -270,7 +273,7 @@ class LayerReader {
         let value = cell
           ? this.convert(
               column.type,
-              cell.text,
+              joined(cells, column.key),
               `${field.path}[${items.length}].${column.key}`,
               cell.location,
             )
@@ -290,7 +293,7 @@ class LayerReader {
   private reviewItems(rows: Array<Array<{ key: string; text: string; location: SourceLocation }>>): Rec[] {
     const items: Rec[] = [];
     for (const cells of rows) {
-      const text = (key: string) => cells.find((x) => x.key === key)?.text ?? '';
+      const text = (key: string) => joined(cells, key);
       const authority = cleanText(text('authority'));
       if (authority === null) continue;
       const date = normaliseDate(this.c.stripBoilerplate(text('date')), true);
@@ -348,4 +351,12 @@ class LayerReader {
   private warn(code: WarningCode, message: string, path: string, location: SourceLocation): void {
     this.warnings.push({ code, message, recordIndex: this.recordIndex, path: `$.${path}`, location });
   }
+}
+
+/** The paragraphs of one cell's controls with this key, one line each. */
+function joined(cells: Array<{ key: string; text: string }>, key: string): string {
+  return cells
+    .filter((x) => x.key === key)
+    .map((x) => x.text)
+    .join('\n');
 }

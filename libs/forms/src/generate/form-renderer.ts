@@ -14,13 +14,12 @@ import type {
 import { getPath } from '../extract';
 import { normaliseDate, toItem, toList } from '../text';
 import {
-  blockControl,
   cellOpen,
   checkbox,
   inlineControl,
   inlineRuns,
   paragraphOpen,
-  paragraphs,
+  controlledParagraphs,
   rowOpen,
   runs,
   tableOpen,
@@ -202,16 +201,11 @@ export class FormRenderer {
     tag = path,
     style = styleFor(type),
   ): Part {
-    const control = blockControl(tag, alias);
-    const open = cellOpen({ width: this.width(col, span), span }) + control.open;
-    const close = `${control.close}</w:tc>`;
+    const value = controlledParagraphs(tag, alias, style);
+    const open = cellOpen({ width: this.width(col, span), span });
     return (r, out) => {
-      const value = getPath(r, path);
-      out.push(
-        open,
-        paragraphs(value === null || value === undefined ? [] : this.format(type, value, path), style),
-        close,
-      );
+      const v = getPath(r, path);
+      out.push(open, value(v === null || v === undefined ? [] : this.format(type, v, path)), '</w:tc>');
     };
   }
 
@@ -279,15 +273,11 @@ export class FormRenderer {
 
   private gridColumn(field: GridField, c: GridColumn, col: number, span: number, merge: boolean) {
     const tag = `${field.path}[].${c.key}`;
-    const control = blockControl(tag, c.labels[0]);
     const style = c.carryDown ? Style.Centered : styleFor(c.type);
+    const value = controlledParagraphs(tag, c.labels[0], style);
     const width = this.width(col, span);
-    const opens = {
-      none: cellOpen({ width, span }) + control.open,
-      restart: cellOpen({ width, span, vMerge: 'restart' }) + control.open,
-    };
+    const opens = { none: cellOpen({ width, span }), restart: cellOpen({ width, span, vMerge: 'restart' }) };
     const continued = `${cellOpen({ width, span, vMerge: 'continue' })}${paragraphOpen(style)}</w:p></w:tc>`;
-    const close = `${control.close}</w:tc>`;
     return {
       key: c.key,
       merge,
@@ -296,9 +286,9 @@ export class FormRenderer {
           out.push(continued);
           return;
         }
-        const value = row[c.key];
-        const lines = value === null || value === undefined ? [] : this.format(c.type, value, tag, n);
-        out.push(vMerge === 'restart' ? opens.restart : opens.none, paragraphs(lines, style), close);
+        const v = row[c.key];
+        const lines = v === null || v === undefined ? [] : this.format(c.type, v, tag, n);
+        out.push(vMerge === 'restart' ? opens.restart : opens.none, value(lines), '</w:tc>');
       },
     };
   }
@@ -398,7 +388,7 @@ export class FormRenderer {
     const grouped = !!field.groupLabels?.length;
     if (grouped !== groupSpan > 0) throw fail(this.def, `reviews ${path} spans do not match its group label`);
     const authority = inlineControl(`${path}[].authority`);
-    const opinion = blockControl(`${path}[].opinion`);
+    const opinion = controlledParagraphs(`${path}[].opinion`, undefined, Style.Value);
     const date = inlineControl(`${path}[].date`);
     const labelWidth = this.width(groupSpan, spans.label);
     const valueWidth = this.width(groupSpan + spans.label, spans.value);
@@ -410,8 +400,8 @@ export class FormRenderer {
       : ['', ''];
     const labelOpen = `${cellOpen({ width: labelWidth, span: spans.label })}${paragraphOpen(Style.Label)}${authority.open}`;
     const labelClose = `${authority.close}${runs(field.labelSuffix)}</w:p></w:tc>`;
-    const valueOpen = cellOpen({ width: valueWidth, span: spans.value }) + opinion.open;
-    const sealXml = `${opinion.close}${paragraphOpen(Style.Seal)}${runs(seal)}</w:p>${paragraphOpen(Style.Seal)}${date.open}`;
+    const valueOpen = cellOpen({ width: valueWidth, span: spans.value });
+    const sealXml = `${paragraphOpen(Style.Seal)}${runs(seal)}</w:p>${paragraphOpen(Style.Seal)}${date.open}`;
     const valueClose = `${date.close}</w:p></w:tc></w:tr>`;
     const rowXml = rowOpen(minHeight);
     const dateFormat = this.def.layout.dates.date;
@@ -426,7 +416,7 @@ export class FormRenderer {
           runs(String(review.authority ?? '')),
           labelClose,
           valueOpen,
-          paragraphs(review.opinion == null ? [] : String(review.opinion).split('\n'), Style.Value),
+          opinion(review.opinion == null ? [] : String(review.opinion).split('\n')),
           sealXml,
           runs(when == null ? blankDate : formatDate(when, dateFormat, true)),
           valueClose,

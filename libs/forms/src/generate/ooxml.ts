@@ -41,13 +41,28 @@ export function paragraphOpen(style: string, extra = ''): string {
   return `<w:p><w:pPr><w:pStyle w:val="${style}"/>${extra}</w:pPr>`;
 }
 
-/** One paragraph per line, all in one style; an empty text still gives one (empty) paragraph. */
-export function paragraphs(lines: string[], style: string): string {
-  const open = paragraphOpen(style);
-  if (lines.length === 0) return `${open}</w:p>`;
-  let out = '';
-  for (const l of lines) out += `${open}${runs(l)}</w:p>`;
-  return out;
+/**
+ * A value of one or more lines: one paragraph per line, each holding its own content control with
+ * the value's tag (an empty value still gets one paragraph and one control to type into).
+ * Controls stay inside paragraphs on purpose: LibreOffice 7.4 writes a control that spans several
+ * paragraphs back to .docx with the text of the first paragraph repeated, so a re-saved form
+ * would read wrong; run-level controls survive its round trip intact.
+ */
+export function controlledParagraphs(
+  tag: string,
+  alias: string | undefined,
+  style: string,
+): (lines: string[]) => string {
+  const control = inlineControl(tag, alias);
+  const open = paragraphOpen(style) + control.open;
+  const close = `${control.close}</w:p>`;
+  const empty = open + close;
+  return (lines) => {
+    if (lines.length === 0) return empty;
+    let out = '';
+    for (const l of lines) out += open + runs(l) + close;
+    return out;
+  };
 }
 
 function sdtPr(tag: string, alias?: string): string {
@@ -58,9 +73,6 @@ function sdtPr(tag: string, alias?: string): string {
 export function inlineControl(tag: string, alias?: string): { open: string; close: string } {
   return { open: `<w:sdt>${sdtPr(tag, alias)}<w:sdtContent>`, close: '</w:sdtContent></w:sdt>' };
 }
-
-/** A content control around whole paragraphs (a cell's value); same XML shape, block level. */
-export const blockControl = inlineControl;
 
 /** A Word 2010 checkbox content control (`w14:checkbox`), which Word, WPS and LibreOffice all tick. */
 export function checkbox(tag: string, checked: boolean, alias?: string): string {
