@@ -2,11 +2,12 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import { unzipSync } from 'fflate';
 import { FormParser } from '@formbridge/forms';
 import { rollForward } from '@formbridge/queue';
 import { RecordService, Storage } from '@formbridge/storage';
 import { WORD_FIXTURES, writeVariants } from './support/bulk-files';
-import { Running, dropQueues, dropSchema, start, testConfig, testEnv } from './support/bulk-env';
+import { Running, dropQueues, dropSchema, freePort, start, testConfig, testEnv, waitFor } from './support/bulk-env';
 import { ROOT, formbridge } from './support/cli';
 
 const CLI = join(ROOT, 'bin', 'formbridge.js');
@@ -93,5 +94,40 @@ describe('formbridge export (PostgreSQL + Redis)', () => {
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(143);
     worker = undefined;
+  });
+
+  it('over HTTP: POST /exports, its report, the .zip download; GET /records/:id/docx', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const service = start([join(ROOT, 'dist', 'apps', 'parser', 'src', 'main.js')], { ...env, PARSER_PORT: String(port), HOST: '127.0.0.1' });
+    worker = start([CLI, 'worker', '--queues', 'generate'], env);
+    try {
+      await waitFor(() => fetch(`${base}/health`).then((r) => r.ok, () => false), 60_000, 'the parser service');
+      const res = await fetch(`${base}/exports`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ year: 2019, project: 'e1', asYear: 2021 }),
+      });
+      expect(res.status).toBe(202);
+      const { batchId, download } = (await res.json()) as { batchId: number; download: string };
+      await waitFor(async () => ((await (await fetch(`${base}/exports/${batchId}`)).json()) as { status: string }).status === 'completed', 30_000, 'the export');
+      const zip = await fetch(`${base}${download}`);
+      expect(zip.headers.get('content-type')).toBe('application/zip');
+      const entries = unzipSync(new Uint8Array(await zip.arrayBuffer()));
+      // e1, e10, e11, e12
+      const docs = Object.keys(entries).filter((n) => n.endsWith('.docx'));
+      expect(docs).toHaveLength(4);
+      expect(Object.keys(entries)).toContain('index.xlsx');
+      for (const name of docs) expect(parser.parseDocx(entries[name]).records[0]).toMatchObject({ year: 2021, projectAttribute: 'continuing' });
+
+      const [record] = await storage.records.list({ project: 'e2建设' }, { limit: 1 });
+      const docx = await fetch(`${base}/records/${record.id}/docx`);
+      expect(docx.status).toBe(200);
+      expect(docx.headers.get('content-disposition')).toContain(encodeURIComponent('基层政权和社区e2建设'));
+      expect(parser.parseDocx(new Uint8Array(await docx.arrayBuffer())).records).toEqual([record.data]);
+    } finally {
+      service.child.kill('SIGTERM');
+      await service.exited;
+    }
   });
 });

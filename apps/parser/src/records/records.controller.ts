@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Put, Query, ValidationPipe } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseIntPipe, Put, Query, StreamableFile, ValidationPipe } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { PublicRecord, RecordPage, RecordVersionRow } from '@formbridge/storage';
 import { RecordQueryDto } from './records.dto';
@@ -27,6 +27,12 @@ export class RecordsController {
   @ApiOkResponse({ description: 'The edited record (validated against the contract); the earlier version is kept' })
   update(@Param('id', ParseIntPipe) id: number, @Body() body: unknown): Promise<PublicRecord> {
     return this.service.update(id, body);
+  }
+
+  @Get(':id/docx')
+  @ApiOkResponse({ description: "The record's form as .docx" })
+  docx(@Param('id', ParseIntPipe) id: number): Promise<StreamableFile> {
+    return this.service.docx(id);
   }
 
   @Get(':id/versions')

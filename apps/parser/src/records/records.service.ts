@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { BulkContext } from '@formbridge/queue';
+import { Injectable, StreamableFile } from '@nestjs/common';
+import { generateDocx } from '@formbridge/forms';
+import { BulkContext, exportFileName } from '@formbridge/queue';
 import { PublicRecord, RecordPage, RecordVersionRow } from '@formbridge/storage';
 import { RecordQueryDto } from './records.dto';
 
@@ -21,5 +22,15 @@ export class RecordsService {
 
   versions(id: number): Promise<RecordVersionRow[]> {
     return this.ctx.records.versions(id);
+  }
+
+  /** One record's form, generated on the spot (a few milliseconds; bulk work goes through the queue). */
+  async docx(id: number): Promise<StreamableFile> {
+    const record = await this.ctx.records.get(id);
+    const name = exportFileName(record.id, record.data);
+    return new StreamableFile(Buffer.from(generateDocx([record.data])), {
+      type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      disposition: `attachment; filename="record-${record.id}.docx"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    });
   }
 }

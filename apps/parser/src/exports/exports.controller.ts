@@ -1,0 +1,33 @@
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, StreamableFile, ValidationPipe } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { ExportReport } from '@formbridge/queue';
+import { StartExportDto } from './exports.dto';
+import { ExportAccepted, ExportsService } from './exports.service';
+
+const body = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
+
+@ApiTags('exports')
+@ApiBearerAuth()
+@Controller('exports')
+export class ExportsController {
+  constructor(private readonly service: ExportsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiAcceptedResponse({ description: 'The export is queued; poll GET /exports/{id}, then download' })
+  start(@Body(body) dto: StartExportDto): Promise<ExportAccepted> {
+    return this.service.start(dto);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ description: 'Progress and failures' })
+  report(@Param('id', ParseIntPipe) id: number): Promise<ExportReport> {
+    return this.service.report(id);
+  }
+
+  @Get(':id/download')
+  @ApiOkResponse({ description: 'A .zip of the generated .docx files and index.xlsx (409 until the export is finished)' })
+  download(@Param('id', ParseIntPipe) id: number): Promise<StreamableFile> {
+    return this.service.download(id);
+  }
+}

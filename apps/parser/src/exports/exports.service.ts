@@ -1,0 +1,41 @@
+import { Readable } from 'node:stream';
+import { Injectable, StreamableFile } from '@nestjs/common';
+import { ErrorCode, FormBridgeError } from '@formbridge/common';
+import { BulkContext, ExportReport } from '@formbridge/queue';
+import { StartExportDto } from './exports.dto';
+import { exportArchive } from './export-archive';
+
+export interface ExportAccepted {
+  batchId: number;
+  status: 'queued';
+  report: string;
+  download: string;
+}
+
+/** Exports through the generate queue: the generator services' workers write the files. */
+@Injectable()
+export class ExportsService {
+  constructor(private readonly ctx: BulkContext) {}
+
+  async start({ asYear, ...filter }: StartExportDto): Promise<ExportAccepted> {
+    const batchId = await this.ctx.exports.run(filter, { asYear });
+    return { batchId, status: 'queued', report: `/exports/${batchId}`, download: `/exports/${batchId}/download` };
+  }
+
+  report(batchId: number): Promise<ExportReport> {
+    return this.ctx.reports.exportReport(batchId);
+  }
+
+  async download(batchId: number): Promise<StreamableFile> {
+    const report = await this.report(batchId);
+    if (report.status !== 'completed') {
+      throw new FormBridgeError(ErrorCode.Conflict, `export ${batchId} is not finished yet (${report.done + report.failed} of ${report.total} done)`);
+    }
+    const batch = await this.ctx.storage.batches.get(batchId);
+    const asYear = typeof batch?.options.asYear === 'number' ? batch.options.asYear : undefined;
+    return new StreamableFile(Readable.from(exportArchive(this.ctx.storage, batchId, asYear)), {
+      type: 'application/zip',
+      disposition: `attachment; filename="export-${batchId}.zip"`,
+    });
+  }
+}
