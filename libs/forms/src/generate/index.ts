@@ -1,2 +1,3 @@
 export { DocxGenerator, documentFileName, documentTitle, generateDocx, recordId } from './docx-generator';
 export type { GenerateOptions } from './docx-generator';
+export { recordsFromInput } from './generate-input';
