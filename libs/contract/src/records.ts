@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsString, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsObject, IsString, Max, Min, ValidateIf, ValidateNested } from 'class-validator';
 import {
   OptionalAmount,
   OptionalDate,
@@ -76,8 +76,8 @@ export class ExpenditureBudgetDto {
 
 export class BudgetDto {
   @RequiredAmount() total!: string;
-  @ValidateNested() @Type(() => IncomeBudgetDto) byIncome!: IncomeBudgetDto;
-  @ValidateNested() @Type(() => ExpenditureBudgetDto) byExpenditure!: ExpenditureBudgetDto;
+  @IsObject() @ValidateNested() @Type(() => IncomeBudgetDto) byIncome!: IncomeBudgetDto;
+  @IsObject() @ValidateNested() @Type(() => ExpenditureBudgetDto) byExpenditure!: ExpenditureBudgetDto;
 }
 
 export class DepartmentIndicatorsDto {
@@ -89,10 +89,10 @@ export class DepartmentOverallRecordDto extends RecordBase {
   @IsIn([DEPARTMENT_OVERALL]) formType!: typeof DEPARTMENT_OVERALL;
   @OptionalText() unitHead!: string | null;
   @RequiredText() departmentName!: string;
-  @ValidateNested() @Type(() => BudgetDto) budget!: BudgetDto;
+  @IsObject() @ValidateNested() @Type(() => BudgetDto) budget!: BudgetDto;
   @IsArray() @IsString({ each: true }) duties!: string[];
   @IsArray() @IsString({ each: true }) overallGoals!: string[];
-  @ValidateNested() @Type(() => DepartmentIndicatorsDto) indicators!: DepartmentIndicatorsDto;
+  @IsObject() @ValidateNested() @Type(() => DepartmentIndicatorsDto) indicators!: DepartmentIndicatorsDto;
 }
 
 export type SpecialFundRecord = Omit<SpecialFundRecordDto, never>;

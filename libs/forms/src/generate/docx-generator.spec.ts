@@ -254,6 +254,15 @@ describe('generateDocx', () => {
     ]);
   });
 
+  it('refuses a department record that lacks its budget or indicator blocks, rather than printing them empty', () => {
+    const { budget: _budget, indicators: _indicators, ...partial } = department();
+    const err = thrown(() => generateDocx([partial]));
+    expect(err.code).toBe(ErrorCode.InvalidRecord);
+    expect(new Set(err.details?.fieldErrors?.map((e) => e.path))).toEqual(
+      new Set(['$.budget', '$.indicators']),
+    );
+  });
+
   it('refuses a call without records', () => {
     expect(thrown(() => generateDocx([])).code).toBe(ErrorCode.InvalidInput);
   });
