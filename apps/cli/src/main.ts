@@ -6,6 +6,7 @@ import { registerImport } from './commands/import.command';
 import { registerRecords } from './commands/records.command';
 import { registerExport } from './commands/export.command';
 import { registerWorker } from './commands/worker.command';
+import { registerGenerate } from './commands/generate.command';
 
 /**
  * The `formbridge` command. Each sub-command lives in commands/ and only translates between the
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerRecords(program);
   registerExport(program);
   registerWorker(program);
+  registerGenerate(program);
   return program;
 }
 
