@@ -11,3 +11,4 @@ export * from './repositories/document.repository';
 export * from './repositories/record.repository';
 export * from './record.service';
 export * from './storage';
+export * from './batcher';

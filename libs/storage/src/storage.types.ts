@@ -67,6 +67,15 @@ export interface ParseItem {
   formCount: number | null;
   errorCode: string | null;
   errorMessage: string | null;
+  /** The file's bytes, when asked for and kept in the database. */
+  content?: Uint8Array | null;
+}
+
+export interface ParsedDocument {
+  itemId: number;
+  documentId: number;
+  records: readonly JsonObject[];
+  warnings: readonly JsonObject[];
 }
 
 export interface RecordSource {

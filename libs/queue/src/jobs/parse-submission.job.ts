@@ -1,6 +1,6 @@
 import { ErrorCode, FormBridgeError, isPermanentInputError } from '@formbridge/common';
 import type { FormParser } from '@formbridge/forms';
-import type { Storage } from '@formbridge/storage';
+import { Batcher, ParseItem, ParsedDocument, Storage } from '@formbridge/storage';
 import type { ReadOptions } from '@formbridge/word';
 import type { JobContext, JobHandler, JobOf } from '../job.types';
 import { JobName } from '../queue.constants';
@@ -12,15 +12,25 @@ import { JobName } from '../queue.constants';
  */
 export class ParseSubmissionJob implements JobHandler<JobName.ParseSubmission> {
   readonly name = JobName.ParseSubmission;
+  /** The worker's concurrent jobs read their items (and bytes) and store their records together. */
+  private readonly items: Batcher<number, ParseItem | undefined>;
+  private readonly results: Batcher<ParsedDocument, number>;
 
   constructor(
     private readonly storage: Storage,
     private readonly parser: FormParser,
     private readonly readOptions: ReadOptions,
-  ) {}
+  ) {
+    const withContent = storage.blobs.location === 'database';
+    this.items = new Batcher(async (ids) => {
+      const rows = new Map((await storage.batches.parseItems(ids, withContent)).map((r) => [r.id, r]));
+      return ids.map((id) => rows.get(id));
+    });
+    this.results = new Batcher((parsed) => storage.records.storeParsedMany(parsed));
+  }
 
   async handle({ itemId }: JobOf<JobName.ParseSubmission>, context: JobContext): Promise<{ records: number; newRecords: number }> {
-    const item = await this.storage.batches.parseItem(itemId);
+    const item = await this.items.run(itemId);
     if (!item) throw new FormBridgeError(ErrorCode.NotFound, `import item ${itemId} does not exist`);
     if (item.status !== 'pending') return { records: item.formCount ?? 0, newRecords: 0 };
     if (item.errorCode) {
@@ -32,10 +42,15 @@ export class ParseSubmissionJob implements JobHandler<JobName.ParseSubmission> {
       return { records: item.formCount, newRecords: 0 };
     }
     try {
-      const bytes = await this.storage.blobs.get(item.sha256);
+      const bytes = item.content ?? (await this.storage.blobs.get(item.sha256));
       // .docx takes the synchronous fast path; .doc and .rtf go through the converter.
       const result = item.format === 'docx' ? this.parser.parseDocx(bytes, this.readOptions) : await this.parser.parse(bytes, this.readOptions);
-      const newRecords = await this.storage.records.storeParsed(itemId, item.documentId, result.records, result.warnings as unknown as Record<string, unknown>[]);
+      const newRecords = await this.results.run({
+        itemId,
+        documentId: item.documentId,
+        records: result.records,
+        warnings: result.warnings as unknown as Record<string, unknown>[],
+      });
       return { records: result.records.length, newRecords };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -1,5 +1,5 @@
 import { Database } from '../database';
-import { JsonObject, RecordFilter, RecordVersionRow, StoredRecord } from '../storage.types';
+import { JsonObject, ParsedDocument, RecordFilter, RecordVersionRow, StoredRecord } from '../storage.types';
 
 const RECORD_COLUMNS = `r.id, r.version, r.form_type AS "formType", r.year, r.department, r.project, r.data,
   r.created_at AS "createdAt", r.updated_at AS "updatedAt",
@@ -37,38 +37,55 @@ export class RecordRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Stores what one parse of a document found, in one statement: the records (once per
-   * document and form index, whoever gets there first), their first versions, the document's
-   * parse outcome and the batch item. Running it again adds nothing, so a job that is run twice
-   * (its worker died after the commit) still stores each record exactly once.
+   * Stores what parses of documents found, in one statement for all of them: the records (once
+   * per document and form index, whoever gets there first), their first versions, each document's
+   * parse outcome and its batch item. Running it again adds nothing, so a job that is run twice
+   * (its worker died after the commit) still stores each record exactly once. Returns, per input,
+   * how many records it added.
    */
-  async storeParsed(itemId: number, documentId: number, records: readonly JsonObject[], warnings: readonly JsonObject[]): Promise<number> {
-    const [row] = await this.db.query<{ newRecords: number }>(
+  async storeParsedMany(parsed: readonly ParsedDocument[]): Promise<number[]> {
+    const rows = await this.db.query<{ itemId: number; newRecords: number }>(
       `WITH input AS (
-         SELECT (e.ord - 1)::int AS form_index, e.value AS data
-         FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(value, ord)
+         SELECT (x->>'itemId')::bigint AS item_id, (x->>'documentId')::bigint AS document_id, x->'records' AS records, x->'warnings' AS warnings
+         FROM jsonb_array_elements($1::jsonb) AS x
+       ), forms AS (
+         SELECT DISTINCT ON (i.document_id, e.ord) i.document_id, (e.ord - 1)::int AS form_index, e.value AS data
+         FROM input i, jsonb_array_elements(i.records) WITH ORDINALITY AS e(value, ord)
        ), ins AS (
          INSERT INTO records (form_type, year, department, project, data, document_id, form_index)
          SELECT data->>'formType',
                 CASE WHEN data->>'year' ~ '^[0-9]{1,4}$' THEN (data->>'year')::int END,
-                data->>'departmentName', data->>'projectName', data, $1, form_index
-         FROM input
+                data->>'departmentName', data->>'projectName', data, document_id, form_index
+         FROM forms
          ON CONFLICT (document_id, form_index) DO NOTHING
-         RETURNING id, data
+         RETURNING id, document_id, data
        ), versions AS (
          INSERT INTO record_versions (record_id, version, data, origin) SELECT id, 1, data, 'import' FROM ins
+       ), added AS (
+         -- a document that came twice in one call counts its new records once, for its first item
+         SELECT i.item_id, CASE WHEN i.item_id = min(i.item_id) OVER (PARTITION BY i.document_id)
+                                THEN (SELECT count(*) FROM ins WHERE ins.document_id = i.document_id) ELSE 0 END::int AS n
+         FROM input i
        ), doc AS (
-         UPDATE documents SET parsed_at = now(), form_count = $3, warnings = $4::jsonb, error_code = NULL, error_message = NULL
-         WHERE id = $1
+         UPDATE documents d SET parsed_at = now(), form_count = jsonb_array_length(i.records), warnings = i.warnings,
+                error_code = NULL, error_message = NULL
+         FROM input i WHERE d.id = i.document_id
        ), item AS (
-         UPDATE batch_items SET status = 'done', record_count = $3, new_records = (SELECT count(*) FROM ins),
+         UPDATE batch_items b SET status = 'done', record_count = jsonb_array_length(i.records), new_records = a.n,
                 error_code = NULL, reason = NULL, finished_at = now()
-         WHERE id = $5 AND status <> 'done'
+         FROM input i JOIN added a USING (item_id)
+         WHERE b.id = i.item_id AND b.status <> 'done'
        )
-       SELECT count(*)::int AS "newRecords" FROM ins`,
-      [documentId, JSON.stringify(records), records.length, JSON.stringify(warnings), itemId],
+       SELECT item_id AS "itemId", n AS "newRecords" FROM added`,
+      [JSON.stringify(parsed)],
     );
-    return row.newRecords;
+    const byItem = new Map(rows.map((r) => [r.itemId, r.newRecords]));
+    return parsed.map((p) => byItem.get(p.itemId) ?? 0);
+  }
+
+  async storeParsed(itemId: number, documentId: number, records: readonly JsonObject[], warnings: readonly JsonObject[]): Promise<number> {
+    const [n] = await this.storeParsedMany([{ itemId, documentId, records, warnings }]);
+    return n;
   }
 
   async get(id: number): Promise<StoredRecord | undefined> {
