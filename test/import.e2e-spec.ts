@@ -127,3 +127,27 @@ describe('formbridge import (PostgreSQL + Redis)', () => {
     expect(table.stdout.trim().split('\n')).toHaveLength(1 + 2); // header, seed-4, seed-all's form 4
   });
 });
+
+describe('formbridge import into the embedded database (PGlite, no DATABASE_URL)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fb-pglite-'));
+  const env = testEnv({ DATABASE_URL: '', PGLITE_DIR: join(dir, 'pglite') });
+
+  afterAll(async () => {
+    await dropQueues(env.QUEUE_PREFIX);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('imports, stores each record once on re-import, and lists them', () => {
+    writeVariants(join(dir, 'in'), 10, 'p');
+    copyFileSync(join(BAD_FIXTURES, 'truncated.docx'), join(dir, 'in', 'truncated.docx'));
+    const first = runImport([join(dir, 'in')], env, dir);
+    expect(first).toMatchObject({ status: 'completed', files: 11, imported: 10, failed: 1, records: 10, newRecords: 10 });
+    expect(first.failures).toEqual([expect.objectContaining({ code: ErrorCode.CorruptFile })]);
+    const again = runImport([join(dir, 'in')], env, dir);
+    expect(again).toMatchObject({ files: 11, imported: 10, failed: 1, records: 10, newRecords: 0 });
+    const listed = formbridge(['records', '--json'], env);
+    expect(listed.status).toBe(0);
+    const records = JSON.parse(listed.stdout) as Array<{ projectName: string }>;
+    expect(records.map((r) => r.projectName).sort()).toEqual(Array.from({ length: 10 }, (_, i) => variantProject(`p${i + 1}`)).sort());
+  });
+});
