@@ -106,6 +106,22 @@ describe('generateDocx', () => {
     expect(textOf(afterTable)).toBe('填报人：　　　联系电话：　　　填报日期：　　　');
   });
 
+  it('puts the signature line on tab stops when it fits, and lets long values flow instead of overlapping', () => {
+    const line = (record: object) => {
+      const xml = documentXmlOf(generateDocx([record]));
+      return xml.slice(xml.lastIndexOf('</w:tbl>')).match(/<w:p>[\s\S]*?<\/w:p>/)![0];
+    };
+    expect(line(special())).toContain('<w:tab w:val="right" w:pos="8844"/>');
+    const short = { ...special(), filledBy: '张三', phone: '5551234', filledOn: null };
+    expect(line(short)).toContain('<w:tabs>');
+    const long = { ...short, phone: '0734-8888888', filledOn: '2019-03-15' };
+    expect(line(long)).not.toContain('<w:tabs>');
+    for (const r of [short, long]) {
+      expect(parser.parseDocx(generateDocx([r])).records).toEqual([r]);
+      expect(parser.parseDocx(withoutLayer(generateDocx([r]))).records).toEqual([r]);
+    }
+  });
+
   it('draws every standard indicator row of the edition, filled or empty, and merges 一级指标 down its rows', () => {
     const record = { ...special(), indicators: [] };
     const rows = tableRows(documentXmlOf(generateDocx([record])));

@@ -24,7 +24,7 @@ import {
   runs,
   tableOpen,
 } from './ooxml';
-import { Style, TEXT_WIDTH } from './package-parts';
+import { LINE_EM, Style, TEXT_WIDTH } from './package-parts';
 import { LayerTag } from '../tagged-layer';
 
 type Rec = Record<string, unknown>;
@@ -33,7 +33,19 @@ type Part = (record: Rec, out: string[]) => void;
 
 /** Room left for a person to fill in an empty line field by hand. */
 const BLANK = '\u3000'.repeat(3);
+const GAP = '\u3000'.repeat(2);
 const COLON = '：';
+
+/** Printed width in em: CJK and full-width characters take one, Latin letters and digits half. */
+function emWidth(text: string): number {
+  let w = 0;
+  for (const line of text.split('\n')) {
+    let n = 0;
+    for (const ch of line) n += ch <= '\u00ff' ? 0.5 : 1;
+    w = Math.max(w, n);
+  }
+  return w;
+}
 
 const fail = (def: FormDefinition, why: string) =>
   new Error(`layout of ${def.formType}.${def.edition} is invalid: ${why}`);
@@ -102,11 +114,12 @@ export class FormRenderer {
   }
 
   /**
-   * `label：value` pieces on one paragraph, each value in its own control: the first flush left,
-   * the last flush right, any between centred, on tab stops, as forms print their signature lines.
+   * `label：value` pieces on one paragraph, each value in its own control. As forms print their
+   * signature lines, the first sits flush left, the last flush right and any between centred, on
+   * tab stops; when the values are too long for that, the pieces simply follow one another.
    */
   private compileLine(paths: string[]): void {
-    const pieces = paths.map((path, k) => {
+    const pieces = paths.map((path) => {
       const field = this.field(path, 'line');
       this.place(path);
       const label = field.labels[0];
@@ -114,29 +127,45 @@ export class FormRenderer {
       return {
         path,
         type: field.type,
-        open: `${k > 0 ? '<w:r><w:tab/></w:r>' : ''}${runs(label + COLON)}${control.open}`,
+        label: runs(label + COLON) + control.open,
         close: control.close,
+        width: emWidth(label + COLON),
       };
     });
     const width = this.def.layout.grid.reduce((a, b) => a + b, 0);
-    const stops = paths
-      .slice(1)
-      .map((_, k) =>
-        k === paths.length - 2
-          ? `<w:tab w:val="right" w:pos="${width}"/>`
-          : `<w:tab w:val="center" w:pos="${Math.round((width * (k + 1)) / (paths.length - 1))}"/>`,
+    const centres = paths.slice(1, -1).map((_, k) => Math.round((width * (k + 1)) / (paths.length - 1)));
+    const stops = [
+      ...centres.map((c) => `<w:tab w:val="center" w:pos="${c}"/>`),
+      `<w:tab w:val="right" w:pos="${width}"/>`,
+    ];
+    const tabbed = {
+      open: paragraphOpen(Style.Line, `<w:tabs>${stops.join('')}</w:tabs>`),
+      gap: '<w:r><w:tab/></w:r>',
+    };
+    const flowing = { open: paragraphOpen(Style.Line), gap: runs(GAP) };
+    /** Whether pieces of these widths (in em) sit on their tab stops without touching. */
+    const fits = (ems: number[]) => {
+      const w = ems.map((e) => e * LINE_EM);
+      const spans = w.map((x, k) =>
+        k === 0
+          ? [0, x]
+          : k === w.length - 1
+            ? [width - x, width]
+            : [centres[k - 1] - x / 2, centres[k - 1] + x / 2],
       );
-    const open = paragraphOpen(Style.Line, stops.length ? `<w:tabs>${stops.join('')}</w:tabs>` : '');
+      return spans.every((span, k) => k === 0 || spans[k - 1][1] + LINE_EM <= span[0]);
+    };
     this.parts.push((r, out) => {
-      out.push(open);
-      for (const p of pieces) {
+      const texts = pieces.map((p) => {
         const value = getPath(r, p.path);
-        const text =
-          value === null || value === undefined
-            ? BLANK
-            : this.format(p.type, value as string, p.path).join('\n');
-        out.push(p.open, inlineRuns(text), p.close);
-      }
+        return value === null || value === undefined
+          ? BLANK
+          : this.format(p.type, value as string, p.path).join('\n');
+      });
+      const layout =
+        pieces.length > 1 && fits(pieces.map((p, k) => p.width + emWidth(texts[k]))) ? tabbed : flowing;
+      out.push(layout.open);
+      pieces.forEach((p, k) => out.push(k > 0 ? layout.gap : '', p.label, inlineRuns(texts[k]), p.close));
       out.push('</w:p>');
     });
   }
@@ -165,8 +194,14 @@ export class FormRenderer {
   }
 
   /** A label cell: static text, centred. */
-  private labelCell(col: number, span: number, text: string, vMerge?: 'restart' | 'continue'): string {
-    return `${cellOpen({ width: this.width(col, span), span, vMerge })}${paragraphOpen(Style.Label)}${vMerge === 'continue' ? '' : runs(text)}</w:p></w:tc>`;
+  private labelCell(
+    col: number,
+    span: number,
+    text: string,
+    vMerge?: 'restart' | 'continue',
+    keepNext = false,
+  ): string {
+    return `${cellOpen({ width: this.width(col, span), span, vMerge })}${paragraphOpen(Style.Label, keepNext ? '<w:keepNext/>' : '')}${vMerge === 'continue' ? '' : runs(text)}</w:p></w:tc>`;
   }
 
   private compileCells(cells: LayoutCell[], minHeight?: number): void {
@@ -240,11 +275,14 @@ export class FormRenderer {
     const field = this.field(path, 'grid');
     this.place(path);
     let col = labelSpan;
-    const header: string[] = [rowOpen(minHeight), this.labelCell(0, labelSpan, field.labels[0], 'restart')];
+    const header: string[] = [
+      rowOpen(minHeight, true),
+      this.labelCell(0, labelSpan, field.labels[0], 'restart', true),
+    ];
     const columns = field.columns.map((c) => {
       const span = spans[c.key];
       if (!span) throw fail(this.def, `grid ${path} gives no span for column ${c.key}`);
-      header.push(this.labelCell(col, span, c.labels[0]));
+      header.push(this.labelCell(col, span, c.labels[0], undefined, true));
       const compiled = this.gridColumn(field, c, col, span, mergeKeys.includes(c.key));
       col += span;
       return compiled;
@@ -403,7 +441,7 @@ export class FormRenderer {
     const valueOpen = cellOpen({ width: valueWidth, span: spans.value });
     const sealXml = `${paragraphOpen(Style.Seal)}${runs(seal)}</w:p>${paragraphOpen(Style.Seal)}${date.open}`;
     const valueClose = `${date.close}</w:p></w:tc></w:tr>`;
-    const rowXml = rowOpen(minHeight);
+    const rowXml = rowOpen(minHeight, true);
     const dateFormat = this.def.layout.dates.date;
     this.parts.push((r, out) => {
       const reviews = (getPath(r, path) as Rec[] | undefined) ?? [];
@@ -539,8 +577,9 @@ function formatDate(value: string, format: string, dateOnly: boolean): string {
 
 /**
  * Grid rows as drawn: the record's items in order, plus every standard row of the edition the
- * record does not fill, each empty row placed after the standard rows that precede it.
- * `null` cells are drawn empty, and the parser drops rows left empty, so they add nothing.
+ * record does not fill, each empty row put where it belongs among the standard rows around it
+ * (the first gap between an earlier and a later standard row). `null` cells are drawn empty, and
+ * the parser drops rows left empty, so they add nothing to the record.
  */
 export function withStandardRows(items: Rec[], standard: GridField['standardRows']): Rec[] {
   if (standard === undefined) return items;
@@ -551,17 +590,32 @@ export function withStandardRows(items: Rec[], standard: GridField['standardRows
   }
   const indexOf = (row: Rec) => standard.findIndex((s) => Object.entries(s).every(([k, v]) => row[k] === v));
   const out = items.map((row) => ({ row, at: indexOf(row) }));
-  standard.forEach((s, k) => {
-    if (out.some((o) => o.at === k)) return;
-    let pos = -1;
+  const slot = (k: number): number => {
+    // Standard rows in standard order frame the gaps; a row out of that order (a second quantity
+    // indicator listed last) is passed over like a row of no standard at all.
+    let highest = -1;
+    const framing = out.map((o) => {
+      if (o.at < 0 || o.at < highest) return false;
+      highest = o.at;
+      return true;
+    });
+    const before = (i: number) => {
+      for (let j = i - 1; j >= 0; j--) if (framing[j]) return out[j].at;
+      return -1;
+    };
+    for (let i = 0; i <= out.length; i++) {
+      const next = out.findIndex((o, j) => j >= i && framing[j]);
+      if (before(i) < k && (next < 0 || out[next].at > k)) return i;
+    }
+    // Items out of the standard order leave no such gap: after the last earlier standard row.
+    let pos = 0;
     out.forEach((o, i) => {
       if (o.at >= 0 && o.at < k) pos = i + 1;
     });
-    if (pos < 0) {
-      const later = out.findIndex((o) => o.at > k);
-      pos = later >= 0 ? later : out.length;
-    }
-    out.splice(pos, 0, { row: { ...s }, at: k });
+    return pos;
+  };
+  standard.forEach((s, k) => {
+    if (!out.some((o) => o.at === k)) out.splice(slot(k), 0, { row: { ...s }, at: k });
   });
   return out.map((o) => o.row);
 }

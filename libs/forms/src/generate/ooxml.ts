@@ -101,8 +101,10 @@ export function cellOpen({ width, span, vMerge }: CellOptions): string {
   );
 }
 
-export function rowOpen(minHeight?: number): string {
-  return minHeight ? `<w:tr><w:trPr><w:trHeight w:val="${minHeight}" w:hRule="atLeast"/></w:trPr>` : '<w:tr>';
+/** `w:trPr`: a smallest height, and `keep` for a row that must not break across pages nor leave the next row. */
+export function rowOpen(minHeight?: number, keep = false): string {
+  const props = `${keep ? '<w:cantSplit/>' : ''}${minHeight ? `<w:trHeight w:val="${minHeight}" w:hRule="atLeast"/>` : ''}`;
+  return props ? `<w:tr><w:trPr>${props}</w:trPr>` : '<w:tr>';
 }
 
 /** Table properties: fixed layout with explicit `gridCol` widths, so every word processor draws the same table. */

@@ -23,6 +23,9 @@ const BODY_FONT = '仿宋_GB2312';
 const HEADING_FONT = '黑体';
 const LATIN_FONT = 'Times New Roman';
 
+/** One em of the signature lines' 四号 type (14 pt), in twips. */
+export const LINE_EM = 280;
+
 /** Paragraph style ids; the renderer refers to these only. */
 export const Style = {
   Attachment: 'FBAttachment',
@@ -97,7 +100,7 @@ export const STYLES_XML =
     Style.Line,
     'FormBridge Line',
     '<w:spacing w:before="60" w:after="60"/><w:jc w:val="left"/>',
-    size(28),
+    size(LINE_EM / 10),
   ) +
   paragraphStyle(Style.Label, 'FormBridge Label', '<w:jc w:val="center"/>', size(24)) +
   paragraphStyle(Style.Value, 'FormBridge Value', '<w:jc w:val="left"/>', size(24)) +
