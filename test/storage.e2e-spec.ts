@@ -48,7 +48,7 @@ describe.each([
   it('applies each migration once, however often it starts', async () => {
     expect(await migrate(storage.db)).toEqual([]);
     const rows = await storage.db.query<{ id: string }>('SELECT id FROM schema_migrations');
-    expect(rows.map((r) => r.id)).toEqual(['001-initial']);
+    expect(rows.map((r) => r.id)).toEqual(['001-initial', '002-blob-storage']);
   });
 
   it('stores a document once per SHA-256 and keeps its bytes out of the queue', async () => {

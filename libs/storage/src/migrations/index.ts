@@ -1,9 +1,13 @@
 import { initial } from './001-initial';
+import { blobStorage } from './002-blob-storage';
 
 export interface Migration {
   id: string;
   sql: string;
 }
 
-/** Applied in order, each once, in one transaction per migration. Never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [{ id: '001-initial', sql: initial }];
+/** Applied in order, each once, all pending ones in one transaction. Never edit a released one. */
+export const MIGRATIONS: readonly Migration[] = [
+  { id: '001-initial', sql: initial },
+  { id: '002-blob-storage', sql: blobStorage },
+];
