@@ -1,0 +1,179 @@
+import 'reflect-metadata';
+import { Command, InvalidArgumentError } from 'commander';
+import { BulkRun, benchBulk } from './bulk.bench';
+import { benchGenerate } from './generate.bench';
+import { currentLoad, machine } from './machine';
+import { benchParse } from './parse.bench';
+import { BenchReport, Target, renderTable } from './report';
+import type { TimingPlan } from './timing';
+
+/**
+ * `npm run bench`: FormBridge against the baselines a user would otherwise reach for, in one
+ * run on the same files (issue 5). Progress goes to stderr; the table, or with --json one JSON
+ * object, to stdout.
+ */
+
+interface Options {
+  json?: boolean;
+  quick?: boolean;
+  forms?: number;
+  bulkRuns?: number;
+  only: Part[];
+  postgres: string;
+  redis: string;
+}
+
+const TARGET = { parse: 10, generate: 5, importSeconds: 30, exportSeconds: 30, forms: 10_000, rssMB: 400 };
+
+const FULL: Record<'headline' | 'extra', TimingPlan> = {
+  headline: { warmupMs: 1500, repetitions: 15, repetitionMs: 400 },
+  extra: { warmupMs: 750, repetitions: 7, repetitionMs: 250 },
+};
+const QUICK: TimingPlan = { warmupMs: 500, repetitions: 5, repetitionMs: 100 };
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive whole number');
+  return n;
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+type Part = 'parse' | 'generate' | 'bulk';
+const PARTS: readonly Part[] = ['parse', 'generate', 'bulk'];
+
+function parts(value: string): Part[] {
+  const list = value.split(',').map((p) => p.trim());
+  const bad = list.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (bad.length)
+    throw new InvalidArgumentError(`unknown part ${bad.join(', ')}; parts: ${PARTS.join(', ')}`);
+  return list as Part[];
+}
+
+const headlineOf = (ratios: number[]) => (ratios.length ? round(Math.min(...ratios), 2) : null);
+
+function ratioTarget(name: string, wanted: number, measured: number | null): Target {
+  return measured === null
+    ? { name, target: `≥ ${wanted}×`, measured: 'not run' }
+    : { name, target: `≥ ${wanted}×`, measured: `${measured.toFixed(1)}×`, met: measured >= wanted };
+}
+
+function targets(r: Omit<BenchReport, 'targets'>): Target[] {
+  const bulk = r.bulk;
+  const perSecond = TARGET.forms / TARGET.importSeconds;
+  const full = bulk?.forms === TARGET.forms;
+  // A smaller batch (--quick) is judged by throughput: 10,000 forms in 30 s is 333 forms/s.
+  const bulkTarget = (name: string, run: BulkRun | undefined, seconds: number): Target =>
+    run
+      ? {
+          name,
+          target: full ? `≤ ${seconds} s` : `≥ ${Math.round(perSecond)} forms/s`,
+          measured: full
+            ? `${run.seconds.toFixed(1)} s (${run.formsPerSecond} forms/s)`
+            : `${run.formsPerSecond} forms/s (${run.seconds.toFixed(1)} s for ${bulk?.forms})`,
+          met: run.check.ok && (full ? run.seconds <= seconds : run.formsPerSecond >= perSecond),
+        }
+      : { name, target: `≤ ${seconds} s`, measured: 'not run' };
+  const forms = bulk?.forms ?? TARGET.forms;
+  return [
+    ratioTarget('parse vs mammoth (slower of the two files)', TARGET.parse, r.parseSpeedupVsMammoth),
+    ratioTarget('generate vs naive npm docx (slower form)', TARGET.generate, r.generateSpeedupVsDocx),
+    bulkTarget(`import ${forms} forms, 2 worker processes`, bulk?.importTwoProcesses, TARGET.importSeconds),
+    bulkTarget(`export ${forms} forms, 2 worker processes`, bulk?.exportTwoProcesses, TARGET.exportSeconds),
+    r.peakRssMB === null
+      ? { name: 'peak RSS of any process', target: `≤ ${TARGET.rssMB} MB`, measured: 'not run' }
+      : {
+          name: 'peak RSS of any process',
+          target: `≤ ${TARGET.rssMB} MB`,
+          measured: `${r.peakRssMB.toFixed(0)} MB`,
+          met: r.peakRssMB <= TARGET.rssMB,
+        },
+  ];
+}
+
+async function main(opts: Options): Promise<void> {
+  const started = performance.now();
+  const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  const m = machine();
+  const run = new Set(opts.only);
+  log(`${m.cpu}, ${m.cores} cores, Node ${m.node}, load ${m.loadAtStart}`);
+
+  if (run.has('parse')) log('parse');
+  const parse = run.has('parse')
+    ? await benchParse(opts.quick ? QUICK : FULL.headline, opts.quick ? QUICK : FULL.extra)
+    : [];
+  if (run.has('generate')) log('generate');
+  const generate = run.has('generate') ? await benchGenerate(opts.quick ? QUICK : FULL.headline) : [];
+  const bulk = run.has('bulk')
+    ? await benchBulk({
+        forms: opts.forms ?? (opts.quick ? 300 : TARGET.forms),
+        repetitions: opts.bulkRuns ?? (opts.quick ? 1 : 3),
+        postgresUrl: opts.postgres,
+        redisUrl: opts.redis,
+        log,
+      })
+    : undefined;
+  m.loadAtEnd = currentLoad();
+
+  const runs = [
+    bulk?.importOneProcess,
+    bulk?.importTwoProcesses,
+    bulk?.exportOneProcess,
+    bulk?.exportTwoProcesses,
+  ].filter((r): r is BulkRun => !!r);
+  const peaks = runs.flatMap((r) => r.memory.map((mem) => mem.peakRssMB));
+  const base: Omit<BenchReport, 'targets'> = {
+    date: new Date().toISOString(),
+    quick: !!opts.quick,
+    machine: m,
+    durationSeconds: round((performance.now() - started) / 1000),
+    // The slower case is the headline: the target has to hold for both files and both forms.
+    parseSpeedupVsMammoth: headlineOf(parse.filter((c) => c.headline).map((c) => c.speedup.median)),
+    generateSpeedupVsDocx: headlineOf(generate.map((c) => c.speedupVsDocx.median)),
+    generateSpeedupVsDocxtemplater: headlineOf(generate.map((c) => c.speedupVsDocxtemplater.median)),
+    importSeconds: bulk?.importTwoProcesses?.seconds ?? null,
+    importSecondsOneProcess: bulk?.importOneProcess?.seconds ?? null,
+    exportSeconds: bulk?.exportTwoProcesses?.seconds ?? null,
+    exportSecondsOneProcess: bulk?.exportOneProcess?.seconds ?? null,
+    forms: bulk?.forms ?? 0,
+    peakRssMB: peaks.length ? Math.max(...peaks) : null,
+    parse,
+    generate,
+    bulk,
+  };
+  const report: BenchReport = { ...base, targets: targets(base) };
+  // The raw repetition samples stay out of the JSON: the spreads summarise them.
+  const json = () =>
+    JSON.stringify(report, (key, value: unknown) => (key === 'samples' ? undefined : value), 2);
+  process.stdout.write(opts.json ? `${json()}\n` : `${renderTable(report)}\n`);
+}
+
+const program = new Command('bench')
+  .description(
+    'FormBridge against mammoth, npm docx and docxtemplater; bulk import and export through BullMQ and PostgreSQL',
+  )
+  .option('--json', 'print one JSON object instead of the table')
+  .option(
+    '--quick',
+    'fewer repetitions and a 300-file bulk batch: a smoke run that finishes in a couple of minutes',
+  )
+  .option('--forms <n>', 'files in the bulk batch (default 10000, 300 with --quick)', positiveInt)
+  .option('--bulk-runs <n>', 'times each bulk run is repeated (default 3, 1 with --quick)', positiveInt)
+  .option(
+    '--only <parts>',
+    `comma-separated parts to run: ${PARTS.join(', ')} (bulk needs PostgreSQL and Redis)`,
+    parts,
+    [...PARTS],
+  )
+  .option(
+    '--postgres <url>',
+    'PostgreSQL server; the benchmark creates and drops the database formbridge_bench on it',
+    'postgres://postgres@127.0.0.1:5432/postgres',
+  )
+  .option('--redis <url>', 'Redis server (queues under a prefix of their own)', 'redis://127.0.0.1:6379')
+  .action((opts: Options) => main(opts));
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

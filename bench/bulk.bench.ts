@@ -1,0 +1,311 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateDocx } from '@formbridge/forms';
+import { BenchDatabase } from './bench-database';
+import { CLI } from './paths';
+import { Child, waitFor } from './processes';
+import { VariedRecords } from './varied-records';
+
+export interface ProcessMemory {
+  role: string;
+  /** Peak RSS over the whole run (kernel maxRSS at exit, or VmHWM before stopping). */
+  peakRssMB: number;
+  /** RSS when 25 %, 50 % and 100 % of the batch was done: flat means the batch is streamed. */
+  rssAtMB: Record<'25%' | '50%' | '100%', number | null>;
+}
+
+export interface BulkRun {
+  name: string;
+  workerProcesses: number;
+  /** Wall time from starting the command to its exit, everything included (median of the runs). */
+  seconds: number;
+  /** Fastest and slowest of the runs, and how many there were. */
+  secondsMin: number;
+  secondsMax: number;
+  runs: number;
+  formsPerSecond: number;
+  /** What the command itself printed (its JSON summary), trimmed. */
+  summary?: Record<string, unknown>;
+  memory: ProcessMemory[];
+  check: { ok: boolean; detail: string };
+}
+
+export interface BulkResult {
+  forms: number;
+  files: { count: number; totalMB: number; generateSeconds: number };
+  importOneProcess?: BulkRun;
+  importTwoProcesses?: BulkRun;
+  exportOneProcess?: BulkRun;
+  exportTwoProcesses?: BulkRun;
+}
+
+export interface BulkOptions {
+  forms: number;
+  /** Times each of the four runs is repeated (median and range reported). */
+  repetitions: number;
+  postgresUrl: string;
+  redisUrl: string;
+  log: (line: string) => void;
+}
+
+interface Sample {
+  progress: number;
+  rss: Record<string, number>;
+}
+
+/**
+ * Samples every watched process's RSS and the batch's progress four times a second, so memory
+ * can be read off at 25 %, 50 % and 100 % of the batch.
+ */
+class Watch {
+  private readonly samples: Sample[] = [];
+  private timer?: NodeJS.Timeout;
+  private busy = false;
+
+  constructor(
+    private readonly children: Child[],
+    private readonly progress: () => Promise<number>,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), 250);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const rss: Record<string, number> = {};
+      for (const c of this.children) {
+        const s = c.sample();
+        if (s) rss[c.role] = s.rssMB;
+      }
+      const progress = await this.progress().catch(() => -1);
+      if (progress >= 0) this.samples.push({ progress, rss });
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.tick();
+  }
+
+  memory(total: number): ProcessMemory[] {
+    const at = (fraction: number, role: string) => {
+      const s = this.samples.find((x) => x.progress >= fraction * total && x.rss[role] !== undefined);
+      return s ? round1(s.rss[role]) : null;
+    };
+    // The command exits moments after its last form, often between two samples: its last one.
+    const end = (role: string) =>
+      at(1, role) ??
+      this.samples.reduce<number | null>(
+        (last, x) => (x.rss[role] === undefined ? last : round1(x.rss[role])),
+        null,
+      );
+    return this.children.map((c) => ({
+      role: c.role,
+      peakRssMB: round1(c.peakRssMB()),
+      rssAtMB: { '25%': at(0.25, c.role), '50%': at(0.5, c.role), '100%': end(c.role) },
+    }));
+  }
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+function lastJson(text: string): Record<string, unknown> | undefined {
+  const start = text.indexOf('{');
+  if (start < 0) return undefined;
+  try {
+    return JSON.parse(text.slice(start)) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The bulk part: N one-form files through `formbridge import`, first with the workers of the
+ * importing process alone, then with one `formbridge worker` process beside it; then the same
+ * for `formbridge export` of every record.
+ */
+export async function benchBulk(options: BulkOptions): Promise<BulkResult> {
+  const { forms, log } = options;
+  const tmp = mkdtempSync(join(tmpdir(), 'formbridge-bench-'));
+  const db = new BenchDatabase(options.postgresUrl, options.redisUrl);
+  const result: BulkResult = { forms, files: { count: 0, totalMB: 0, generateSeconds: 0 } };
+  const workers: Child[] = [];
+  const stopWorkers = async () => {
+    for (const w of workers.splice(0)) await w.stop();
+  };
+  const runs: Record<'import1' | 'import2' | 'export1' | 'export2', BulkRun[]> = {
+    import1: [],
+    import2: [],
+    export1: [],
+    export2: [],
+  };
+  try {
+    const filesDir = join(tmp, 'submissions');
+    log(`writing ${forms} generated one-form files to ${filesDir}`);
+    result.files = writeFiles(filesDir, forms);
+
+    for (let rep = 1; rep <= options.repetitions; rep++) {
+      const of = options.repetitions > 1 ? ` (${rep}/${options.repetitions})` : '';
+      // Import 1: the importing CLI and its own workers, nothing else.
+      await db.fresh();
+      log(`import, workers of one process${of}`);
+      runs.import1.push(await importRun('import, 1 worker process', [], db, filesDir, forms, tmp));
+
+      // Import 2: a fresh database (the same files would otherwise be recognised by their
+      // SHA-256 and not parsed again), the CLI's workers plus one `formbridge worker` process.
+      await db.fresh();
+      log(`import, workers of two processes${of}`);
+      workers.push(await startWorker('parse', db, tmp));
+      runs.import2.push(await importRun('import, 2 worker processes', workers, db, filesDir, forms, tmp));
+      await stopWorkers();
+
+      // Exports of the records import 2 stored.
+      log(`export, workers of one process${of}`);
+      runs.export1.push(await exportRun('export, 1 worker process', [], db, forms, tmp));
+      log(`export, workers of two processes${of}`);
+      workers.push(await startWorker('generate', db, tmp));
+      runs.export2.push(await exportRun('export, 2 worker processes', workers, db, forms, tmp));
+      await stopWorkers();
+    }
+    result.importOneProcess = combine(runs.import1);
+    result.importTwoProcesses = combine(runs.import2);
+    result.exportOneProcess = combine(runs.export1);
+    result.exportTwoProcesses = combine(runs.export2);
+  } finally {
+    await stopWorkers();
+    await db.drop().catch((err: Error) => log(`could not drop the benchmark database: ${err.message}`));
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return result;
+}
+
+/**
+ * Several runs of one configuration: the median wall time with its range; memory and checks
+ * from the worst run (the highest peak RSS of any process; a failed check fails the whole).
+ */
+function combine(list: BulkRun[]): BulkRun {
+  const sorted = [...list].sort((a, b) => a.seconds - b.seconds);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  const peak = (r: BulkRun) => Math.max(...r.memory.map((m) => m.peakRssMB));
+  const worst = list.reduce((a, b) => (peak(b) > peak(a) ? b : a));
+  const failed = list.find((r) => !r.check.ok);
+  return {
+    ...median,
+    secondsMin: sorted[0].seconds,
+    secondsMax: sorted[sorted.length - 1].seconds,
+    runs: list.length,
+    memory: worst.memory,
+    check: failed ? failed.check : median.check,
+  };
+}
+
+function writeFiles(dir: string, count: number): BulkResult['files'] {
+  mkdirSync(dir, { recursive: true });
+  const records = new VariedRecords();
+  const started = performance.now();
+  let bytes = 0;
+  for (let i = 0; i < count; i++) {
+    const docx = generateDocx([records.at(i)]);
+    bytes += docx.length;
+    writeFileSync(join(dir, `form-${String(i + 1).padStart(5, '0')}.docx`), docx);
+  }
+  return {
+    count,
+    totalMB: round1(bytes / 2 ** 20),
+    generateSeconds: round1((performance.now() - started) / 1000),
+  };
+}
+
+/** `formbridge worker --queues <queue>`: workers only, once it says it is consuming. */
+async function startWorker(queue: string, db: BenchDatabase, tmp: string): Promise<Child> {
+  const worker = new Child(`formbridge worker (${queue})`, [CLI, 'worker', '--queues', queue], db.env(), tmp);
+  await waitFor(
+    async () => {
+      if (!worker.alive) throw new Error(`formbridge worker exited: ${worker.stderr().slice(-2000)}`);
+      return worker.stderr().includes('consuming');
+    },
+    60_000,
+    `formbridge worker --queues ${queue}`,
+  );
+  return worker;
+}
+
+async function importRun(
+  name: string,
+  workers: Child[],
+  db: BenchDatabase,
+  dir: string,
+  forms: number,
+  tmp: string,
+): Promise<BulkRun> {
+  const cli = new Child('formbridge import', [CLI, 'import', dir, '--compact'], db.env(), tmp);
+  const watch = new Watch([cli, ...workers], () => db.recordCount());
+  watch.start();
+  const code = await cli.exited;
+  const seconds = cli.seconds;
+  await watch.stop();
+  const count = await db.recordCount();
+  const summary = lastJson(cli.stdout());
+  const ok = code === 0 && count === forms;
+  return {
+    name,
+    workerProcesses: 1 + workers.length,
+    seconds: round1(seconds),
+    secondsMin: round1(seconds),
+    secondsMax: round1(seconds),
+    runs: 1,
+    formsPerSecond: Math.round(count / seconds),
+    summary:
+      summary && pick(summary, ['status', 'files', 'imported', 'failed', 'records', 'newRecords', 'seconds']),
+    memory: watch.memory(forms),
+    check: {
+      ok,
+      detail: `exit ${code}; the database holds ${count} records (expected exactly ${forms})${ok ? '' : `; stderr: ${cli.stderr().slice(-500)}`}`,
+    },
+  };
+}
+
+async function exportRun(
+  name: string,
+  workers: Child[],
+  db: BenchDatabase,
+  forms: number,
+  tmp: string,
+): Promise<BulkRun> {
+  const out = join(tmp, `export-${workers.length + 1}`);
+  const cli = new Child('formbridge export', [CLI, 'export', '--out', out, '--compact'], db.env(), tmp);
+  const watch = new Watch([cli, ...workers], () => db.exportedCount());
+  watch.start();
+  const code = await cli.exited;
+  const seconds = cli.seconds;
+  await watch.stop();
+  const files = existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.docx')).length : 0;
+  const summary = lastJson(cli.stdout());
+  const ok = code === 0 && files === forms && summary?.written === forms;
+  rmSync(out, { recursive: true, force: true });
+  return {
+    name,
+    workerProcesses: 1 + workers.length,
+    seconds: round1(seconds),
+    secondsMin: round1(seconds),
+    secondsMax: round1(seconds),
+    runs: 1,
+    formsPerSecond: Math.round(files / seconds),
+    summary: summary && pick(summary, ['status', 'records', 'written', 'failed', 'seconds']),
+    memory: watch.memory(forms),
+    check: {
+      ok,
+      detail: `exit ${code}; ${files} .docx files written (expected exactly ${forms})${ok ? '' : `; stderr: ${cli.stderr().slice(-500)}`}`,
+    },
+  };
+}
+
+function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => k in o).map((k) => [k, o[k]]));
+}

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import mammoth from 'mammoth';
+import { FormParser } from '@formbridge/forms';
+import { ROOT } from './paths';
+import { Ratio, Spread, TimingPlan, compare, pairedRatio } from './timing';
+
+export interface ParseCase {
+  name: string;
+  file: string;
+  bytes: number;
+  forms: number;
+  /** Whether this case counts towards the headline ratio (the two files issue 5 names). */
+  headline: boolean;
+  ours: Spread;
+  mammoth: Spread;
+  oursMsPerForm: number;
+  oursFormsPerSecond: number;
+  mammothMsPerForm: number;
+  /** How many times faster than mammoth on the same bytes (paired repetitions, see pairedRatio). */
+  speedup: Ratio;
+  /** Our parse gave the expected number of records and no contract violation. */
+  check: { ok: boolean; detail: string };
+}
+
+const CASES = [
+  { name: 'one-form submission (Word)', file: 'fixtures/legacy/word/seed-1.docx', forms: 1, headline: true },
+  { name: 'four-form seed (Word)', file: 'fixtures/legacy/word/seed-all.docx', forms: 4, headline: true },
+  { name: 'four-form seed (WPS)', file: 'fixtures/legacy/wps/seed-all.docx', forms: 4, headline: false },
+  {
+    name: 'four-form seed (LibreOffice)',
+    file: 'fixtures/legacy/libreoffice/seed-all.docx',
+    forms: 4,
+    headline: false,
+  },
+];
+
+/** Bytes in memory → validated records, against mammoth.convertToHtml of the same bytes. */
+export async function benchParse(plan: TimingPlan, extraPlan: TimingPlan): Promise<ParseCase[]> {
+  const parser = new FormParser();
+  const out: ParseCase[] = [];
+  for (const c of CASES) {
+    const bytes = readFileSync(join(ROOT, c.file));
+    const result = parser.parseDocx(bytes);
+    const violations = result.warnings.filter((w) => w.code === 'contract-violation').length;
+    const check = {
+      ok: result.records.length === c.forms && violations === 0,
+      detail: `${result.records.length} records, ${result.warnings.length} warnings, ${violations} contract violations`,
+    };
+    const t = await compare(
+      {
+        ours: () => parser.parseDocx(bytes),
+        mammoth: () => mammoth.convertToHtml({ buffer: bytes }),
+      },
+      c.headline ? plan : extraPlan,
+    );
+    out.push({
+      ...c,
+      bytes: bytes.length,
+      ours: t.ours,
+      mammoth: t.mammoth,
+      oursMsPerForm: t.ours.median / c.forms,
+      oursFormsPerSecond: (1000 * c.forms) / t.ours.median,
+      mammothMsPerForm: t.mammoth.median / c.forms,
+      speedup: pairedRatio(t.mammoth, t.ours),
+      check,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,112 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const PROBE = join(__dirname, 'rss-probe.js');
+
+/** A FormBridge process the benchmark started (the CLI, a service), with its memory watched. */
+export class Child {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  private out = '';
+  private err = '';
+  private hwmKB = 0;
+  private readonly rssFile: string;
+  readonly startedAt = performance.now();
+  endedAt?: number;
+
+  constructor(
+    readonly role: string,
+    args: string[],
+    env: Record<string, string>,
+    tmpDir: string,
+  ) {
+    this.rssFile = join(tmpDir, `rss-${role.replace(/\W+/g, '-')}-${Date.now()}.json`);
+    this.child = spawn(process.execPath, ['--require', PROBE, ...args], {
+      env: { ...process.env, ...env, FORMBRIDGE_BENCH_RSS_FILE: this.rssFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child.stdout?.on('data', (d: Buffer) => (this.out += d.toString()));
+    // Only the tail of stderr is kept: enough to say why a process failed.
+    this.child.stderr?.on('data', (d: Buffer) => (this.err = (this.err + d.toString()).slice(-8000)));
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', (code) => {
+        this.endedAt = performance.now();
+        resolve(code);
+      }),
+    );
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  stdout(): string {
+    return this.out;
+  }
+
+  stderr(): string {
+    return this.err;
+  }
+
+  get seconds(): number {
+    return ((this.endedAt ?? performance.now()) - this.startedAt) / 1000;
+  }
+
+  /** Current and peak RSS from /proc, in MB; undefined once the process is gone. */
+  sample(): { rssMB: number; hwmMB: number } | undefined {
+    const status = procStatus(this.pid);
+    if (!status) return undefined;
+    this.hwmKB = Math.max(this.hwmKB, status.hwmKB);
+    return { rssMB: status.rssKB / 1024, hwmMB: status.hwmKB / 1024 };
+  }
+
+  /** Peak RSS in MB: the kernel's own count written at exit, else the highest /proc VmHWM seen. */
+  peakRssMB(): number {
+    if (existsSync(this.rssFile)) {
+      try {
+        const { maxRssKB } = JSON.parse(readFileSync(this.rssFile, 'utf8')) as { maxRssKB: number };
+        rmSync(this.rssFile, { force: true });
+        this.hwmKB = Math.max(this.hwmKB, maxRssKB);
+      } catch {
+        // keep the sampled value
+      }
+    }
+    return this.hwmKB / 1024;
+  }
+
+  /** SIGTERM (the services close their workers gracefully), SIGKILL if it hangs. */
+  async stop(timeoutMs = 15_000): Promise<void> {
+    if (!this.alive) return;
+    this.sample();
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+function procStatus(pid: number): { rssKB: number; hwmKB: number } | undefined {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    return { rssKB: kb('VmRSS'), hwmKB: kb('VmHWM') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Polls until `probe` answers truthy, or fails after `timeoutMs`. */
+export async function waitFor(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

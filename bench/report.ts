@@ -1,0 +1,173 @@
+import type { BulkResult, BulkRun } from './bulk.bench';
+import type { GenerateCase } from './generate.bench';
+import type { Machine } from './machine';
+import type { ParseCase } from './parse.bench';
+import type { Ratio, Spread } from './timing';
+
+export interface Target {
+  name: string;
+  target: string;
+  measured: string;
+  /** undefined: not measured in this run. */
+  met?: boolean;
+}
+
+export interface BenchReport {
+  date: string;
+  quick: boolean;
+  machine: Machine;
+  durationSeconds: number;
+  /** The slower of the headline cases; null when that part did not run. */
+  parseSpeedupVsMammoth: number | null;
+  generateSpeedupVsDocx: number | null;
+  generateSpeedupVsDocxtemplater: number | null;
+  importSeconds: number | null;
+  importSecondsOneProcess: number | null;
+  exportSeconds: number | null;
+  exportSecondsOneProcess: number | null;
+  forms: number;
+  peakRssMB: number | null;
+  targets: Target[];
+  parse: ParseCase[];
+  generate: GenerateCase[];
+  bulk?: BulkResult;
+}
+
+const ms = (n: number) => (n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2));
+const spread = (s: Spread) => `${ms(s.median)} (${ms(s.min)}–${ms(s.max)})`;
+const x = (r: Ratio) => `${r.median.toFixed(1)}× (${r.p10.toFixed(1)}–${r.p90.toFixed(1)})`;
+
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...(r[i] ?? '')].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function bulkRow(run: BulkRun | undefined, name: string): string[] {
+  if (!run) return [name, '-', '-', '-', 'not run'];
+  const range =
+    run.runs > 1 ? ` (${run.secondsMin.toFixed(1)}–${run.secondsMax.toFixed(1)}, ${run.runs} runs)` : '';
+  return [
+    run.name,
+    `${run.seconds.toFixed(1)}${range}`,
+    String(run.formsPerSecond),
+    run.memory.map((m) => `${m.role} ${m.peakRssMB.toFixed(0)}`).join(', '),
+    run.check.ok ? 'ok' : 'FAILED',
+  ];
+}
+
+export function renderTable(r: BenchReport): string {
+  const m = r.machine;
+  const out: string[] = [];
+  out.push(`FormBridge benchmark — ${r.date}${r.quick ? ' (--quick)' : ''}`);
+  out.push(
+    `machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB, ${m.os}, Node ${m.node}; load ${m.loadAtStart} at start, ${m.loadAtEnd ?? '?'} at end`,
+  );
+  if (r.parse.length || r.generate.length) {
+    out.push(
+      'times: median (min–max) of the repetitions, ms per file; warm-up first; competitors interleaved',
+    );
+    out.push('ratios: median (p10–p90) of baseline ÷ ours over side-by-side repetitions');
+  }
+  if (r.parse.length) {
+    out.push('');
+    out.push('Parse: bytes in memory → validated records, against mammoth.convertToHtml of the same bytes');
+    out.push(
+      table(
+        ['file', 'forms', 'ours ms', 'ms/form', 'forms/s', 'mammoth ms', 'ratio', 'check'],
+        r.parse.map((c) => [
+          `${c.name}${c.headline ? '' : ' *'}`,
+          String(c.forms),
+          spread(c.ours),
+          ms(c.oursMsPerForm),
+          c.oursFormsPerSecond.toFixed(0),
+          spread(c.mammoth),
+          x(c.speedup),
+          c.check.ok ? 'ok' : `FAILED ${c.check.detail}`,
+        ]),
+      ),
+    );
+    out.push('* other producers, not in the headline ratio');
+  }
+  if (r.generate.length) {
+    out.push('');
+    out.push(
+      'Generate: one record → .docx bytes, against npm docx (Document + Packer.toBuffer per record) and docxtemplater',
+    );
+    out.push(
+      table(
+        ['form', 'ours ms', 'docx ms', 'ratio', 'docxtemplater ms', 'ratio', 'reads back (ours/docx/tpl)'],
+        r.generate.map((c) => [
+          c.name,
+          spread(c.ours),
+          spread(c.docx),
+          x(c.speedupVsDocx),
+          spread(c.docxtemplater),
+          x(c.speedupVsDocxtemplater),
+          [c.readsBack.ours, c.readsBack.docx, c.readsBack.docxtemplater]
+            .map((b) => (b ? 'yes' : 'NO'))
+            .join('/'),
+        ]),
+      ),
+    );
+  }
+  if (r.bulk) {
+    const b = r.bulk;
+    out.push('');
+    out.push(
+      `Bulk: ${b.forms} one-form files (${b.files.totalMB} MB, generated in ${b.files.generateSeconds} s) through BullMQ into PostgreSQL`,
+    );
+    out.push(
+      table(
+        ['run', 'seconds: median (min–max)', 'forms/s', 'peak RSS MB per process', 'check'],
+        [
+          bulkRow(b.importOneProcess, 'import, 1 worker process'),
+          bulkRow(b.importTwoProcesses, 'import, 2 worker processes'),
+          bulkRow(b.exportOneProcess, 'export, 1 worker process'),
+          bulkRow(b.exportTwoProcesses, 'export, 2 worker processes'),
+        ],
+      ),
+    );
+    const runs = [b.importOneProcess, b.importTwoProcesses, b.exportOneProcess, b.exportTwoProcesses].filter(
+      (run): run is BulkRun => !!run,
+    );
+    out.push('');
+    out.push(
+      'RSS (MB) as the batch grows, per process, in its run with the highest peak: at 25 % / 50 % / 100 % of the forms done (100 %: its last sample if it exited first)',
+    );
+    out.push(
+      table(
+        ['run', 'process', '25 %', '50 %', '100 %', 'peak'],
+        runs.flatMap((run) =>
+          run.memory.map((mem) => [
+            run.name,
+            mem.role,
+            ...(['25%', '50%', '100%'] as const).map((k) =>
+              mem.rssAtMB[k] === null ? '-' : (mem.rssAtMB[k] as number).toFixed(0),
+            ),
+            mem.peakRssMB.toFixed(0),
+          ]),
+        ),
+      ),
+    );
+    for (const run of runs)
+      out.push(`check ${run.name}: ${run.check.ok ? 'ok' : 'FAILED'} — ${run.check.detail}`);
+  }
+  out.push('');
+  out.push('Targets (issue 5)');
+  out.push(
+    table(
+      ['target', 'wanted', 'measured', ''],
+      r.targets.map((t) => [
+        t.name,
+        t.target,
+        t.measured,
+        t.met === undefined ? 'not measured' : t.met ? 'met' : 'MISSED',
+      ]),
+    ),
+  );
+  out.push('');
+  out.push(`run took ${r.durationSeconds.toFixed(0)} s`);
+  return out.join('\n');
+}
