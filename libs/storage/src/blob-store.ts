@@ -15,6 +15,8 @@ export interface BlobStore {
   /** Stores blobs not yet stored; with the database store, inside `tx` when given. */
   putMany(blobs: readonly Blob[], tx?: Queryable): Promise<void>;
   get(sha256: string): Promise<Uint8Array>;
+  /** Several at once, in the order asked. */
+  getMany(sha256s: readonly string[]): Promise<Uint8Array[]>;
 }
 
 export class DatabaseBlobStore implements BlobStore {
@@ -28,6 +30,10 @@ export class DatabaseBlobStore implements BlobStore {
 
   get(sha256: string): Promise<Uint8Array> {
     return this.repo.get(sha256);
+  }
+
+  getMany(sha256s: readonly string[]): Promise<Uint8Array[]> {
+    return this.repo.getMany(sha256s);
   }
 }
 
@@ -59,5 +65,9 @@ export class FolderBlobStore implements BlobStore {
 
   async get(sha256: string): Promise<Uint8Array> {
     return readFile(this.pathOf(sha256));
+  }
+
+  getMany(sha256s: readonly string[]): Promise<Uint8Array[]> {
+    return Promise.all(sha256s.map((s) => this.get(s)));
   }
 }

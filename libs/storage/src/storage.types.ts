@@ -121,6 +121,10 @@ export interface ExportItem {
   batchId: number;
   status: ItemStatus;
   recordId: number | null;
+  /** The batch's options (`asYear`…). */
+  options?: JsonObject;
+  /** The record's current data; null when the record was deleted. */
+  data?: JsonObject | null;
 }
 
 export interface ExportRow {

@@ -121,11 +121,18 @@ export class BatchRepository {
   }
 
   async exportItem(itemId: number): Promise<ExportItem | undefined> {
-    const [row] = await this.db.query<ExportItem>(
-      `SELECT id, batch_id AS "batchId", status, record_id AS "recordId" FROM batch_items WHERE id = $1`,
-      [itemId],
-    );
+    const [row] = await this.exportItems([itemId]);
     return row;
+  }
+
+  /** Export items with their batch's options and their record's data, in one query. */
+  async exportItems(itemIds: readonly number[]): Promise<ExportItem[]> {
+    return this.db.query<ExportItem>(
+      `SELECT i.id, i.batch_id AS "batchId", i.status, i.record_id AS "recordId", b.options, r.data
+       FROM batch_items i JOIN batches b ON b.id = i.batch_id LEFT JOIN records r ON r.id = i.record_id
+       WHERE i.id = ANY($1::bigint[])`,
+      [itemIds],
+    );
   }
 
   /** A file whose document was parsed before: it adds no records, only points at them. */
@@ -175,10 +182,19 @@ export class BatchRepository {
   }
 
   async markExported(itemId: number, outputSha256: string, outputName: string): Promise<void> {
+    await this.markExportedMany([{ itemId, outputSha256, outputName }]);
+  }
+
+  async markExportedMany(items: ReadonlyArray<{ itemId: number; outputSha256: string; outputName: string }>): Promise<void> {
+    if (!items.length) return;
+    const { sql, params } = valuesList(
+      items.map((i) => [i.itemId, i.outputSha256, i.outputName]),
+      ['bigint', 'text', 'text'],
+    );
     await this.db.query(
-      `UPDATE batch_items SET status = 'done', output_sha256 = $2, output_name = $3, error_code = NULL, reason = NULL, finished_at = now()
-       WHERE id = $1`,
-      [itemId, outputSha256, outputName],
+      `UPDATE batch_items b SET status = 'done', output_sha256 = v.sha, output_name = v.name, error_code = NULL, reason = NULL, finished_at = now()
+       FROM (VALUES ${sql}) AS v(id, sha, name) WHERE b.id = v.id`,
+      params,
     );
   }
 }

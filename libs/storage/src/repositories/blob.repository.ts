@@ -26,6 +26,18 @@ export class BlobRepository {
     await flush();
   }
 
+  async getMany(sha256s: readonly string[]): Promise<Uint8Array[]> {
+    const rows = await this.db.query<{ sha256: string; content: Uint8Array }>(`SELECT sha256, content FROM blobs WHERE sha256 = ANY($1::text[])`, [
+      sha256s,
+    ]);
+    const bySha = new Map(rows.map((r) => [r.sha256, r.content]));
+    return sha256s.map((s) => {
+      const content = bySha.get(s);
+      if (!content) throw new Error(`stored bytes ${s} are missing`);
+      return content;
+    });
+  }
+
   async get(sha256: string): Promise<Uint8Array> {
     const [row] = await this.db.query<{ content: Uint8Array }>(`SELECT content FROM blobs WHERE sha256 = $1`, [sha256]);
     if (!row) throw new Error(`stored bytes ${sha256} are missing`);
