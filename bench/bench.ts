@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { BulkRun, benchBulk } from './bulk.bench';
 import { benchGenerate } from './generate.bench';
@@ -15,6 +16,7 @@ import type { TimingPlan } from './timing';
 
 interface Options {
   json?: boolean;
+  jsonOut?: string;
   quick?: boolean;
   forms?: number;
   bulkRuns?: number;
@@ -145,6 +147,7 @@ async function main(opts: Options): Promise<void> {
   // The raw repetition samples stay out of the JSON: the spreads summarise them.
   const json = () =>
     JSON.stringify(report, (key, value: unknown) => (key === 'samples' ? undefined : value), 2);
+  if (opts.jsonOut) writeFileSync(opts.jsonOut, `${json()}\n`);
   process.stdout.write(opts.json ? `${json()}\n` : `${renderTable(report)}\n`);
 }
 
@@ -153,6 +156,7 @@ const program = new Command('bench')
     'FormBridge against mammoth, npm docx and docxtemplater; bulk import and export through BullMQ and PostgreSQL',
   )
   .option('--json', 'print one JSON object instead of the table')
+  .option('--json-out <file>', 'also write that JSON object to a file')
   .option(
     '--quick',
     'fewer repetitions and a 300-file bulk batch: a smoke run that finishes in a couple of minutes',
