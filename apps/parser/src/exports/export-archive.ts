@@ -20,13 +20,26 @@ export async function* exportArchive(storage: Storage, batchId: number, asYear?:
     pending = [];
     yield* out;
   };
+  let page: Array<{ sha256: string; name: string }> = [];
+  const addPage = async () => {
+    const bytes = await storage.blobs.getMany(page.map((p) => p.sha256));
+    page.forEach((p, i) => {
+      const entry = new ZipPassThrough(p.name);
+      zip.add(entry);
+      entry.push(bytes[i], true);
+    });
+    page = [];
+  };
   for await (const row of exportRows(storage, batchId)) {
     if (row.status !== 'done' || !row.outputSha256 || !row.outputName) continue;
-    const entry = new ZipPassThrough(row.outputName);
-    zip.add(entry);
-    entry.push(await storage.blobs.get(row.outputSha256), true);
-    yield* drain();
+    page.push({ sha256: row.outputSha256, name: row.outputName });
+    if (page.length >= 50) {
+      await addPage();
+      yield* drain();
+    }
   }
+  await addPage();
+  yield* drain();
   const index = new ZipDeflate('index.xlsx', { level: 6 });
   zip.add(index);
   const xlsx = new PassThrough();
