@@ -150,4 +150,10 @@ describe('formbridge import into the embedded database (PGlite, no DATABASE_URL)
     const records = JSON.parse(listed.stdout) as Array<{ projectName: string }>;
     expect(records.map((r) => r.projectName).sort()).toEqual(Array.from({ length: 10 }, (_, i) => variantProject(`p${i + 1}`)).sort());
   });
+
+  it('refuses --no-local-workers: no other process can reach the embedded database', () => {
+    const run = formbridge(['import', '--no-local-workers', join(dir, 'in')], env);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^formbridge: --no-local-workers needs a PostgreSQL server/);
+  });
 });

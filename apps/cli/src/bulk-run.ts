@@ -1,3 +1,4 @@
+import { ErrorCode, FormBridgeError } from '@formbridge/common';
 import { loadConfig } from '@formbridge/config';
 import { BulkContext, BulkContextOptions } from '@formbridge/queue';
 
@@ -21,5 +22,15 @@ export async function withBulkContext<T>(fn: (ctx: BulkContext) => Promise<T>, o
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await close();
+  }
+}
+
+/** The embedded database lives in this process only: no other process's workers can reach it. */
+export function assertWorkersCanReachDatabase(localWorkers: boolean): void {
+  if (!localWorkers && !loadConfig().DATABASE_URL) {
+    throw new FormBridgeError(
+      ErrorCode.InvalidInput,
+      '--no-local-workers needs a PostgreSQL server (DATABASE_URL): other processes cannot open the embedded database',
+    );
   }
 }

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { ErrorCode, FormBridgeError } from '@formbridge/common';
 import { generateDocx } from '@formbridge/forms';
 import { QueueName, exportRows, writeExportIndex } from '@formbridge/queue';
-import { withBulkContext } from '../bulk-run';
+import { assertWorkersCanReachDatabase, withBulkContext } from '../bulk-run';
 import { ProgressBar } from '../progress-bar';
 import { FilterOptions, addFilterOptions, filterOf, parseYear } from '../record-filter-options';
 
@@ -38,6 +38,7 @@ export function registerExport(program: Command): void {
     .option('--no-local-workers', "only queue the records: the generator services' workers generate them")
     .option('--compact', 'print JSON on one line')
     .action(async (opts: ExportOptions) => {
+      assertWorkersCanReachDatabase(opts.localWorkers);
       const out = await prepareOut(opts.out);
       const started = Date.now();
       const summary = await withBulkContext(

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { QueueName } from '@formbridge/queue';
-import { withBulkContext } from '../bulk-run';
+import { assertWorkersCanReachDatabase, withBulkContext } from '../bulk-run';
 import { checkPaths, submissionFiles } from '../import-sources';
 import { ProgressBar } from '../progress-bar';
 
@@ -17,6 +17,7 @@ export function registerImport(program: Command): void {
     .option('--no-local-workers', "only queue the files: the parser services' workers parse them")
     .option('--compact', 'print JSON on one line')
     .action(async (paths: string[], opts: ImportOptions) => {
+      assertWorkersCanReachDatabase(opts.localWorkers);
       await checkPaths(paths);
       const started = Date.now();
       const summary = await withBulkContext(async (ctx) => {
