@@ -59,16 +59,15 @@ export class FormRenderer {
   private readonly parts: Part[] = [];
   private readonly placed = new Set<string>();
   private readonly fields = new Map<string, FieldDefinition>();
-  private readonly offsets: number[];
 
   constructor(readonly def: FormDefinition) {
     const grid = def.layout.grid;
     const width = grid.reduce((a, b) => a + b, 0);
     if (width > TEXT_WIDTH) throw fail(def, `the grid is ${width} twips wide; the page holds ${TEXT_WIDTH}`);
-    this.offsets = grid.map((_, i) => grid.slice(0, i).reduce((a, b) => a + b, 0));
     for (const f of def.fields) this.fields.set(f.path, f);
     this.compileHeading();
-    this.parts.push((_r, out) => out.push(tableOpen(grid)));
+    const table = tableOpen(grid);
+    this.parts.push((_r, out) => out.push(table));
     for (const row of def.layout.rows) this.compileRow(row);
     this.parts.push((_r, out) => out.push('</w:tbl>'));
     def.layout.after.forEach((line) => this.compileLine(line));
@@ -226,7 +225,7 @@ export class FormRenderer {
     this.parts.push(...merge(pieces));
   }
 
-  /** A value cell: the field's paragraphs inside one content control tagged with its path. */
+  /** A value cell: one paragraph per line of the value, each in a content control tagged with its path. */
   private valueCell(
     path: string,
     type: ValueType,
