@@ -58,16 +58,22 @@ export class BenchDatabase {
     return this.storage.records.count({});
   }
 
-  /** Items done in the newest export batch (0 before it exists). */
-  async exportedCount(): Promise<number> {
+  /** The id of the newest batch, 0 when there is none. */
+  async newestBatchId(): Promise<number> {
     if (!this.storage) throw new Error('no benchmark database open');
-    let newest: number | undefined;
-    for (let id = 1; ; id++) {
+    let id = 0;
+    while (await this.storage.batches.get(id + 1)) id++;
+    return id;
+  }
+
+  /** Items done in the first export batch after batch `afterId` (0 before it exists). */
+  async exportedCount(afterId: number): Promise<number> {
+    if (!this.storage) throw new Error('no benchmark database open');
+    for (let id = afterId + 1; ; id++) {
       const batch = await this.storage.batches.get(id);
-      if (!batch) break;
-      if (batch.kind === 'export') newest = id;
+      if (!batch) return 0;
+      if (batch.kind === 'export') return (await this.storage.batches.counts(id)).done;
     }
-    return newest === undefined ? 0 : (await this.storage.batches.counts(newest)).done;
   }
 
   async close(): Promise<void> {

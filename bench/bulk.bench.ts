@@ -279,8 +279,9 @@ async function exportRun(
   tmp: string,
 ): Promise<BulkRun> {
   const out = join(tmp, `export-${workers.length + 1}`);
+  const before = await db.newestBatchId();
   const cli = new Child('formbridge export', [CLI, 'export', '--out', out, '--compact'], db.env(), tmp);
-  const watch = new Watch([cli, ...workers], () => db.exportedCount());
+  const watch = new Watch([cli, ...workers], () => db.exportedCount(before));
   watch.start();
   const code = await cli.exited;
   const seconds = cli.seconds;
