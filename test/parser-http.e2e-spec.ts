@@ -1,67 +1,107 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import request from 'supertest';
-import { configureApp } from '@formbridge/server';
-import { ParserModule } from '../apps/parser/src/parser.module';
+import { Running, dropQueues, dropSchema, freePort, start, testEnv, waitFor } from './support/bulk-env';
+import { ROOT } from './support/cli';
 import { FIXTURES, canonical, goldenRecords } from './support/golden';
 
+/**
+ * The built parser service as deployed, over real HTTP. (Nest 12 ships as ESM only, which Jest's
+ * CommonJS runtime cannot load in-process; Node 20.19 loads it natively, so the service runs as
+ * its own process.)
+ */
 describe('parser service over HTTP', () => {
-  let app: INestApplication;
+  const dir = mkdtempSync(join(tmpdir(), 'fb-parse-http-'));
+  const env = testEnv({ MAX_FILE_BYTES: String(2 * 1024 * 1024) });
+  let service: Running;
+  let base: string;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [ParserModule] }).compile();
-    app = configureApp(moduleRef.createNestApplication({ logger: false }), 'FormBridge parser', 'test');
-    await app.init();
-  });
-
-  afterAll(async () => {
-    await app.close();
-  });
-
-  const upload = (name: string, bytes: Buffer) =>
-    request(app.getHttpServer()).post('/parse').attach('file', bytes, { filename: name });
-
-  it('POST /parse returns every record of a multi-form submission', async () => {
-    const res = await upload(
-      '申报表.docx',
-      readFileSync(join(FIXTURES, 'legacy', 'wps', 'seed-all.docx')),
-    ).expect(200);
-    expect((res.body as { records: unknown[] }).records.map(canonical)).toEqual(
-      goldenRecords().map(canonical),
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    service = start([join(ROOT, 'dist', 'apps', 'parser', 'src', 'main.js')], {
+      ...env,
+      PARSER_PORT: String(port),
+      HOST: '127.0.0.1',
+    });
+    await waitFor(
+      () =>
+        fetch(`${base}/health`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      60_000,
+      'the parser service',
     );
   });
 
+  afterAll(async () => {
+    service?.child.kill('SIGTERM');
+    await service?.exited;
+    await dropQueues(env.QUEUE_PREFIX);
+    await dropSchema(env.DATABASE_SCHEMA);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const upload = async (path: string, name: string, bytes: Uint8Array) => {
+    const form = new FormData();
+    form.append('file', new Blob([bytes]), name);
+    const res = await fetch(`${base}${path}`, { method: 'POST', body: form });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+
+  it('POST /parse returns every record of a multi-form submission', async () => {
+    const res = await upload(
+      '/parse',
+      '申报表.docx',
+      readFileSync(join(FIXTURES, 'legacy', 'wps', 'seed-all.docx')),
+    );
+    expect(res.status).toBe(200);
+    expect((res.body.records as unknown[]).map(canonical)).toEqual(goldenRecords().map(canonical));
+    expect(Array.isArray(res.body.warnings)).toBe(true);
+  });
+
   it('400 for an unreadable Word file, with the error code', async () => {
-    const res = await upload('x.docx', readFileSync(join(FIXTURES, 'bad', 'truncated.docx'))).expect(400);
-    expect(res.body).toMatchObject({ code: 'CORRUPT_FILE' });
+    const res = await upload('/parse', 'x.docx', readFileSync(join(FIXTURES, 'bad', 'truncated.docx')));
+    expect(res).toMatchObject({ status: 400, body: { code: 'CORRUPT_FILE' } });
+  });
+
+  it('400 for an encrypted file, saying so', async () => {
+    const res = await upload('/parse', 'x.docx', readFileSync(join(FIXTURES, 'bad', 'encrypted.docx')));
+    expect(res).toMatchObject({
+      status: 400,
+      body: { code: 'ENCRYPTED', message: expect.stringContaining('password') },
+    });
   });
 
   it('400 when no file is sent', async () => {
-    await request(app.getHttpServer()).post('/parse').expect(400);
+    const res = await fetch(`${base}/parse`, { method: 'POST', body: new FormData() });
+    expect(res.status).toBe(400);
   });
 
   it('415 for a file that is not Word', async () => {
-    const res = await upload('x.docx', readFileSync(join(FIXTURES, 'bad', 'image.docx'))).expect(415);
-    expect(res.body).toMatchObject({ code: 'NOT_WORD' });
+    const res = await upload('/parse', 'x.docx', readFileSync(join(FIXTURES, 'bad', 'image.docx')));
+    expect(res).toMatchObject({ status: 415, body: { code: 'NOT_WORD' } });
   });
 
   it('413 above the size limit', async () => {
-    await upload('big.docx', Buffer.alloc(21 * 1024 * 1024, 0x20)).expect(413);
+    const res = await upload('/parse', 'big.docx', Buffer.alloc(3 * 1024 * 1024, 0x20));
+    expect(res.status).toBe(413);
   });
 
   it('serves a health endpoint and OpenAPI docs describing /parse', async () => {
-    await request(app.getHttpServer()).get('/health').expect(200, /ok/);
-    const docs = await request(app.getHttpServer()).get('/docs/json').expect(200);
-    expect(Object.keys((docs.body as { paths: object }).paths)).toContain('/parse');
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    const docs = (await (await fetch(`${base}/docs/json`)).json()) as { paths: object };
+    expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/parse', '/preview']));
   });
 
   it('POST /preview renders an HTML view of the submission', async () => {
-    const res = await request(app.getHttpServer())
-      .post('/preview')
-      .attach('file', readFileSync(join(FIXTURES, 'legacy', 'word', 'seed-1.docx')), { filename: 'a.docx' })
-      .expect(200);
-    expect((res.body as { html: string }).html).toContain('专项资金绩效目标申报表');
+    const res = await upload(
+      '/preview',
+      'a.docx',
+      readFileSync(join(FIXTURES, 'legacy', 'word', 'seed-1.docx')),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.html).toContain('专项资金绩效目标申报表');
   });
 });
