@@ -128,7 +128,8 @@ describe('reading a special-fund form', () => {
         ),
         row({ text: '', merge: 'continue' }, '产出指标', '速度指标', '快', '1', ''),
         row('专项资金使用范围', '不属于本表的行'),
-      );
+      ) +
+      para('——————');
     const { records, warnings } = parse(body);
     expect(records[0]).toMatchObject({
       projectName: null,

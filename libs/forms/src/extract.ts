@@ -689,7 +689,8 @@ export class FormExtractor {
     for (const s of sources) {
       if (s.consumed) continue;
       const text = cleanText(this.c.stripBoilerplate(s.text));
-      if (!text) continue;
+      // Rules and separators (——, ＿＿＿, ***) carry no letters or digits: layout, not data.
+      if (!text || !/[\p{L}\p{N}]/u.test(text)) continue;
       this.warn(
         WarningCode.UnconsumedText,
         `text no field took: "${text.length > 60 ? `${text.slice(0, 60)}…` : text}"`,
