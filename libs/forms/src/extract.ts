@@ -400,40 +400,8 @@ export class FormExtractor {
     location: SourceLocation,
     field?: CellField,
   ): unknown {
-    const prefixes = this.c.def.listItemPrefixes;
-    switch (type) {
-      case 'amount': {
-        const r = normaliseAmount(raw);
-        if (!r.ok)
-          this.warn(
-            WarningCode.InvalidAmount,
-            `"${r.value}" is not an amount in 万元; kept as written`,
-            path,
-            location,
-          );
-        return r.value;
-      }
-      case 'month':
-      case 'date': {
-        const r = normaliseDate(this.c.stripBoilerplate(raw), type === 'date');
-        if (!r.ok)
-          this.warn(
-            WarningCode.InvalidDate,
-            `"${r.value}" is not a ${type}; kept as written`,
-            path,
-            location,
-          );
-        return r.value;
-      }
-      case 'list':
-        return toList(raw, prefixes);
-      case 'item':
-        return toItem(raw, prefixes);
-      case 'choice':
-        return this.choose(field?.options ?? [], raw, path, location);
-      default:
-        return cleanText(raw);
-    }
+    if (type === 'choice') return this.choose(field?.options ?? [], raw, path, location);
+    return convertValue(this.c, type, raw, (code, message) => this.warn(code, message, path, location));
   }
 
   /** `延续专项☑ 新增专项□` or `☑延续专项 □新增专项`: the glyph beside each option says whether it is ticked. */
@@ -741,6 +709,39 @@ export class FormExtractor {
       `$.${path}`,
       this.found.get(path) ?? null,
     );
+  }
+}
+
+/**
+ * A value of the given type from the text of its cell, by the contract's normalisation rules.
+ * Text that does not read as its type is kept as written and reported (flag, never reject).
+ * Choices need their options and are read by the extractor itself.
+ */
+export function convertValue(
+  c: CompiledDefinition,
+  type: Exclude<ValueType, 'choice'>,
+  raw: string,
+  report: (code: WarningCode, message: string) => void,
+): unknown {
+  const prefixes = c.def.listItemPrefixes;
+  switch (type) {
+    case 'amount': {
+      const r = normaliseAmount(raw);
+      if (!r.ok) report(WarningCode.InvalidAmount, `"${r.value}" is not an amount in 万元; kept as written`);
+      return r.value;
+    }
+    case 'month':
+    case 'date': {
+      const r = normaliseDate(c.stripBoilerplate(raw), type === 'date');
+      if (!r.ok) report(WarningCode.InvalidDate, `"${r.value}" is not a ${type}; kept as written`);
+      return r.value;
+    }
+    case 'list':
+      return toList(raw, prefixes);
+    case 'item':
+      return toItem(raw, prefixes);
+    default:
+      return cleanText(raw);
   }
 }
 

@@ -1,8 +1,8 @@
 import { CONTRACT_VERSION } from '@formbridge/contract';
 import type { CellField, GridField, KeyedValue, ValueType } from '@formbridge/definitions';
 import type { SourceLocation, TaggedText, WordBlock, WordDocument, WordTable } from '@formbridge/word';
-import { CompiledDefinition, getPath, setPath } from './extract';
-import { cleanText, isCheckedGlyph, normaliseAmount, normaliseDate, toItem, toList } from './text';
+import { CompiledDefinition, convertValue, getPath, setPath } from './extract';
+import { cleanText, isCheckedGlyph, normaliseDate } from './text';
 import { ParseWarning, WarningCode } from './warnings';
 
 /**
@@ -314,38 +314,8 @@ class LayerReader {
   }
 
   private convert(type: ValueType, raw: string, path: string, location: SourceLocation): unknown {
-    const prefixes = this.c.def.listItemPrefixes;
-    switch (type) {
-      case 'amount': {
-        const r = normaliseAmount(raw);
-        if (!r.ok)
-          this.warn(
-            WarningCode.InvalidAmount,
-            `"${r.value}" is not an amount in 万元; kept as written`,
-            path,
-            location,
-          );
-        return r.value;
-      }
-      case 'month':
-      case 'date': {
-        const r = normaliseDate(this.c.stripBoilerplate(raw), type === 'date');
-        if (!r.ok)
-          this.warn(
-            WarningCode.InvalidDate,
-            `"${r.value}" is not a ${type}; kept as written`,
-            path,
-            location,
-          );
-        return r.value;
-      }
-      case 'list':
-        return toList(raw, prefixes);
-      case 'item':
-        return toItem(raw, prefixes);
-      default:
-        return cleanText(raw);
-    }
+    if (type === 'choice') return cleanText(raw);
+    return convertValue(this.c, type, raw, (code, message) => this.warn(code, message, path, location));
   }
 
   private warn(code: WarningCode, message: string, path: string, location: SourceLocation): void {
