@@ -1,9 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { join } from 'node:path';
 import request from 'supertest';
 import { FormParser } from '@formbridge/forms';
-import { Running, dropQueues, dropSchema, freePort, start, testEnv, waitFor } from './support/bulk-env';
-import { ROOT } from './support/cli';
+import { RunningService, startService, stopService, testEnv } from './support/bulk-env';
 import { goldenRecords } from './support/golden';
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
@@ -20,33 +18,16 @@ describe('generator service over HTTP', () => {
   const env = testEnv({ WORKERS_ENABLED: 'false', LOG_LEVEL: 'error', FORMBRIDGE_API_TOKEN: '' });
   const golden = goldenRecords();
   const parser = new FormParser();
-  let service: Running;
+  let service: RunningService;
   let base: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    service = start([join(ROOT, 'dist', 'apps', 'generator', 'src', 'main.js')], {
-      ...env,
-      GENERATOR_PORT: String(port),
-      HOST: '127.0.0.1',
-    });
-    await waitFor(
-      () =>
-        fetch(`${base}/health`).then(
-          (r) => r.ok,
-          () => false,
-        ),
-      60_000,
-      `the generator service (${service.stderr()})`,
-    );
+    service = await startService('generator', env);
+    base = service.base;
   });
 
   afterAll(async () => {
-    service.child.kill('SIGTERM');
-    await service.exited;
-    await dropSchema(env.DATABASE_SCHEMA);
-    await dropQueues(env.QUEUE_PREFIX);
+    await stopService(service, env);
   });
 
   const post = (body: unknown) =>

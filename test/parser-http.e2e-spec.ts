@@ -1,8 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Running, dropQueues, dropSchema, freePort, start, testEnv, waitFor } from './support/bulk-env';
-import { ROOT } from './support/cli';
+import { RunningService, startService, stopService, testEnv } from './support/bulk-env';
 import { FIXTURES, canonical, goldenRecords } from './support/golden';
 
 /**
@@ -13,33 +12,16 @@ import { FIXTURES, canonical, goldenRecords } from './support/golden';
 describe('parser service over HTTP', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fb-parse-http-'));
   const env = testEnv({ MAX_FILE_BYTES: String(2 * 1024 * 1024) });
-  let service: Running;
+  let service: RunningService;
   let base: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    service = start([join(ROOT, 'dist', 'apps', 'parser', 'src', 'main.js')], {
-      ...env,
-      PARSER_PORT: String(port),
-      HOST: '127.0.0.1',
-    });
-    await waitFor(
-      () =>
-        fetch(`${base}/health`).then(
-          (r) => r.ok,
-          () => false,
-        ),
-      60_000,
-      'the parser service',
-    );
+    service = await startService('parser', env);
+    base = service.base;
   });
 
   afterAll(async () => {
-    service?.child.kill('SIGTERM');
-    await service?.exited;
-    await dropQueues(env.QUEUE_PREFIX);
-    await dropSchema(env.DATABASE_SCHEMA);
+    await stopService(service, env);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,8 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { parseEnv, EnvDto } from '@formbridge/config';
+import { ROOT } from './cli';
 
 /** The PostgreSQL server the integration tests use (trust auth on this machine and in CI). */
 export const TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -50,17 +52,27 @@ export interface Running {
 }
 
 export function start(args: string[], env: Record<string, string>, cwd?: string): Running {
-  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = new Promise<number | NodeJS.Signals | null>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal)));
+  const exited = new Promise<number | NodeJS.Signals | null>((resolve) =>
+    child.on('exit', (code, signal) => resolve(code ?? signal)),
+  );
   return { child, stdout: () => out, stderr: () => err, exited };
 }
 
 /** Polls `probe` until it returns something truthy, or fails after `timeoutMs`. */
-export async function waitFor<T>(probe: () => Promise<T | undefined | false | null>, timeoutMs: number, what: string): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false | null>,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -96,4 +108,41 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
+}
+
+/** A built service (`apps/<app>/src/main.js`) on a free port, answering /health. */
+export interface RunningService extends Running {
+  base: string;
+}
+
+export async function startService(
+  app: 'parser' | 'generator',
+  env: Record<string, string>,
+): Promise<RunningService> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const portVariable = app === 'parser' ? 'PARSER_PORT' : 'GENERATOR_PORT';
+  const running = start([join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
+    ...env,
+    [portVariable]: String(port),
+    HOST: '127.0.0.1',
+  });
+  await waitFor(
+    () =>
+      fetch(`${base}/health`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    60_000,
+    `the ${app} service (${running.stderr()})`,
+  );
+  return { ...running, base };
+}
+
+/** Stops a service gracefully and removes what its test left in PostgreSQL and Redis. */
+export async function stopService(service: Running | undefined, env: Record<string, string>): Promise<void> {
+  service?.child.kill('SIGTERM');
+  await service?.exited;
+  if (env.DATABASE_URL) await dropSchema(env.DATABASE_SCHEMA);
+  await dropQueues(env.QUEUE_PREFIX);
 }
