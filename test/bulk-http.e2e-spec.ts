@@ -13,16 +13,27 @@ const TOKEN = 'test-token-0123456789abcdef';
  */
 describe('bulk HTTP API (parser service on PGlite)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fb-http-'));
-  const env = testEnv({ DATABASE_URL: '', PGLITE_DIR: join(dir, 'pglite'), FORMBRIDGE_API_TOKEN: TOKEN, MAX_IMPORT_FILES: '6' });
+  const env = testEnv({
+    DATABASE_URL: '',
+    PGLITE_DIR: join(dir, 'pglite'),
+    FORMBRIDGE_API_TOKEN: TOKEN,
+    MAX_IMPORT_FILES: '6',
+  });
   let service: Running;
   let base: string;
   const auth = { authorization: `Bearer ${TOKEN}` };
 
   const api = async (path: string, init: RequestInit = {}) => {
-    const res = await fetch(`${base}${path}`, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } });
+    const res = await fetch(`${base}${path}`, {
+      ...init,
+      headers: { ...auth, ...(init.headers as Record<string, string>) },
+    });
     const text = await res.text();
     const json = res.headers.get('content-type')?.includes('json');
-    return { status: res.status, body: json && text ? (JSON.parse(text) as Record<string, unknown> & { items?: unknown[] }) : { text } };
+    return {
+      status: res.status,
+      body: json && text ? (JSON.parse(text) as Record<string, unknown> & { items?: unknown[] }) : { text },
+    };
   };
 
   const upload = (files: Array<[string, Uint8Array]>) => {
@@ -34,8 +45,20 @@ describe('bulk HTTP API (parser service on PGlite)', () => {
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    service = start([join(ROOT, 'dist', 'apps', 'parser', 'src', 'main.js')], { ...env, PARSER_PORT: String(port), HOST: '127.0.0.1' });
-    await waitFor(() => fetch(`${base}/health`).then((r) => r.ok, () => false), 60_000, 'the parser service');
+    service = start([join(ROOT, 'dist', 'apps', 'parser', 'src', 'main.js')], {
+      ...env,
+      PARSER_PORT: String(port),
+      HOST: '127.0.0.1',
+    });
+    await waitFor(
+      () =>
+        fetch(`${base}/health`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      60_000,
+      'the parser service',
+    );
   });
 
   afterAll(async () => {
@@ -50,7 +73,14 @@ describe('bulk HTTP API (parser service on PGlite)', () => {
     for (const path of ['/records', '/imports/1', '/queues', '/parse']) {
       const method = path === '/parse' ? 'POST' : 'GET';
       expect((await fetch(`${base}${path}`, { method })).status).toBe(401);
-      expect((await fetch(`${base}${path}`, { method, headers: { authorization: 'Bearer wrong-token-0123456789abcd' } })).status).toBe(401);
+      expect(
+        (
+          await fetch(`${base}${path}`, {
+            method,
+            headers: { authorization: 'Bearer wrong-token-0123456789abcd' },
+          })
+        ).status,
+      ).toBe(401);
     }
     const dashboard = await api('/queues');
     expect(dashboard.status).toBe(200);
@@ -67,10 +97,14 @@ describe('bulk HTTP API (parser service on PGlite)', () => {
     ]);
     expect(accepted).toMatchObject({ status: 202, body: { batchId: expect.any(Number), status: 'queued' } });
     const id = accepted.body.batchId as number;
-    const report = await waitFor(async () => {
-      const r = await api(`/imports/${id}`);
-      return r.body.status === 'completed' ? r.body : undefined;
-    }, 30_000, 'the import to complete');
+    const report = await waitFor(
+      async () => {
+        const r = await api(`/imports/${id}`);
+        return r.body.status === 'completed' ? r.body : undefined;
+      },
+      30_000,
+      'the import to complete',
+    );
     expect(report).toMatchObject({ total: 4, done: 3, failed: 1, records: 3, newRecords: 3 });
     expect(report.failures).toEqual([{ file: '坏文件.docx', code: 'NOT_WORD', reason: expect.any(String) }]);
 
@@ -78,7 +112,12 @@ describe('bulk HTTP API (parser service on PGlite)', () => {
     expect(page.body).toMatchObject({ total: 3, limit: 2, offset: 0 });
     expect(page.body.items).toHaveLength(2);
     const found = await api(`/records?project=${encodeURIComponent(variantProject('h2'))}`);
-    expect(found.body.items).toEqual([expect.objectContaining({ projectName: variantProject('h2'), source: expect.objectContaining({ file: 'batch.zip!/b/b.docx' }) })]);
+    expect(found.body.items).toEqual([
+      expect.objectContaining({
+        projectName: variantProject('h2'),
+        source: expect.objectContaining({ file: 'batch.zip!/b/b.docx' }),
+      }),
+    ]);
     recordId = (found.body.items as Array<{ id: number }>)[0].id;
     expect((await api('/imports/999999')).status).toBe(404);
   });
@@ -86,16 +125,38 @@ describe('bulk HTTP API (parser service on PGlite)', () => {
   it('edits a record through the contract and keeps every version', async () => {
     const { body: record } = await api(`/records/${recordId}`);
     const edited = { ...record, totalFunds: '300.00', projectAttribute: 'new' };
-    const put = await api(`/records/${recordId}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(edited) });
-    expect(put).toMatchObject({ status: 200, body: { id: recordId, version: 2, totalFunds: '300.00', projectAttribute: 'new' } });
+    const put = await api(`/records/${recordId}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(edited),
+    });
+    expect(put).toMatchObject({
+      status: 200,
+      body: { id: recordId, version: 2, totalFunds: '300.00', projectAttribute: 'new' },
+    });
 
-    const invalid = await api(`/records/${recordId}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...edited, version: 2, totalFunds: '300' }) });
-    expect(invalid).toMatchObject({ status: 400, body: { code: 'INVALID_RECORD', errors: [expect.objectContaining({ path: '$.totalFunds' })] } });
-    const stale = await api(`/records/${recordId}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...edited, version: 1 }) });
+    const invalid = await api(`/records/${recordId}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...edited, version: 2, totalFunds: '300' }),
+    });
+    expect(invalid).toMatchObject({
+      status: 400,
+      body: { code: 'INVALID_RECORD', errors: [expect.objectContaining({ path: '$.totalFunds' })] },
+    });
+    const stale = await api(`/records/${recordId}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...edited, version: 1 }),
+    });
     expect(stale).toMatchObject({ status: 409, body: { code: 'CONFLICT' } });
 
     const versions = await api(`/records/${recordId}/versions`);
-    expect((versions.body as unknown as Array<{ version: number; origin: string; data: { totalFunds: string } }>).map((v) => [v.version, v.origin, v.data.totalFunds])).toEqual([
+    expect(
+      (
+        versions.body as unknown as Array<{ version: number; origin: string; data: { totalFunds: string } }>
+      ).map((v) => [v.version, v.origin, v.data.totalFunds]),
+    ).toEqual([
       [1, 'import', '226.00'],
       [2, 'edit', '300.00'],
     ]);
@@ -103,7 +164,12 @@ describe('bulk HTTP API (parser service on PGlite)', () => {
   });
 
   it('limits how many files one upload may hold', async () => {
-    const tooMany = await upload(Array.from({ length: 4 }, (_, i): [string, Uint8Array] => [`many-${i}.zip`, zipOf({ 'x.docx': seedVariant(`m${i}a`), 'y.docx': seedVariant(`m${i}b`) })]));
+    const tooMany = await upload(
+      Array.from({ length: 4 }, (_, i): [string, Uint8Array] => [
+        `many-${i}.zip`,
+        zipOf({ 'x.docx': seedVariant(`m${i}a`), 'y.docx': seedVariant(`m${i}b`) }),
+      ]),
+    );
     expect(tooMany.status).toBe(413);
     expect((await api('/records?limit=501')).status).toBe(400);
   });

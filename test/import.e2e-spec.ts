@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ErrorCode } from '@formbridge/common';
 import { Storage } from '@formbridge/storage';
-import { BAD_FIXTURES, WORD_FIXTURES, seedVariant, variantProject, writeVariants, zipOf } from './support/bulk-files';
+import {
+  BAD_FIXTURES,
+  WORD_FIXTURES,
+  seedVariant,
+  variantProject,
+  writeVariants,
+  zipOf,
+} from './support/bulk-files';
 import { dropQueues, dropSchema, testConfig, testEnv } from './support/bulk-env';
 import { ROOT, formbridge } from './support/cli';
 
@@ -53,14 +60,25 @@ describe('formbridge import (PostgreSQL + Redis)', () => {
     // 30 more (plus a non-Word entry that is skipped), an archive holding a path-traversal name
     // (refused whole), 10 refused fixtures and 5 files of random bytes.
     writeVariants(join(dir, 'in', 'folder'), 149);
-    for (const f of ['seed-2.docx', 'seed-3.docx', 'seed-4.docx', 'seed-all.docx']) copyFileSync(join(WORD_FIXTURES, f), join(dir, 'in', 'folder', f));
-    copyFileSync(join(ROOT, 'fixtures', 'legacy', 'doc', 'seed-1.doc'), join(dir, 'in', 'folder', 'legacy.doc'));
-    const entries: Record<string, Uint8Array> = { 'readme.txt': new TextEncoder().encode('not a submission') };
+    for (const f of ['seed-2.docx', 'seed-3.docx', 'seed-4.docx', 'seed-all.docx'])
+      copyFileSync(join(WORD_FIXTURES, f), join(dir, 'in', 'folder', f));
+    copyFileSync(
+      join(ROOT, 'fixtures', 'legacy', 'doc', 'seed-1.doc'),
+      join(dir, 'in', 'folder', 'legacy.doc'),
+    );
+    const entries: Record<string, Uint8Array> = {
+      'readme.txt': new TextEncoder().encode('not a submission'),
+    };
     for (let i = 1; i <= 30; i++) entries[`zipped/z-${i}.docx`] = seedVariant(`z${i}`);
     writeFileSync(join(dir, 'in', 'archive.zip'), zipOf(entries));
-    writeFileSync(join(dir, 'in', 'slip.zip'), zipOf({ 'ok.docx': seedVariant('ok'), '../../evil-slip.docx': seedVariant('slip') }));
-    for (const f of Object.keys(BAD)) copyFileSync(join(BAD_FIXTURES, f), join(dir, 'in', 'folder', `bad-${f}`));
-    for (let i = 1; i <= 5; i++) writeFileSync(join(dir, 'in', 'folder', `random-${i}.docx`), randomBytes(2000));
+    writeFileSync(
+      join(dir, 'in', 'slip.zip'),
+      zipOf({ 'ok.docx': seedVariant('ok'), '../../evil-slip.docx': seedVariant('slip') }),
+    );
+    for (const f of Object.keys(BAD))
+      copyFileSync(join(BAD_FIXTURES, f), join(dir, 'in', 'folder', `bad-${f}`));
+    for (let i = 1; i <= 5; i++)
+      writeFileSync(join(dir, 'in', 'folder', `random-${i}.docx`), randomBytes(2000));
   });
 
   afterAll(async () => {
@@ -72,22 +90,35 @@ describe('formbridge import (PostgreSQL + Redis)', () => {
 
   it('imports 200 mixed files: every good form stored, every bad file reported with its reason', async () => {
     first = runImport([join(dir, 'in')], env, dir);
-    expect(first).toMatchObject({ status: 'completed', files: 200, imported: 184, failed: 16, records: 187, newRecords: 187 });
+    expect(first).toMatchObject({
+      status: 'completed',
+      files: 200,
+      imported: 184,
+      failed: 16,
+      records: 187,
+      newRecords: 187,
+    });
 
     const byFile = new Map(first.failures.map((f) => [f.file.split('/').pop() as string, f]));
     for (const [name, code] of Object.entries(BAD)) {
       expect([code].flat()).toContain(byFile.get(`bad-${name}`)?.code);
       expect(byFile.get(`bad-${name}`)?.reason).toEqual(expect.any(String));
     }
-    for (let i = 1; i <= 5; i++) expect(byFile.get(`random-${i}.docx`)).toMatchObject({ code: ErrorCode.NotWord });
-    expect(byFile.get('slip.zip')).toMatchObject({ code: ErrorCode.UnsafePackage, reason: expect.stringContaining('../../evil-slip.docx') });
+    for (let i = 1; i <= 5; i++)
+      expect(byFile.get(`random-${i}.docx`)).toMatchObject({ code: ErrorCode.NotWord });
+    expect(byFile.get('slip.zip')).toMatchObject({
+      code: ErrorCode.UnsafePackage,
+      reason: expect.stringContaining('../../evil-slip.docx'),
+    });
     // Warnings name the file and the record they are about.
     expect(first.warnings.length).toBeGreaterThan(0);
     expect(first.warnings.every((w) => w.file.includes(dir) && w.code)).toBe(true);
 
     const [{ n }] = await storage.db.query<{ n: number }>('SELECT count(*)::int AS n FROM records');
     expect(n).toBe(187);
-    const [{ versions }] = await storage.db.query<{ versions: number }>('SELECT count(*)::int AS versions FROM record_versions');
+    const [{ versions }] = await storage.db.query<{ versions: number }>(
+      'SELECT count(*)::int AS versions FROM record_versions',
+    );
     expect(versions).toBe(187);
     // Archives are read in memory, never extracted: nothing was written for the traversal name.
     expect(readdirSync(dir).filter((f) => f.includes('evil'))).toEqual([]);
@@ -102,15 +133,36 @@ describe('formbridge import (PostgreSQL + Redis)', () => {
 
   it('importing the same files again adds no record', async () => {
     const again = runImport([join(dir, 'in')], env, dir);
-    expect(again).toMatchObject({ status: 'completed', files: 200, imported: 184, failed: 16, records: 187, newRecords: 0 });
+    expect(again).toMatchObject({
+      status: 'completed',
+      files: 200,
+      imported: 184,
+      failed: 16,
+      records: 187,
+      newRecords: 0,
+    });
     expect(again.batchId).not.toBe(first.batchId);
-    expect(again.failures.map((f) => [f.file, f.code]).sort()).toEqual(first.failures.map((f) => [f.file, f.code]).sort());
+    expect(again.failures.map((f) => [f.file, f.code]).sort()).toEqual(
+      first.failures.map((f) => [f.file, f.code]).sort(),
+    );
     const [{ n }] = await storage.db.query<{ n: number }>('SELECT count(*)::int AS n FROM records');
     expect(n).toBe(187);
   });
 
   it('lists the stored records as JSON: the records themselves plus id and source', () => {
-    const run = formbridge(['records', '--json', '--year', '2019', '--form-type', 'special-fund-performance-target', '--project', '基层政权'], env);
+    const run = formbridge(
+      [
+        'records',
+        '--json',
+        '--year',
+        '2019',
+        '--form-type',
+        'special-fund-performance-target',
+        '--project',
+        '基层政权',
+      ],
+      env,
+    );
     expect(run.status).toBe(0);
     const records = JSON.parse(run.stdout) as Array<Record<string, unknown>>;
     // 148 + 30 + 1 variants, seed 1 of seed-all, and the .doc's seed 1
@@ -141,14 +193,23 @@ describe('formbridge import into the embedded database (PGlite, no DATABASE_URL)
     writeVariants(join(dir, 'in'), 10, 'p');
     copyFileSync(join(BAD_FIXTURES, 'truncated.docx'), join(dir, 'in', 'truncated.docx'));
     const first = runImport([join(dir, 'in')], env, dir);
-    expect(first).toMatchObject({ status: 'completed', files: 11, imported: 10, failed: 1, records: 10, newRecords: 10 });
+    expect(first).toMatchObject({
+      status: 'completed',
+      files: 11,
+      imported: 10,
+      failed: 1,
+      records: 10,
+      newRecords: 10,
+    });
     expect(first.failures).toEqual([expect.objectContaining({ code: ErrorCode.CorruptFile })]);
     const again = runImport([join(dir, 'in')], env, dir);
     expect(again).toMatchObject({ files: 11, imported: 10, failed: 1, records: 10, newRecords: 0 });
     const listed = formbridge(['records', '--json'], env);
     expect(listed.status).toBe(0);
     const records = JSON.parse(listed.stdout) as Array<{ projectName: string }>;
-    expect(records.map((r) => r.projectName).sort()).toEqual(Array.from({ length: 10 }, (_, i) => variantProject(`p${i + 1}`)).sort());
+    expect(records.map((r) => r.projectName).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => variantProject(`p${i + 1}`)).sort(),
+    );
   });
 
   it('refuses --no-local-workers: no other process can reach the embedded database', () => {

@@ -64,15 +64,19 @@ describe.each([
 
   it('stores the records of one parse exactly once, however often the job runs', async () => {
     const batch = await storage.batches.create('import');
-    const docId = (await storage.documents.insertMany([{ sha256: sha('two forms'), byteSize: 9, format: 'docx', name: 'two.docx' }])).get(
-      sha('two forms'),
-    ) as number;
+    const docId = (
+      await storage.documents.insertMany([
+        { sha256: sha('two forms'), byteSize: 9, format: 'docx', name: 'two.docx' },
+      ])
+    ).get(sha('two forms')) as number;
     const [itemA, itemB] = await storage.batches.addItems(batch.id, [
       { position: 1, name: 'two.docx', documentId: docId },
       { position: 2, name: 'again.docx', documentId: docId },
     ]);
     const records = [specialFund('项目甲'), specialFund('项目乙')];
-    const warnings = [{ code: 'sum-mismatch', message: 'm', recordIndex: 0, path: '$.totalFunds', location: null }];
+    const warnings = [
+      { code: 'sum-mismatch', message: 'm', recordIndex: 0, path: '$.totalFunds', location: null },
+    ];
     expect(await storage.records.storeParsed(itemA, docId, records, warnings)).toBe(2);
     expect(await storage.records.storeParsed(itemA, docId, records, warnings)).toBe(0);
     expect(await storage.records.storeParsed(itemB, docId, records, warnings)).toBe(0);
@@ -90,7 +94,12 @@ describe.each([
   it('keeps every earlier version when a record is edited, and refuses a stale or invalid edit', async () => {
     const service = new RecordService(storage.records);
     const [record] = await storage.records.list({ project: '项目甲' }, { limit: 1 });
-    const edited = await service.update(record.id, { ...record.data, projectName: '项目甲（调整）', year: 2020, id: record.id });
+    const edited = await service.update(record.id, {
+      ...record.data,
+      projectName: '项目甲（调整）',
+      year: 2020,
+      id: record.id,
+    });
     expect(edited).toMatchObject({ id: record.id, version: 2, projectName: '项目甲（调整）', year: 2020 });
     const found = await storage.records.list({ year: 2020, project: '调整' }, { limit: 10 });
     expect(found.map((r) => r.id)).toEqual([record.id]);
@@ -99,7 +108,9 @@ describe.each([
       [1, 'import', '项目甲'],
       [2, 'edit', '项目甲（调整）'],
     ]);
-    await expect(service.update(record.id, { ...record.data, version: 1 })).rejects.toMatchObject({ code: ErrorCode.Conflict });
+    await expect(service.update(record.id, { ...record.data, version: 1 })).rejects.toMatchObject({
+      code: ErrorCode.Conflict,
+    });
     await expect(service.update(record.id, { ...record.data, totalFunds: '10' })).rejects.toMatchObject({
       code: ErrorCode.InvalidRecord,
       details: { fieldErrors: [{ path: '$.totalFunds' }] },

@@ -16,7 +16,8 @@ const PROJECT_RUN = '<w:t>基层政权和社区</w:t>';
 export function seedVariant(tag: string): Uint8Array {
   const parts = unzipSync(readFileSync(join(WORD_FIXTURES, 'seed-1.docx')));
   const xml = strFromU8(parts['word/document.xml']);
-  if (!xml.includes(PROJECT_RUN)) throw new Error('fixture seed-1.docx changed: the project-name run is not where the variants expect it');
+  if (!xml.includes(PROJECT_RUN))
+    throw new Error('fixture seed-1.docx changed: the project-name run is not where the variants expect it');
   parts['word/document.xml'] = strToU8(xml.replace(PROJECT_RUN, `<w:t>基层政权和社区${tag}</w:t>`));
   return zipSync(parts);
 }

@@ -6,12 +6,17 @@ import { BulkContext, BulkContextOptions } from '@formbridge/queue';
  * Opens the bulk context for one command and always closes it, also on Ctrl-C: running jobs
  * finish (or are picked up again by other workers), nothing is left half-written.
  */
-export async function withBulkContext<T>(fn: (ctx: BulkContext) => Promise<T>, options: BulkContextOptions = {}): Promise<T> {
+export async function withBulkContext<T>(
+  fn: (ctx: BulkContext) => Promise<T>,
+  options: BulkContextOptions = {},
+): Promise<T> {
   const ctx = await BulkContext.open(loadConfig(), options);
   let closing: Promise<void> | undefined;
   const close = () => (closing ??= ctx.close());
   const onSignal = (signal: NodeJS.Signals) => {
-    process.stderr.write(`\nformbridge: ${signal}: stopping; the batch goes on in the services' workers, if any\n`);
+    process.stderr.write(
+      `\nformbridge: ${signal}: stopping; the batch goes on in the services' workers, if any\n`,
+    );
     void close().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   process.once('SIGINT', onSignal);

@@ -13,7 +13,8 @@ export interface SourceLimits {
 export async function checkPaths(paths: readonly string[]): Promise<void> {
   for (const path of paths) {
     const s = await stat(path).catch(() => undefined);
-    if (!s || (!s.isFile() && !s.isDirectory())) throw new FormBridgeError(ErrorCode.InvalidInput, `${path}: no such file or folder`);
+    if (!s || (!s.isFile() && !s.isDirectory()))
+      throw new FormBridgeError(ErrorCode.InvalidInput, `${path}: no such file or folder`);
   }
 }
 
@@ -23,7 +24,10 @@ export async function checkPaths(paths: readonly string[]): Promise<void> {
  * folders skipped), archives read in memory entry by entry. Only one file's bytes (or one
  * archive's) are held at a time.
  */
-export async function* submissionFiles(paths: readonly string[], limits: SourceLimits): AsyncGenerator<SubmissionFile> {
+export async function* submissionFiles(
+  paths: readonly string[],
+  limits: SourceLimits,
+): AsyncGenerator<SubmissionFile> {
   for (const path of paths) {
     const s = await stat(path);
     if (s.isDirectory()) yield* walk(path, limits);
@@ -53,16 +57,32 @@ async function* fileAt(path: string, size: number, limits: SourceLimits): AsyncG
   const archive = isArchiveName(path);
   const max = archive ? limits.maxArchiveBytes : limits.maxFileBytes;
   if (size > max) {
-    yield { name: path, failure: { code: ErrorCode.TooLarge, reason: `the ${archive ? 'archive' : 'file'} is ${size} bytes; the limit is ${max}` } };
+    yield {
+      name: path,
+      failure: {
+        code: ErrorCode.TooLarge,
+        reason: `the ${archive ? 'archive' : 'file'} is ${size} bytes; the limit is ${max}`,
+      },
+    };
     return;
   }
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
   } catch (err) {
-    yield { name: path, failure: { code: ErrorCode.InvalidInput, reason: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? 'error'}` } };
+    yield {
+      name: path,
+      failure: {
+        code: ErrorCode.InvalidInput,
+        reason: `cannot read the file: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+      },
+    };
     return;
   }
-  if (archive) yield* archiveEntries(bytes, path, { maxFileBytes: limits.maxFileBytes, maxEntries: limits.maxArchiveEntries });
+  if (archive)
+    yield* archiveEntries(bytes, path, {
+      maxFileBytes: limits.maxFileBytes,
+      maxEntries: limits.maxArchiveEntries,
+    });
   else yield { name: path, bytes };
 }

@@ -22,7 +22,9 @@ export class ProgressBar {
     const filled = total ? Math.round((finished / total) * width) : 0;
     const queuing = p.status === 'queuing' ? ' (queuing…)' : '';
     const line = `${this.label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${finished}/${total}${queuing}  ${p.failed} failed  ${((now - this.started) / 1000).toFixed(1)} s`;
-    this.stream.write(`\r${line.padEnd((this.stream.columns ?? 100) - 1).slice(0, (this.stream.columns ?? 100) - 1)}`);
+    this.stream.write(
+      `\r${line.padEnd((this.stream.columns ?? 100) - 1).slice(0, (this.stream.columns ?? 100) - 1)}`,
+    );
   }
 
   done(): void {

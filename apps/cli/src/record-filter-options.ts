@@ -9,7 +9,8 @@ export function parseYear(value: string): number {
 }
 
 function parseFormType(value: string): string {
-  if (!(FORM_TYPES as readonly string[]).includes(value)) throw new InvalidArgumentError(`one of: ${FORM_TYPES.join(', ')}`);
+  if (!(FORM_TYPES as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`one of: ${FORM_TYPES.join(', ')}`);
   return value;
 }
 

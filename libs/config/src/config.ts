@@ -8,7 +8,9 @@ export class ConfigError extends Error {}
 /** Parses an environment into validated settings; throws listing every bad variable. */
 export function parseEnv(env: NodeJS.ProcessEnv): EnvDto {
   const known = Object.keys(new EnvDto());
-  const picked = Object.fromEntries(Object.entries(env).filter(([k, v]) => known.includes(k) && v !== undefined && v !== ''));
+  const picked = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => known.includes(k) && v !== undefined && v !== ''),
+  );
   const config = plainToInstance(EnvDto, picked);
   const errors = validateSync(config);
   if (errors.length) {

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
 
-const toBoolean = ({ value }: { value: unknown }) => (typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value);
+const toBoolean = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
 
 /**
  * Every environment variable FormBridge reads, validated once at start-up. Nothing else in the
@@ -20,13 +21,18 @@ export class EnvDto {
   /** The LibreOffice executable used for .doc/.rtf. */
   @IsOptional() @IsString() SOFFICE_PATH = 'soffice';
   @IsOptional() @Type(() => Number) @IsInt() @Min(1000) CONVERT_TIMEOUT_MS = 120_000;
-  @IsOptional() @IsIn(['error', 'warn', 'log', 'debug']) LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' = 'log';
+  @IsOptional() @IsIn(['error', 'warn', 'log', 'debug']) LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' =
+    'log';
 
   // --- storage ---
   /** A PostgreSQL server (postgres://…). Unset: an embedded PostgreSQL (PGlite) in PGLITE_DIR. */
-  @IsOptional() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' }) DATABASE_URL?: string = undefined;
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string = undefined;
   /** The schema FormBridge's tables live in (created when missing). */
-  @IsOptional() @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DATABASE_SCHEMA must be a lower-case SQL identifier' }) DATABASE_SCHEMA = 'public';
+  @IsOptional()
+  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DATABASE_SCHEMA must be a lower-case SQL identifier' })
+  DATABASE_SCHEMA = 'public';
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE = 10;
   /** Data folder of the embedded database when DATABASE_URL is unset. */
   @IsOptional() @IsString() PGLITE_DIR = './data/pglite';
@@ -34,7 +40,8 @@ export class EnvDto {
   @IsOptional() @IsString() BLOB_DIR?: string = undefined;
 
   // --- queues ---
-  @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' }) REDIS_URL = 'redis://127.0.0.1:6379';
+  @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' }) REDIS_URL =
+    'redis://127.0.0.1:6379';
   /** Redis key prefix of every queue; two deployments on one Redis use two prefixes. */
   @IsOptional() @Matches(/^[A-Za-z0-9_.-]{1,64}$/) QUEUE_PREFIX = 'formbridge';
   /** Parse jobs one process works on at once (parsing is CPU-bound; >1 overlaps database waits). */

@@ -35,7 +35,11 @@ export class BullMqBatchQueue implements BatchQueue {
   queue(name: QueueName): Queue {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: this.connection, prefix: this.settings.QUEUE_PREFIX, defaultJobOptions: jobOptions(this.settings) });
+      queue = new Queue(name, {
+        connection: this.connection,
+        prefix: this.settings.QUEUE_PREFIX,
+        defaultJobOptions: jobOptions(this.settings),
+      });
       this.queues.set(name, queue);
     }
     return queue;
@@ -72,7 +76,12 @@ export class BullMqBatchQueue implements BatchQueue {
         data: { batchId, itemId },
         // A failed item must not hold the batch open: its parent still runs, and reads the
         // failure reasons of ignored children to complete the report.
-        opts: { ...options, jobId: jobIds.item(kind, batchId, itemId), parent, ignoreDependencyOnFailure: true },
+        opts: {
+          ...options,
+          jobId: jobIds.item(kind, batchId, itemId),
+          parent,
+          ignoreDependencyOnFailure: true,
+        },
       })),
     );
   }

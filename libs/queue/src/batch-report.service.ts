@@ -64,9 +64,11 @@ export class BatchReportService {
 
   async importReport(batchId: number): Promise<ImportReport> {
     const progress = await this.progress(batchId);
-    if (progress.kind !== 'import') throw new FormBridgeError(ErrorCode.NotFound, `batch ${batchId} is not an import`);
+    if (progress.kind !== 'import')
+      throw new FormBridgeError(ErrorCode.NotFound, `batch ${batchId} is not an import`);
     const failures: FileFailure[] = [];
-    for await (const item of this.walk(batchId, 'failed')) failures.push({ file: item.name, code: item.errorCode, reason: item.reason });
+    for await (const item of this.walk(batchId, 'failed'))
+      failures.push({ file: item.name, code: item.errorCode, reason: item.reason });
     const warnings: FileWarning[] = [];
     for await (const item of this.walk(batchId, 'warned')) {
       for (const w of item.warnings ?? []) {
@@ -84,9 +86,11 @@ export class BatchReportService {
 
   async exportReport(batchId: number): Promise<ExportReport> {
     const progress = await this.progress(batchId);
-    if (progress.kind !== 'export') throw new FormBridgeError(ErrorCode.NotFound, `batch ${batchId} is not an export`);
+    if (progress.kind !== 'export')
+      throw new FormBridgeError(ErrorCode.NotFound, `batch ${batchId} is not an export`);
     const failures: ExportReport['failures'] = [];
-    for await (const item of this.walk(batchId, 'failed')) failures.push({ recordId: item.recordId, code: item.errorCode, reason: item.reason });
+    for await (const item of this.walk(batchId, 'failed'))
+      failures.push({ recordId: item.recordId, code: item.errorCode, reason: item.reason });
     return { ...progress, failures };
   }
 
@@ -102,7 +106,11 @@ export class BatchReportService {
   }
 
   /** Polls until the batch is completed, reporting progress on the way. */
-  async waitForCompletion(batchId: number, onProgress?: (p: BatchProgress) => void, pollMs = 250): Promise<BatchProgress> {
+  async waitForCompletion(
+    batchId: number,
+    onProgress?: (p: BatchProgress) => void,
+    pollMs = 250,
+  ): Promise<BatchProgress> {
     for (;;) {
       const progress = await this.progress(batchId);
       onProgress?.(progress);

@@ -32,9 +32,21 @@ export const QUEUE_OF_JOB: Readonly<Record<JobName, QueueName>> = {
 export type BatchKind = 'import' | 'export';
 
 /** How each kind of batch maps onto one flow: a parent, a guard child, and one child per item. */
-export const BATCH_FLOW: Readonly<Record<BatchKind, { queue: QueueName; parent: JobName; seal: JobName; item: JobName }>> = {
-  import: { queue: QueueName.Parse, parent: JobName.FinishImport, seal: JobName.SealImport, item: JobName.ParseSubmission },
-  export: { queue: QueueName.Generate, parent: JobName.FinishExport, seal: JobName.SealExport, item: JobName.GenerateRecord },
+export const BATCH_FLOW: Readonly<
+  Record<BatchKind, { queue: QueueName; parent: JobName; seal: JobName; item: JobName }>
+> = {
+  import: {
+    queue: QueueName.Parse,
+    parent: JobName.FinishImport,
+    seal: JobName.SealImport,
+    item: JobName.ParseSubmission,
+  },
+  export: {
+    queue: QueueName.Generate,
+    parent: JobName.FinishExport,
+    seal: JobName.SealExport,
+    item: JobName.GenerateRecord,
+  },
 };
 
 /**

@@ -41,14 +41,17 @@ export class WorkerHost {
 
   start(queues: readonly QueueName[]): void {
     for (const queue of queues) {
-      const missing = Object.values(JobName).filter((n) => QUEUE_OF_JOB[n] === queue && !this.handlers.has(n));
+      const missing = Object.values(JobName).filter(
+        (n) => QUEUE_OF_JOB[n] === queue && !this.handlers.has(n),
+      );
       if (missing.length) throw new Error(`queue ${queue} has jobs without a handler: ${missing.join(', ')}`);
     }
     for (const queue of queues) {
       const worker = new Worker(queue, (job: Job) => this.process(job), {
         connection: this.connection,
         prefix: this.settings.QUEUE_PREFIX,
-        concurrency: queue === QueueName.Parse ? this.settings.PARSE_CONCURRENCY : this.settings.GENERATE_CONCURRENCY,
+        concurrency:
+          queue === QueueName.Parse ? this.settings.PARSE_CONCURRENCY : this.settings.GENERATE_CONCURRENCY,
         lockDuration: this.settings.JOB_LOCK_MS,
         stalledInterval: this.settings.JOB_STALLED_CHECK_MS,
         // A job whose worker died is run again; one that keeps killing its workers fails.
@@ -72,7 +75,8 @@ export class WorkerHost {
     try {
       return await handler.handle(job.data, context);
     } catch (err) {
-      if (isPermanentInputError(err) || err instanceof PermanentJobError) throw new UnrecoverableError((err as Error).message);
+      if (isPermanentInputError(err) || err instanceof PermanentJobError)
+        throw new UnrecoverableError((err as Error).message);
       throw err;
     }
   }

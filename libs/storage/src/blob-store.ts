@@ -55,7 +55,13 @@ export class FolderBlobStore implements BlobStore {
   async putMany(blobs: readonly Blob[]): Promise<void> {
     for (const blob of blobs) {
       const path = this.pathOf(blob.sha256);
-      if (await stat(path).then(() => true, () => false)) continue;
+      if (
+        await stat(path).then(
+          () => true,
+          () => false,
+        )
+      )
+        continue;
       await mkdir(join(path, '..'), { recursive: true });
       const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       await writeFile(tmp, blob.bytes);

@@ -23,7 +23,10 @@ export function quoteIdent(name: string): string {
 }
 
 /** `($1,$2),($3,$4)…` for a multi-row VALUES list, with the flattened parameters. */
-export function valuesList(rows: readonly (readonly unknown[])[], casts: readonly string[] = []): { sql: string; params: unknown[] } {
+export function valuesList(
+  rows: readonly (readonly unknown[])[],
+  casts: readonly string[] = [],
+): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const tuples = rows.map((row) => {
     const cells = row.map((value, i) => {

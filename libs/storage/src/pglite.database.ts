@@ -31,7 +31,9 @@ export class PgliteDatabase implements Database {
   static async open(dataDir: string, schema: string): Promise<PgliteDatabase> {
     if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
     const db = await PGlite.create(dataDir);
-    await db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}; SET search_path TO ${quoteIdent(schema)};`);
+    await db.exec(
+      `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}; SET search_path TO ${quoteIdent(schema)};`,
+    );
     return new PgliteDatabase(db, schema);
   }
 

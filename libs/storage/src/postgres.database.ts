@@ -6,11 +6,15 @@ const INT8_ARRAY = 1016;
 const parseInt8 = (v: string) => Number(v);
 
 /** bigint ids stay below 2^53, so numbers are exact and both drivers return the same type. */
-const defaultParser = types.getTypeParser as unknown as (oid: number, format: string) => (value: string) => unknown;
+const defaultParser = types.getTypeParser as unknown as (
+  oid: number,
+  format: string,
+) => (value: string) => unknown;
 const typeOverrides = {
   getTypeParser: ((oid: number, format?: string) => {
     if (oid === INT8) return parseInt8;
-    if (oid === INT8_ARRAY) return (v: string) => (defaultParser(INT8_ARRAY, 'text')(v) as string[]).map(parseInt8);
+    if (oid === INT8_ARRAY)
+      return (v: string) => (defaultParser(INT8_ARRAY, 'text')(v) as string[]).map(parseInt8);
     return defaultParser(oid, format ?? 'text');
   }) as unknown as typeof types.getTypeParser,
 };

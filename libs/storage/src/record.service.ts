@@ -24,7 +24,10 @@ export class RecordService {
   constructor(private readonly records: RecordRepository) {}
 
   async list(filter: RecordFilter, limit: number, offset: number): Promise<RecordPage> {
-    const [items, total] = await Promise.all([this.records.list(filter, { limit, offset }), this.records.count(filter)]);
+    const [items, total] = await Promise.all([
+      this.records.list(filter, { limit, offset }),
+      this.records.count(filter),
+    ]);
     return { items: items.map(toPublicRecord), total, limit, offset };
   }
 
@@ -62,17 +65,28 @@ export class RecordService {
     const current = await this.get(id);
     const fieldErrors = validateRecord(data);
     if (fieldErrors.length) {
-      throw new FormBridgeError(ErrorCode.InvalidRecord, `the record does not match the contract (${fieldErrors.length} problems)`, { fieldErrors });
+      throw new FormBridgeError(
+        ErrorCode.InvalidRecord,
+        `the record does not match the contract (${fieldErrors.length} problems)`,
+        { fieldErrors },
+      );
     }
     if (data.formType !== current.formType) {
-      throw new FormBridgeError(ErrorCode.InvalidRecord, `formType cannot change (the record is a ${current.formType})`, {
-        fieldErrors: [{ path: '$.formType', reason: `must stay ${current.formType}` }],
-      });
+      throw new FormBridgeError(
+        ErrorCode.InvalidRecord,
+        `formType cannot change (the record is a ${current.formType})`,
+        {
+          fieldErrors: [{ path: '$.formType', reason: `must stay ${current.formType}` }],
+        },
+      );
     }
     const expected = typeof version === 'number' ? version : undefined;
     const updated = await this.records.update(id, data, expected);
     if (updated === undefined) {
-      throw new FormBridgeError(ErrorCode.Conflict, `record ${id} was edited since version ${expected}; fetch it again and re-apply the change`);
+      throw new FormBridgeError(
+        ErrorCode.Conflict,
+        `record ${id} was edited since version ${expected}; fetch it again and re-apply the change`,
+      );
     }
     return this.getPublic(id);
   }

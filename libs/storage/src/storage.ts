@@ -9,7 +9,10 @@ import { BlobRepository } from './repositories/blob.repository';
 import { DocumentRepository } from './repositories/document.repository';
 import { RecordRepository } from './repositories/record.repository';
 
-export type StorageConfig = Pick<EnvDto, 'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_SIZE' | 'PGLITE_DIR' | 'BLOB_DIR'>;
+export type StorageConfig = Pick<
+  EnvDto,
+  'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_SIZE' | 'PGLITE_DIR' | 'BLOB_DIR'
+>;
 
 /** The database (migrated), its repositories and the file-bytes store, opened together. */
 export class Storage {

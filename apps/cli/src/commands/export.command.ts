@@ -22,7 +22,8 @@ export const INDEX_FILE = 'index.xlsx';
 async function prepareOut(dir: string): Promise<string> {
   const out = resolve(dir);
   const s = await stat(out).catch(() => undefined);
-  if (s && !s.isDirectory()) throw new FormBridgeError(ErrorCode.InvalidInput, `${dir} exists and is not a folder`);
+  if (s && !s.isDirectory())
+    throw new FormBridgeError(ErrorCode.InvalidInput, `${dir} exists and is not a folder`);
   await mkdir(out, { recursive: true });
   return out;
 }
@@ -31,9 +32,15 @@ export function registerExport(program: Command): void {
   addFilterOptions(
     program
       .command('export')
-      .description('generate one .docx per selected record through the generate queue, plus an .xlsx index of what was written; prints a JSON summary'),
+      .description(
+        'generate one .docx per selected record through the generate queue, plus an .xlsx index of what was written; prints a JSON summary',
+      ),
   )
-    .option('--as-year <year>', "roll the records forward into this year's forms (year changed; review opinions, review dates and the filing date cleared; schedules moved)", parseYear)
+    .option(
+      '--as-year <year>',
+      "roll the records forward into this year's forms (year changed; review opinions, review dates and the filing date cleared; schedules moved)",
+      parseYear,
+    )
     .requiredOption('--out <dir>', 'folder to write the .docx files and index.xlsx into (created if missing)')
     .option('--no-local-workers', "only queue the records: the generator services' workers generate them")
     .option('--compact', 'print JSON on one line')

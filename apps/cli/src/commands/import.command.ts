@@ -12,7 +12,9 @@ interface ImportOptions {
 export function registerImport(program: Command): void {
   program
     .command('import')
-    .description('import Word submissions (files, folders, .zip archives) into the database through the parse queue; prints a JSON summary')
+    .description(
+      'import Word submissions (files, folders, .zip archives) into the database through the parse queue; prints a JSON summary',
+    )
     .argument('<paths...>', '.docx/.doc files, folders holding them, or .zip archives of them')
     .option('--no-local-workers', "only queue the files: the parser services' workers parse them")
     .option('--compact', 'print JSON on one line')
@@ -31,7 +33,11 @@ export function registerImport(program: Command): void {
         let batchId = 0;
         // Progress is drawn while files are still being queued too, from the database.
         const timer = setInterval(() => {
-          if (batchId) void ctx.reports.progress(batchId).then((p) => bar.update(p), () => undefined);
+          if (batchId)
+            void ctx.reports.progress(batchId).then(
+              (p) => bar.update(p),
+              () => undefined,
+            );
         }, 250);
         try {
           batchId = await ctx.imports.run(files, (id) => (batchId = id));

@@ -16,7 +16,9 @@ export function registerRecords(program: Command): void {
   addFilterOptions(
     program
       .command('records')
-      .description('list stored records; with --json, a JSON array of the records themselves plus their id, version and source'),
+      .description(
+        'list stored records; with --json, a JSON array of the records themselves plus their id, version and source',
+      ),
   )
     .option('--json', 'print the records as a JSON array')
     .action(async (opts: RecordsOptions) => {
@@ -31,10 +33,14 @@ export function registerRecords(program: Command): void {
           out.write(n ? '\n]\n' : ']\n');
           return;
         }
-        out.write(`${cell('id', 8)} ${cell('year', 5)} ${cell('form type', 38)} ${cell('department', 24)} project\n`);
+        out.write(
+          `${cell('id', 8)} ${cell('year', 5)} ${cell('form type', 38)} ${cell('department', 24)} project\n`,
+        );
         for await (const r of records) {
           n++;
-          out.write(`${cell(r.id, 8)} ${cell(r.year, 5)} ${cell(r.formType, 38)} ${cell(r.departmentName, 24)} ${r.projectName ?? ''}\n`);
+          out.write(
+            `${cell(r.id, 8)} ${cell(r.year, 5)} ${cell(r.formType, 38)} ${cell(r.departmentName, 24)} ${r.projectName ?? ''}\n`,
+          );
         }
         process.stderr.write(`${n} record${n === 1 ? '' : 's'}\n`);
       } finally {

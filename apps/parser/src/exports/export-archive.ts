@@ -7,7 +7,11 @@ import { exportRows, writeExportIndex } from '@formbridge/queue';
  * A finished export as one .zip, produced a file at a time as the response is read: the .docx
  * files (already compressed, so stored as they are) and index.xlsx.
  */
-export async function* exportArchive(storage: Storage, batchId: number, asYear?: number): AsyncGenerator<Uint8Array> {
+export async function* exportArchive(
+  storage: Storage,
+  batchId: number,
+  asYear?: number,
+): AsyncGenerator<Uint8Array> {
   let pending: Uint8Array[] = [];
   let failure: Error | undefined;
   const zip = new Zip((err, chunk) => {

@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, StreamableFile, ValidationPipe } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Post,
+  StreamableFile,
+  ValidationPipe,
+} from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { ExportReport } from '@formbridge/queue';
 import { StartExportDto } from './exports.dto';
@@ -26,7 +36,9 @@ export class ExportsController {
   }
 
   @Get(':id/download')
-  @ApiOkResponse({ description: 'A .zip of the generated .docx files and index.xlsx (409 until the export is finished)' })
+  @ApiOkResponse({
+    description: 'A .zip of the generated .docx files and index.xlsx (409 until the export is finished)',
+  })
   download(@Param('id', ParseIntPipe) id: number): Promise<StreamableFile> {
     return this.service.download(id);
   }

@@ -19,7 +19,12 @@ export class ExportsService {
 
   async start({ asYear, ...filter }: StartExportDto): Promise<ExportAccepted> {
     const batchId = await this.ctx.exports.run(filter, { asYear });
-    return { batchId, status: 'queued', report: `/exports/${batchId}`, download: `/exports/${batchId}/download` };
+    return {
+      batchId,
+      status: 'queued',
+      report: `/exports/${batchId}`,
+      download: `/exports/${batchId}/download`,
+    };
   }
 
   report(batchId: number): Promise<ExportReport> {
@@ -29,7 +34,10 @@ export class ExportsService {
   async download(batchId: number): Promise<StreamableFile> {
     const report = await this.report(batchId);
     if (report.status !== 'completed') {
-      throw new FormBridgeError(ErrorCode.Conflict, `export ${batchId} is not finished yet (${report.done + report.failed} of ${report.total} done)`);
+      throw new FormBridgeError(
+        ErrorCode.Conflict,
+        `export ${batchId} is not finished yet (${report.done + report.failed} of ${report.total} done)`,
+      );
     }
     const batch = await this.ctx.storage.batches.get(batchId);
     const asYear = typeof batch?.options.asYear === 'number' ? batch.options.asYear : undefined;

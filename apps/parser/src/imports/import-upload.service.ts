@@ -20,13 +20,18 @@ export class ImportUploadService {
       if (!isArchiveName(file.originalname)) {
         submissions.push({ name: file.originalname, bytes: file.buffer });
       } else {
-        for (const entry of archiveEntries(file.buffer, file.originalname, { maxFileBytes: MAX_FILE_BYTES, maxEntries: MAX_IMPORT_FILES })) {
+        for (const entry of archiveEntries(file.buffer, file.originalname, {
+          maxFileBytes: MAX_FILE_BYTES,
+          maxEntries: MAX_IMPORT_FILES,
+        })) {
           submissions.push(entry);
           if (submissions.length > MAX_IMPORT_FILES) break;
         }
       }
       if (submissions.length > MAX_IMPORT_FILES) {
-        throw new PayloadTooLargeException(`an import takes at most ${MAX_IMPORT_FILES} files (MAX_IMPORT_FILES), archive entries included`);
+        throw new PayloadTooLargeException(
+          `an import takes at most ${MAX_IMPORT_FILES} files (MAX_IMPORT_FILES), archive entries included`,
+        );
       }
     }
     const batchId = await this.ctx.imports.run(submissions);

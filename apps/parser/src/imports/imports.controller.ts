@@ -1,7 +1,24 @@
-import { BadRequestException, Controller, Get, HttpCode, Param, ParseIntPipe, Post, UploadedFiles, UseInterceptors } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Post,
+  UploadedFiles,
+  UseInterceptors,
+} from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
 import type { MulterOptions } from '@nestjs/platform-express/multer/interfaces/multer-options.interface';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiConsumes, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { loadConfig } from '@formbridge/config';
 import type { ImportReport } from '@formbridge/queue';
 import { ImportAccepted, ImportUploadService } from './import-upload.service';
@@ -16,7 +33,8 @@ function uploadLimits(): MulterOptions {
 }
 
 function required(files: Express.Multer.File[] | undefined): Express.Multer.File[] {
-  if (!files?.length) throw new BadRequestException('send the submissions (.docx, .doc or .zip) as multipart field "files"');
+  if (!files?.length)
+    throw new BadRequestException('send the submissions (.docx, .doc or .zip) as multipart field "files"');
   return files;
 }
 
@@ -30,7 +48,12 @@ export class ImportsController {
   @HttpCode(202)
   @UseInterceptors(FilesInterceptor('files', loadConfig().MAX_IMPORT_FILES, uploadLimits()))
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', properties: { files: { type: 'array', items: { type: 'string', format: 'binary' } } } } })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: { files: { type: 'array', items: { type: 'string', format: 'binary' } } },
+    },
+  })
   @ApiAcceptedResponse({ description: 'The batch is queued; poll GET /imports/{id}' })
   start(@UploadedFiles() files?: Express.Multer.File[]): Promise<ImportAccepted> {
     return this.service.start(required(files));

@@ -1,4 +1,14 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Put, Query, StreamableFile, ValidationPipe } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Param,
+  ParseIntPipe,
+  Put,
+  Query,
+  StreamableFile,
+  ValidationPipe,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { PublicRecord, RecordPage, RecordVersionRow } from '@formbridge/storage';
 import { RecordQueryDto } from './records.dto';
@@ -13,7 +23,9 @@ export class RecordsController {
   constructor(private readonly service: RecordsService) {}
 
   @Get()
-  @ApiOkResponse({ description: '{items, total, limit, offset}; items are records plus their id, version and source' })
+  @ApiOkResponse({
+    description: '{items, total, limit, offset}; items are records plus their id, version and source',
+  })
   list(@Query(query) q: RecordQueryDto): Promise<RecordPage> {
     return this.service.list(q);
   }
@@ -24,7 +36,9 @@ export class RecordsController {
   }
 
   @Put(':id')
-  @ApiOkResponse({ description: 'The edited record (validated against the contract); the earlier version is kept' })
+  @ApiOkResponse({
+    description: 'The edited record (validated against the contract); the earlier version is kept',
+  })
   update(@Param('id', ParseIntPipe) id: number, @Body() body: unknown): Promise<PublicRecord> {
     return this.service.update(id, body);
   }

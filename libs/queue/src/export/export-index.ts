@@ -19,7 +19,11 @@ export async function* exportRows(storage: Storage, batchId: number): AsyncGener
  * Writes the .xlsx index of an export, a row per selected record (the file written, or why not),
  * streaming, so a large export never sits in memory as a workbook.
  */
-export async function writeExportIndex(rows: AsyncIterable<ExportRow>, out: Writable, asYear?: number): Promise<number> {
+export async function writeExportIndex(
+  rows: AsyncIterable<ExportRow>,
+  out: Writable,
+  asYear?: number,
+): Promise<number> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
   const sheet = workbook.addWorksheet('export');
   sheet.columns = [

@@ -11,7 +11,11 @@ export class ExportService {
     private readonly queue: BatchQueue,
   ) {}
 
-  async run(filter: RecordFilter, options: ExportOptions, onStarted?: (batchId: number) => void): Promise<number> {
+  async run(
+    filter: RecordFilter,
+    options: ExportOptions,
+    onStarted?: (batchId: number) => void,
+  ): Promise<number> {
     const batch = await this.storage.batches.create('export', { filter, ...options });
     await this.queue.open('export', batch.id);
     onStarted?.(batch.id);

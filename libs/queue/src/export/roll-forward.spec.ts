@@ -25,7 +25,13 @@ describe('rollForward', () => {
   });
 
   it('leaves the original untouched and handles a department form without schedule or attribute', () => {
-    const dept = { formType: 'department-overall-performance-target', year: 2019, reviews: [], duties: ['a'], filledOn: null };
+    const dept = {
+      formType: 'department-overall-performance-target',
+      year: 2019,
+      reviews: [],
+      duties: ['a'],
+      filledOn: null,
+    };
     expect(rollForward(dept, 2020)).toEqual({ ...dept, year: 2020 });
     expect(filed.year).toBe(2019);
     expect(filed.reviews[0].opinion).toBe('同意。');

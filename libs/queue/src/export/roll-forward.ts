@@ -28,7 +28,11 @@ export function rollForward(record: Json, toYear: number): Json {
     next.reviews = (record.reviews as Json[]).map((r) => ({ ...r, opinion: null, date: null }));
   }
   if (Array.isArray(record.schedule)) {
-    next.schedule = (record.schedule as Json[]).map((s) => ({ ...s, start: shiftYears(s.start, years), end: shiftYears(s.end, years) }));
+    next.schedule = (record.schedule as Json[]).map((s) => ({
+      ...s,
+      start: shiftYears(s.start, years),
+      end: shiftYears(s.end, years),
+    }));
   }
   if ('projectAttribute' in record) next.projectAttribute = 'continuing';
   return next;

@@ -27,12 +27,17 @@ describe('archiveEntries', () => {
     expect(big).toMatchObject({ name: 'in.zip!/big.docx', failure: { code: ErrorCode.TooLarge } });
     expect(ok.bytes).toBeDefined();
     expect([...archiveEntries(strToU8('not a zip'), 'bad.zip', limits)]).toEqual([
-      { name: 'bad.zip', failure: { code: ErrorCode.CorruptFile, reason: expect.stringContaining('cannot be read') } },
+      {
+        name: 'bad.zip',
+        failure: { code: ErrorCode.CorruptFile, reason: expect.stringContaining('cannot be read') },
+      },
     ]);
   });
 
   it('takes only Word names from folders', () => {
     expect(['a.docx', 'b.doc', 'c.rtf', 'd.DOCX'].every(isSubmissionName)).toBe(true);
-    expect(['a.pdf', '.hidden.docx', '~$lock.docx', 'x/__MACOSX/a.docx', 'a.zip'].some(isSubmissionName)).toBe(false);
+    expect(
+      ['a.pdf', '.hidden.docx', '~$lock.docx', 'x/__MACOSX/a.docx', 'a.zip'].some(isSubmissionName),
+    ).toBe(false);
   });
 });

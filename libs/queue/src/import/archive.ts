@@ -15,13 +15,20 @@ export interface ArchiveLimits {
  * is inflated only when its turn comes, under the size cap; a damaged or oversized entry becomes
  * a refused file, and an unreadable archive a single refused file.
  */
-export function* archiveEntries(bytes: Uint8Array, archiveName: string, limits: ArchiveLimits): Generator<SubmissionFile> {
+export function* archiveEntries(
+  bytes: Uint8Array,
+  archiveName: string,
+  limits: ArchiveLimits,
+): Generator<SubmissionFile> {
   let zip: ZipPackage;
   try {
     zip = new ZipPackage(bytes, { maxEntryBytes: limits.maxFileBytes, maxEntries: limits.maxEntries });
   } catch (err) {
     const e = err instanceof FormBridgeError ? err : new FormBridgeError(ErrorCode.CorruptFile, String(err));
-    yield { name: archiveName, failure: { code: e.code, reason: `the archive cannot be read: ${e.message}` } };
+    yield {
+      name: archiveName,
+      failure: { code: e.code, reason: `the archive cannot be read: ${e.message}` },
+    };
     return;
   }
   for (const entry of zip.names()) {
@@ -31,8 +38,14 @@ export function* archiveEntries(bytes: Uint8Array, archiveName: string, limits: 
       yield { name, bytes: zip.read(entry) as Uint8Array };
     } catch (err) {
       if (!(err instanceof FormBridgeError)) throw err;
-      const reason = err.code === ErrorCode.InflatedTooLarge ? `the file inflates beyond ${limits.maxFileBytes} bytes` : err.message;
-      yield { name, failure: { code: err.code === ErrorCode.InflatedTooLarge ? ErrorCode.TooLarge : err.code, reason } };
+      const reason =
+        err.code === ErrorCode.InflatedTooLarge
+          ? `the file inflates beyond ${limits.maxFileBytes} bytes`
+          : err.message;
+      yield {
+        name,
+        failure: { code: err.code === ErrorCode.InflatedTooLarge ? ErrorCode.TooLarge : err.code, reason },
+      };
     }
   }
 }

@@ -36,7 +36,10 @@ export class ImportService {
    * last file is queued (the work itself goes on in the workers). `onStarted` receives the id
    * before the first file is stored.
    */
-  async run(files: AsyncIterable<SubmissionFile> | Iterable<SubmissionFile>, onStarted?: (batchId: number) => void): Promise<number> {
+  async run(
+    files: AsyncIterable<SubmissionFile> | Iterable<SubmissionFile>,
+    onStarted?: (batchId: number) => void,
+  ): Promise<number> {
     const batch = await this.storage.batches.create('import');
     await this.queue.open('import', batch.id);
     onStarted?.(batch.id);
@@ -59,22 +62,41 @@ export class ImportService {
     return batch.id;
   }
 
-  private async store(batchId: number, firstPosition: number, files: readonly SubmissionFile[]): Promise<void> {
+  private async store(
+    batchId: number,
+    firstPosition: number,
+    files: readonly SubmissionFile[],
+  ): Promise<void> {
     if (!files.length) return;
     const prepared: Prepared[] = files.map((file, i) => {
       const position = firstPosition + i + 1;
       if (file.failure || !file.bytes) return { file, position };
       if (file.bytes.length > this.limits.maxFileBytes) {
         return {
-          file: { name: file.name, failure: { code: ErrorCode.TooLarge, reason: `the file is ${file.bytes.length} bytes; the limit is ${this.limits.maxFileBytes}` } },
+          file: {
+            name: file.name,
+            failure: {
+              code: ErrorCode.TooLarge,
+              reason: `the file is ${file.bytes.length} bytes; the limit is ${this.limits.maxFileBytes}`,
+            },
+          },
           position,
         };
       }
-      return { file, position, sha256: createHash('sha256').update(file.bytes).digest('hex'), format: detectFormat(file.bytes) };
+      return {
+        file,
+        position,
+        sha256: createHash('sha256').update(file.bytes).digest('hex'),
+        format: detectFormat(file.bytes),
+      };
     });
     const readable = prepared.filter((p) => p.sha256);
     const known = await this.storage.documents.existing(readable.map((p) => p.sha256 as string));
-    const fresh = [...new Map(readable.filter((p) => !known.has(p.sha256 as string)).map((p) => [p.sha256 as string, p])).values()];
+    const fresh = [
+      ...new Map(
+        readable.filter((p) => !known.has(p.sha256 as string)).map((p) => [p.sha256 as string, p]),
+      ).values(),
+    ];
     const blobs = fresh.map((p) => ({ sha256: p.sha256 as string, bytes: p.file.bytes as Uint8Array }));
     const docs: NewDocument[] = readable.map((p) => ({
       sha256: p.sha256 as string,
@@ -92,7 +114,9 @@ export class ImportService {
         position: p.position,
         name: p.file.name,
         documentId: p.sha256 ? documentIds.get(p.sha256) : null,
-        failure: p.sha256 ? undefined : (p.file.failure ?? { code: ErrorCode.InvalidInput, reason: 'no bytes' }),
+        failure: p.sha256
+          ? undefined
+          : (p.file.failure ?? { code: ErrorCode.InvalidInput, reason: 'no bytes' }),
       }));
       return this.storage.batches.addItems(batchId, items, tx);
     });

@@ -7,19 +7,31 @@ import { jobIds } from '../queue.constants';
  * failed before they could say so (stalled too often) or were never queued (the producer died
  * between storing and queueing): they are failed with the reason BullMQ kept, if any.
  */
-export async function finishBatch(storage: Storage, batchId: number, context: JobContext): Promise<{ failed: number }> {
+export async function finishBatch(
+  storage: Storage,
+  batchId: number,
+  context: JobContext,
+): Promise<{ failed: number }> {
   const reasons = new Map<number, string>();
   for (const [key, reason] of await context.failedChildren()) {
     const itemId = jobIds.itemOf(key);
     if (itemId !== undefined) reasons.set(itemId, reason);
   }
-  const failed = await storage.batches.failPending(batchId, reasons, 'the file was never processed (its job was lost before it ran)');
+  const failed = await storage.batches.failPending(
+    batchId,
+    reasons,
+    'the file was never processed (its job was lost before it ran)',
+  );
   await storage.batches.complete(batchId);
   return { failed };
 }
 
 /** The guard child ran: either the producer sealed the batch, or it stopped and the delay ran out. */
-export async function sealBatch(storage: Storage, batchId: number, timeoutMs: number): Promise<{ timedOut: boolean }> {
+export async function sealBatch(
+  storage: Storage,
+  batchId: number,
+  timeoutMs: number,
+): Promise<{ timedOut: boolean }> {
   const timedOut = await storage.batches.seal(
     batchId,
     `closed after ${Math.round(timeoutMs / 1000)} s without its producer: files it had not queued yet are missing`,

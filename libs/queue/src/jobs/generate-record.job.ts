@@ -41,7 +41,9 @@ export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
     this.outputs = new Batcher(async (outputs) => {
       // Bytes first: an item never points at bytes that are not there.
       await storage.blobs.putMany(outputs.map((o) => ({ sha256: o.sha256, bytes: o.bytes })));
-      await storage.batches.markExportedMany(outputs.map((o) => ({ itemId: o.itemId, outputSha256: o.sha256, outputName: o.name })));
+      await storage.batches.markExportedMany(
+        outputs.map((o) => ({ itemId: o.itemId, outputSha256: o.sha256, outputName: o.name })),
+      );
       return outputs.map((): true => true);
     });
   }
@@ -51,7 +53,8 @@ export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
     if (!item) throw new FormBridgeError(ErrorCode.NotFound, `export item ${itemId} does not exist`);
     if (item.status !== 'pending') return { bytes: 0 };
     try {
-      if (item.recordId === null || !item.data) throw new FormBridgeError(ErrorCode.NotFound, 'the record was deleted before it was exported');
+      if (item.recordId === null || !item.data)
+        throw new FormBridgeError(ErrorCode.NotFound, 'the record was deleted before it was exported');
       const asYear = typeof item.options?.asYear === 'number' ? item.options.asYear : undefined;
       const data = asYear === undefined ? item.data : rollForward(item.data, asYear);
       const bytes = this.render([data]);
@@ -60,8 +63,14 @@ export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
       return { bytes: bytes.length };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      if (isPermanentInputError(err)) await this.storage.batches.markFailed(itemId, (err as FormBridgeError).code, message);
-      else if (context.isLastAttempt) await this.storage.batches.markFailed(itemId, 'JOB_FAILED', `gave up after ${context.attempt} tries: ${message}`);
+      if (isPermanentInputError(err))
+        await this.storage.batches.markFailed(itemId, (err as FormBridgeError).code, message);
+      else if (context.isLastAttempt)
+        await this.storage.batches.markFailed(
+          itemId,
+          'JOB_FAILED',
+          `gave up after ${context.attempt} tries: ${message}`,
+        );
       throw err;
     }
   }

@@ -29,7 +29,10 @@ export class ParseSubmissionJob implements JobHandler<JobName.ParseSubmission> {
     this.results = new Batcher((parsed) => storage.records.storeParsedMany(parsed));
   }
 
-  async handle({ itemId }: JobOf<JobName.ParseSubmission>, context: JobContext): Promise<{ records: number; newRecords: number }> {
+  async handle(
+    { itemId }: JobOf<JobName.ParseSubmission>,
+    context: JobContext,
+  ): Promise<{ records: number; newRecords: number }> {
     const item = await this.items.run(itemId);
     if (!item) throw new FormBridgeError(ErrorCode.NotFound, `import item ${itemId} does not exist`);
     if (item.status !== 'pending') return { records: item.formCount ?? 0, newRecords: 0 };
@@ -44,7 +47,10 @@ export class ParseSubmissionJob implements JobHandler<JobName.ParseSubmission> {
     try {
       const bytes = item.content ?? (await this.storage.blobs.get(item.sha256));
       // .docx takes the synchronous fast path; .doc and .rtf go through the converter.
-      const result = item.format === 'docx' ? this.parser.parseDocx(bytes, this.readOptions) : await this.parser.parse(bytes, this.readOptions);
+      const result =
+        item.format === 'docx'
+          ? this.parser.parseDocx(bytes, this.readOptions)
+          : await this.parser.parse(bytes, this.readOptions);
       const newRecords = await this.results.run({
         itemId,
         documentId: item.documentId,
@@ -59,7 +65,11 @@ export class ParseSubmissionJob implements JobHandler<JobName.ParseSubmission> {
         await this.storage.documents.markUnreadable(item.documentId, code, message);
         await this.storage.batches.markFailed(itemId, code, message);
       } else if (context.isLastAttempt) {
-        await this.storage.batches.markFailed(itemId, 'JOB_FAILED', `gave up after ${context.attempt} tries: ${message}`);
+        await this.storage.batches.markFailed(
+          itemId,
+          'JOB_FAILED',
+          `gave up after ${context.attempt} tries: ${message}`,
+        );
       }
       throw err;
     }

@@ -1,4 +1,13 @@
-import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { loadConfig } from '@formbridge/config';
 import { BulkContext, DocxRenderer, QueueName } from '@formbridge/queue';
@@ -46,7 +55,11 @@ export class BulkModule {
       providers: [
         {
           provide: BulkContext,
-          useFactory: () => BulkContext.open(loadConfig(), { renderDocx: options.renderDocx, logger: { error: (m) => logger.error(m) } }),
+          useFactory: () =>
+            BulkContext.open(loadConfig(), {
+              renderDocx: options.renderDocx,
+              logger: { error: (m) => logger.error(m) },
+            }),
         },
         { provide: WORKER_QUEUES, useValue: options.workers },
         BulkLifecycle,

@@ -1,5 +1,15 @@
 import { Database, Queryable, valuesList } from '../database';
-import { BatchCounts, BatchItemRow, BatchKind, BatchRow, ExportItem, ExportRow, JsonObject, NewItem, ParseItem } from '../storage.types';
+import {
+  BatchCounts,
+  BatchItemRow,
+  BatchKind,
+  BatchRow,
+  ExportItem,
+  ExportRow,
+  JsonObject,
+  NewItem,
+  ParseItem,
+} from '../storage.types';
 
 const BATCH_COLUMNS = `id, kind, status, options, total, note, created_at AS "createdAt", sealed_at AS "sealedAt", finished_at AS "finishedAt"`;
 
@@ -7,10 +17,10 @@ export class BatchRepository {
   constructor(private readonly db: Database) {}
 
   async create(kind: BatchKind, options: JsonObject = {}): Promise<BatchRow> {
-    const [row] = await this.db.query<BatchRow>(`INSERT INTO batches (kind, options) VALUES ($1, $2::jsonb) RETURNING ${BATCH_COLUMNS}`, [
-      kind,
-      JSON.stringify(options),
-    ]);
+    const [row] = await this.db.query<BatchRow>(
+      `INSERT INTO batches (kind, options) VALUES ($1, $2::jsonb) RETURNING ${BATCH_COLUMNS}`,
+      [kind, JSON.stringify(options)],
+    );
     return row;
   }
 
@@ -57,7 +67,10 @@ export class BatchRepository {
   }
 
   async complete(batchId: number): Promise<void> {
-    await this.db.query(`UPDATE batches SET status = 'completed', finished_at = COALESCE(finished_at, now()) WHERE id = $1`, [batchId]);
+    await this.db.query(
+      `UPDATE batches SET status = 'completed', finished_at = COALESCE(finished_at, now()) WHERE id = $1`,
+      [batchId],
+    );
   }
 
   async counts(batchId: number): Promise<BatchCounts> {
@@ -81,7 +94,12 @@ export class BatchRepository {
   }
 
   /** Items after `afterPosition`, in order; `only` narrows to failures or to items with warnings. */
-  async items(batchId: number, afterPosition: number, limit: number, only?: 'failed' | 'warned' | 'done'): Promise<BatchItemRow[]> {
+  async items(
+    batchId: number,
+    afterPosition: number,
+    limit: number,
+    only?: 'failed' | 'warned' | 'done',
+  ): Promise<BatchItemRow[]> {
     const filter =
       only === 'failed'
         ? `AND i.status = 'failed'`
@@ -145,15 +163,18 @@ export class BatchRepository {
   }
 
   async markFailed(itemId: number, code: string, reason: string): Promise<void> {
-    await this.db.query(`UPDATE batch_items SET status = 'failed', error_code = $2, reason = $3, finished_at = now() WHERE id = $1`, [
-      itemId,
-      code,
-      reason,
-    ]);
+    await this.db.query(
+      `UPDATE batch_items SET status = 'failed', error_code = $2, reason = $3, finished_at = now() WHERE id = $1`,
+      [itemId, code, reason],
+    );
   }
 
   /** Fails the still-pending items of a batch whose jobs are gone (their reasons by item id). */
-  async failPending(batchId: number, reasons: ReadonlyMap<number, string>, fallback: string): Promise<number> {
+  async failPending(
+    batchId: number,
+    reasons: ReadonlyMap<number, string>,
+    fallback: string,
+  ): Promise<number> {
     const ids = [...reasons.keys()];
     const rows = await this.db.query(
       `UPDATE batch_items i SET status = 'failed', error_code = 'JOB_FAILED', finished_at = now(),
@@ -185,7 +206,9 @@ export class BatchRepository {
     await this.markExportedMany([{ itemId, outputSha256, outputName }]);
   }
 
-  async markExportedMany(items: ReadonlyArray<{ itemId: number; outputSha256: string; outputName: string }>): Promise<void> {
+  async markExportedMany(
+    items: ReadonlyArray<{ itemId: number; outputSha256: string; outputName: string }>,
+  ): Promise<void> {
     if (!items.length) return;
     const { sql, params } = valuesList(
       items.map((i) => [i.itemId, i.outputSha256, i.outputName]),

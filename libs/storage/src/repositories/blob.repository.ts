@@ -13,7 +13,10 @@ export class BlobRepository {
     const flush = async () => {
       if (!chunk.length) return;
       const { sql, params } = valuesList(chunk.map((b) => [b.sha256, b.bytes]));
-      await tx.query(`INSERT INTO blobs (sha256, content) VALUES ${sql} ON CONFLICT (sha256) DO NOTHING`, params);
+      await tx.query(
+        `INSERT INTO blobs (sha256, content) VALUES ${sql} ON CONFLICT (sha256) DO NOTHING`,
+        params,
+      );
       chunk = [];
       size = 0;
     };
@@ -27,9 +30,10 @@ export class BlobRepository {
   }
 
   async getMany(sha256s: readonly string[]): Promise<Uint8Array[]> {
-    const rows = await this.db.query<{ sha256: string; content: Uint8Array }>(`SELECT sha256, content FROM blobs WHERE sha256 = ANY($1::text[])`, [
-      sha256s,
-    ]);
+    const rows = await this.db.query<{ sha256: string; content: Uint8Array }>(
+      `SELECT sha256, content FROM blobs WHERE sha256 = ANY($1::text[])`,
+      [sha256s],
+    );
     const bySha = new Map(rows.map((r) => [r.sha256, r.content]));
     return sha256s.map((s) => {
       const content = bySha.get(s);
@@ -39,7 +43,10 @@ export class BlobRepository {
   }
 
   async get(sha256: string): Promise<Uint8Array> {
-    const [row] = await this.db.query<{ content: Uint8Array }>(`SELECT content FROM blobs WHERE sha256 = $1`, [sha256]);
+    const [row] = await this.db.query<{ content: Uint8Array }>(
+      `SELECT content FROM blobs WHERE sha256 = $1`,
+      [sha256],
+    );
     if (!row) throw new Error(`stored bytes ${sha256} are missing`);
     return row.content;
   }

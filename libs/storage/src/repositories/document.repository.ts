@@ -7,7 +7,10 @@ export class DocumentRepository {
   /** Which of these hashes are already stored. */
   async existing(sha256s: readonly string[], tx: Queryable = this.db): Promise<Set<string>> {
     if (!sha256s.length) return new Set();
-    const rows = await tx.query<{ sha256: string }>(`SELECT sha256 FROM documents WHERE sha256 = ANY($1::text[])`, [sha256s]);
+    const rows = await tx.query<{ sha256: string }>(
+      `SELECT sha256 FROM documents WHERE sha256 = ANY($1::text[])`,
+      [sha256s],
+    );
     return new Set(rows.map((r) => r.sha256));
   }
 
@@ -38,11 +41,18 @@ export class DocumentRepository {
 
   /** Remembers that these bytes can never be parsed, so a re-import fails at once. */
   async markUnreadable(documentId: number, code: string, message: string): Promise<void> {
-    await this.db.query(`UPDATE documents SET error_code = $2, error_message = $3 WHERE id = $1`, [documentId, code, message]);
+    await this.db.query(`UPDATE documents SET error_code = $2, error_message = $3 WHERE id = $1`, [
+      documentId,
+      code,
+      message,
+    ]);
   }
 
   async warnings(documentId: number): Promise<JsonObject[]> {
-    const [row] = await this.db.query<{ warnings: JsonObject[] | null }>(`SELECT warnings FROM documents WHERE id = $1`, [documentId]);
+    const [row] = await this.db.query<{ warnings: JsonObject[] | null }>(
+      `SELECT warnings FROM documents WHERE id = $1`,
+      [documentId],
+    );
     return row?.warnings ?? [];
   }
 }

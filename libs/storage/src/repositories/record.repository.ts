@@ -5,7 +5,12 @@ const RECORD_COLUMNS = `r.id, r.version, r.form_type AS "formType", r.year, r.de
   r.created_at AS "createdAt", r.updated_at AS "updatedAt",
   r.document_id AS "documentId", r.form_index AS "formIndex", d.sha256, d.name AS file`;
 
-type RecordRow = Omit<StoredRecord, 'source'> & { documentId: number | null; formIndex: number | null; sha256: string | null; file: string | null };
+type RecordRow = Omit<StoredRecord, 'source'> & {
+  documentId: number | null;
+  formIndex: number | null;
+  sha256: string | null;
+  file: string | null;
+};
 
 const toRecord = ({ documentId, formIndex, sha256, file, ...rest }: RecordRow): StoredRecord => ({
   ...rest,
@@ -29,7 +34,8 @@ function where(filter: RecordFilter, params: unknown[]): string {
   if (filter.formType !== undefined) add('r.form_type = ?', filter.formType);
   if (filter.department !== undefined) add(`r.department ILIKE '%' || ? || '%'`, filter.department);
   if (filter.project !== undefined) add(`r.project ILIKE '%' || ? || '%'`, filter.project);
-  if (filter.batchId !== undefined) add('r.document_id IN (SELECT document_id FROM batch_items WHERE batch_id = ?)', filter.batchId);
+  if (filter.batchId !== undefined)
+    add('r.document_id IN (SELECT document_id FROM batch_items WHERE batch_id = ?)', filter.batchId);
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 
@@ -83,18 +89,29 @@ export class RecordRepository {
     return parsed.map((p) => byItem.get(p.itemId) ?? 0);
   }
 
-  async storeParsed(itemId: number, documentId: number, records: readonly JsonObject[], warnings: readonly JsonObject[]): Promise<number> {
+  async storeParsed(
+    itemId: number,
+    documentId: number,
+    records: readonly JsonObject[],
+    warnings: readonly JsonObject[],
+  ): Promise<number> {
     const [n] = await this.storeParsedMany([{ itemId, documentId, records, warnings }]);
     return n;
   }
 
   async get(id: number): Promise<StoredRecord | undefined> {
-    const [row] = await this.db.query<RecordRow>(`SELECT ${RECORD_COLUMNS} FROM records r LEFT JOIN documents d ON d.id = r.document_id WHERE r.id = $1`, [id]);
+    const [row] = await this.db.query<RecordRow>(
+      `SELECT ${RECORD_COLUMNS} FROM records r LEFT JOIN documents d ON d.id = r.document_id WHERE r.id = $1`,
+      [id],
+    );
     return row && toRecord(row);
   }
 
   /** A page in id order; `afterId` walks large result sets without OFFSET. */
-  async list(filter: RecordFilter, page: { limit: number; offset?: number; afterId?: number }): Promise<StoredRecord[]> {
+  async list(
+    filter: RecordFilter,
+    page: { limit: number; offset?: number; afterId?: number },
+  ): Promise<StoredRecord[]> {
     const params: unknown[] = [];
     let sql = where(filter, params);
     if (page.afterId !== undefined) {
@@ -112,7 +129,10 @@ export class RecordRepository {
 
   async count(filter: RecordFilter): Promise<number> {
     const params: unknown[] = [];
-    const [row] = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM records r ${where(filter, params)}`, params);
+    const [row] = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM records r ${where(filter, params)}`,
+      params,
+    );
     return row.n;
   }
 
@@ -122,7 +142,10 @@ export class RecordRepository {
     let sql = where(filter, params);
     params.push(afterId, limit);
     sql += `${sql ? ' AND' : 'WHERE'} r.id > $${params.length - 1}`;
-    const rows = await this.db.query<{ id: number }>(`SELECT r.id FROM records r ${sql} ORDER BY r.id LIMIT $${params.length}`, params);
+    const rows = await this.db.query<{ id: number }>(
+      `SELECT r.id FROM records r ${sql} ORDER BY r.id LIMIT $${params.length}`,
+      params,
+    );
     return rows.map((r) => r.id);
   }
 
