@@ -58,7 +58,7 @@ describe('formbridge import (PostgreSQL + Redis)', () => {
     storage = await Storage.open(testConfig(env));
     // 200 files: 149 distinct variants of seed 1, the other seeds, one legacy .doc, an archive of
     // 30 more (plus a non-Word entry that is skipped), an archive holding a path-traversal name
-    // (refused whole), 10 refused fixtures and 5 files of random bytes.
+    // (refused whole), 10 refused fixtures, 4 files of random bytes and a Word file with no known form.
     writeVariants(join(dir, 'in', 'folder'), 149);
     for (const f of ['seed-2.docx', 'seed-3.docx', 'seed-4.docx', 'seed-all.docx'])
       copyFileSync(join(WORD_FIXTURES, f), join(dir, 'in', 'folder', f));
@@ -77,8 +77,13 @@ describe('formbridge import (PostgreSQL + Redis)', () => {
     );
     for (const f of Object.keys(BAD))
       copyFileSync(join(BAD_FIXTURES, f), join(dir, 'in', 'folder', `bad-${f}`));
-    for (let i = 1; i <= 5; i++)
+    for (let i = 1; i <= 4; i++)
       writeFileSync(join(dir, 'in', 'folder', `random-${i}.docx`), randomBytes(2000));
+    // A Word file holding no form we know: imported, no record, a warning that says so.
+    copyFileSync(
+      join(ROOT, 'fixtures', 'quirks', 'no-known-form.docx'),
+      join(dir, 'in', 'folder', 'unknown-form.docx'),
+    );
   });
 
   afterAll(async () => {
@@ -93,8 +98,8 @@ describe('formbridge import (PostgreSQL + Redis)', () => {
     expect(first).toMatchObject({
       status: 'completed',
       files: 200,
-      imported: 184,
-      failed: 16,
+      imported: 185,
+      failed: 15,
       records: 187,
       newRecords: 187,
     });
@@ -104,14 +109,19 @@ describe('formbridge import (PostgreSQL + Redis)', () => {
       expect([code].flat()).toContain(byFile.get(`bad-${name}`)?.code);
       expect(byFile.get(`bad-${name}`)?.reason).toEqual(expect.any(String));
     }
-    for (let i = 1; i <= 5; i++)
+    for (let i = 1; i <= 4; i++)
       expect(byFile.get(`random-${i}.docx`)).toMatchObject({ code: ErrorCode.NotWord });
     expect(byFile.get('slip.zip')).toMatchObject({
       code: ErrorCode.UnsafePackage,
       reason: expect.stringContaining('../../evil-slip.docx'),
     });
     // Warnings name the file and the record they are about.
-    expect(first.warnings.length).toBeGreaterThan(0);
+    expect(first.warnings).toContainEqual(
+      expect.objectContaining({
+        file: join(dir, 'in', 'folder', 'unknown-form.docx'),
+        code: 'no-form-found',
+      }),
+    );
     expect(first.warnings.every((w) => w.file.includes(dir) && w.code)).toBe(true);
 
     const [{ n }] = await storage.db.query<{ n: number }>('SELECT count(*)::int AS n FROM records');
@@ -136,8 +146,8 @@ describe('formbridge import (PostgreSQL + Redis)', () => {
     expect(again).toMatchObject({
       status: 'completed',
       files: 200,
-      imported: 184,
-      failed: 16,
+      imported: 185,
+      failed: 15,
       records: 187,
       newRecords: 0,
     });
