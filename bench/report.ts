@@ -88,7 +88,9 @@ export function renderTable(r: BenchReport): string {
         ]),
       ),
     );
-    out.push('* other producers, not in the headline ratio');
+    out.push(
+      '* not in the headline ratio: other producers, and the parse as a queue worker runs it (ioredis loaded; docs/bench.md)',
+    );
   }
   if (r.generate.length) {
     out.push('');
