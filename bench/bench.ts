@@ -63,20 +63,17 @@ function ratioTarget(name: string, wanted: number, measured: number | null): Tar
 function targets(r: Omit<BenchReport, 'targets'>): Target[] {
   const bulk = r.bulk;
   const perSecond = TARGET.forms / TARGET.importSeconds;
-  const full = bulk?.forms === TARGET.forms;
-  // A smaller batch (--quick) is judged by throughput: 10,000 forms in 30 s is 333 forms/s.
-  const bulkTarget = (name: string, run: BulkRun | undefined, seconds: number): Target =>
-    run
-      ? {
-          name,
-          target: full ? `≤ ${seconds} s` : `≥ ${Math.round(perSecond)} forms/s`,
-          measured: full
-            ? `${run.seconds.toFixed(1)} s (${run.formsPerSecond} forms/s)`
-            : `${run.formsPerSecond} forms/s (${run.seconds.toFixed(1)} s for ${bulk?.forms})`,
-          met: run.check.ok && (full ? run.seconds <= seconds : run.formsPerSecond >= perSecond),
-        }
-      : { name, target: `≤ ${seconds} s`, measured: 'not run' };
   const forms = bulk?.forms ?? TARGET.forms;
+  // The targets are for 10,000 forms. A larger batch is judged by the same throughput; a smaller
+  // one (--quick) is not judged at all: a second of start-up is most of a 300-file run.
+  const bulkTarget = (name: string, run: BulkRun | undefined, seconds: number): Target => {
+    const target = `${TARGET.forms} forms in ≤ ${seconds} s`;
+    if (!run) return { name, target, measured: 'not run' };
+    const measured = `${run.seconds.toFixed(1)} s (${run.formsPerSecond} forms/s)`;
+    if (forms < TARGET.forms) return { name, target, measured: `${measured}; not judged on ${forms} files` };
+    const met = forms === TARGET.forms ? run.seconds <= seconds : run.formsPerSecond >= perSecond;
+    return { name, target, measured, met: run.check.ok && met };
+  };
   return [
     ratioTarget('parse vs mammoth (slower of the two files)', TARGET.parse, r.parseSpeedupVsMammoth),
     ratioTarget('generate vs naive npm docx (slower form)', TARGET.generate, r.generateSpeedupVsDocx),

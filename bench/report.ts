@@ -8,7 +8,7 @@ export interface Target {
   name: string;
   target: string;
   measured: string;
-  /** undefined: not measured in this run. */
+  /** undefined: not measured in this run, or not judged (a bulk batch smaller than the target batch). */
   met?: boolean;
 }
 
@@ -165,7 +165,7 @@ export function renderTable(r: BenchReport): string {
         t.name,
         t.target,
         t.measured,
-        t.met === undefined ? 'not measured' : t.met ? 'met' : 'MISSED',
+        t.met === undefined ? (t.measured === 'not run' ? '' : 'not judged') : t.met ? 'met' : 'MISSED',
       ]),
     ),
   );
