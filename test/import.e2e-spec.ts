@@ -222,6 +222,14 @@ describe('formbridge import into the embedded database (PGlite, no DATABASE_URL)
     );
   });
 
+  it('imports into a new embedded database on the same Redis, whose old batches had the same numbers', () => {
+    // A deleted data folder starts batch numbers at 1 again while Redis still holds the jobs of
+    // the old database's batch 1: job ids carry the database's own id, so nothing is mistaken.
+    const fresh = { ...env, PGLITE_DIR: join(dir, 'pglite-2') };
+    const run = runImport([join(dir, 'in')], fresh, dir);
+    expect(run).toMatchObject({ batchId: 1, status: 'completed', imported: 10, failed: 1, newRecords: 10 });
+  });
+
   it('refuses --no-local-workers: no other process can reach the embedded database', () => {
     const run = formbridge(['import', '--no-local-workers', join(dir, 'in')], env);
     expect(run.status).toBe(2);

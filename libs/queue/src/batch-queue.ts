@@ -28,6 +28,8 @@ export class BullMqBatchQueue implements BatchQueue {
   constructor(
     private readonly connection: Redis,
     private readonly settings: QueueSettings,
+    /** The database's instance id, part of every job id (see jobIds). */
+    private readonly scope: string,
   ) {
     this.flows = new FlowProducer({ connection, prefix: settings.QUEUE_PREFIX });
   }
@@ -52,13 +54,17 @@ export class BullMqBatchQueue implements BatchQueue {
       name: flow.parent,
       queueName: flow.queue,
       data: { batchId },
-      opts: { ...options, jobId: jobIds.parent(kind, batchId) },
+      opts: { ...options, jobId: jobIds.parent(kind, this.scope, batchId) },
       children: [
         {
           name: flow.seal,
           queueName: flow.queue,
           data: { batchId },
-          opts: { ...options, jobId: jobIds.seal(kind, batchId), delay: this.settings.BATCH_SEAL_TIMEOUT_MS },
+          opts: {
+            ...options,
+            jobId: jobIds.seal(kind, this.scope, batchId),
+            delay: this.settings.BATCH_SEAL_TIMEOUT_MS,
+          },
         },
       ],
     });
@@ -69,7 +75,7 @@ export class BullMqBatchQueue implements BatchQueue {
     const flow = BATCH_FLOW[kind];
     const queue = this.queue(flow.queue);
     const options = jobOptions(this.settings);
-    const parent = { id: jobIds.parent(kind, batchId), queue: queue.qualifiedName };
+    const parent = { id: jobIds.parent(kind, this.scope, batchId), queue: queue.qualifiedName };
     await queue.addBulk(
       itemIds.map((itemId) => ({
         name: flow.item,
@@ -78,7 +84,7 @@ export class BullMqBatchQueue implements BatchQueue {
         // failure reasons of ignored children to complete the report.
         opts: {
           ...options,
-          jobId: jobIds.item(kind, batchId, itemId),
+          jobId: jobIds.item(kind, this.scope, batchId, itemId),
           parent,
           ignoreDependencyOnFailure: true,
         },
@@ -87,7 +93,7 @@ export class BullMqBatchQueue implements BatchQueue {
   }
 
   async seal(kind: BatchKind, batchId: number): Promise<void> {
-    const job = await this.queue(BATCH_FLOW[kind].queue).getJob(jobIds.seal(kind, batchId));
+    const job = await this.queue(BATCH_FLOW[kind].queue).getJob(jobIds.seal(kind, this.scope, batchId));
     // Gone or already run: the guard's delay ran out first, and the batch closed without us.
     if (job && (await job.isDelayed())) await job.promote();
   }

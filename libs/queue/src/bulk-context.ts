@@ -51,7 +51,7 @@ export class BulkContext {
     readonly redis: Redis,
     private readonly options: BulkContextOptions,
   ) {
-    this.queue = new BullMqBatchQueue(redis, config);
+    this.queue = new BullMqBatchQueue(redis, config, storage.instanceId);
     this.imports = new ImportService(storage, this.queue, { maxFileBytes: config.MAX_FILE_BYTES });
     this.exports = new ExportService(storage, this.queue);
     this.reports = new BatchReportService(storage);

@@ -51,12 +51,14 @@ export const BATCH_FLOW: Readonly<
 
 /**
  * Fixed job ids make adding a job idempotent: adding the same id again is a no-op, so a producer
- * that retries never queues a file twice. (BullMQ ids may not contain ':'.)
+ * that retries never queues a file twice. `scope` is the database's instance id: batch numbers
+ * restart with a new database, job ids must not. (BullMQ ids may not contain ':'.)
  */
 export const jobIds = {
-  parent: (kind: BatchKind, batchId: number) => `${kind}-${batchId}`,
-  seal: (kind: BatchKind, batchId: number) => `${kind}-${batchId}-seal`,
-  item: (kind: BatchKind, batchId: number, itemId: number) => `${kind}-${batchId}-item-${itemId}`,
+  parent: (kind: BatchKind, scope: string, batchId: number) => `${kind}-${scope}-${batchId}`,
+  seal: (kind: BatchKind, scope: string, batchId: number) => `${kind}-${scope}-${batchId}-seal`,
+  item: (kind: BatchKind, scope: string, batchId: number, itemId: number) =>
+    `${kind}-${scope}-${batchId}-item-${itemId}`,
   /** The item id inside a child job id or job key (`prefix:queue:import-1-item-7`). */
   itemOf: (jobKey: string): number | undefined => {
     const m = /-item-(\d+)$/.exec(jobKey);

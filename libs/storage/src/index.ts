@@ -12,3 +12,4 @@ export * from './repositories/record.repository';
 export * from './record.service';
 export * from './storage';
 export * from './batcher';
+export * from './repositories/instance.repository';

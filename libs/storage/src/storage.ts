@@ -2,6 +2,7 @@ import type { EnvDto } from '@formbridge/config';
 import { BlobStore, DatabaseBlobStore, FolderBlobStore } from './blob-store';
 import { Database } from './database';
 import { migrate } from './migrator';
+import { InstanceRepository } from './repositories/instance.repository';
 import { PgliteDatabase } from './pglite.database';
 import { PostgresDatabase } from './postgres.database';
 import { BatchRepository } from './repositories/batch.repository';
@@ -23,6 +24,8 @@ export class Storage {
 
   constructor(
     readonly db: Database,
+    /** This database's random id: it scopes the job ids this database's batches use in Redis. */
+    readonly instanceId: string,
     blobDir?: string,
   ) {
     this.documents = new DocumentRepository(db);
@@ -36,13 +39,15 @@ export class Storage {
     const db = config.DATABASE_URL
       ? new PostgresDatabase(config.DATABASE_URL, config.DATABASE_SCHEMA, config.DATABASE_POOL_SIZE)
       : await PgliteDatabase.open(config.PGLITE_DIR, config.DATABASE_SCHEMA);
+    let instanceId: string;
     try {
       await migrate(db);
+      instanceId = await new InstanceRepository(db).id();
     } catch (err) {
       await db.close();
       throw err;
     }
-    return new Storage(db, config.BLOB_DIR);
+    return new Storage(db, instanceId, config.BLOB_DIR);
   }
 
   close(): Promise<void> {

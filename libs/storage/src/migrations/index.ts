@@ -1,5 +1,6 @@
 import { initial } from './001-initial';
 import { blobStorage } from './002-blob-storage';
+import { instance } from './003-instance';
 
 export interface Migration {
   id: string;
@@ -10,4 +11,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { id: '001-initial', sql: initial },
   { id: '002-blob-storage', sql: blobStorage },
+  { id: '003-instance', sql: instance },
 ];
