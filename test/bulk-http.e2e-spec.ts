@@ -2,8 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BAD_FIXTURES, WORD_FIXTURES, seedVariant, variantProject, zipOf } from './support/bulk-files';
-import { Running, dropQueues, freePort, start, testEnv, waitFor } from './support/bulk-env';
-import { ROOT } from './support/cli';
+import { RunningService, startService, stopService, testEnv, waitFor } from './support/bulk-env';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -19,7 +18,7 @@ describe('bulk HTTP API (parser service on PGlite)', () => {
     FORMBRIDGE_API_TOKEN: TOKEN,
     MAX_IMPORT_FILES: '6',
   });
-  let service: Running;
+  let service: RunningService;
   let base: string;
   const auth = { authorization: `Bearer ${TOKEN}` };
 
@@ -43,28 +42,12 @@ describe('bulk HTTP API (parser service on PGlite)', () => {
   };
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    service = start([join(ROOT, 'dist', 'apps', 'parser', 'src', 'main.js')], {
-      ...env,
-      PARSER_PORT: String(port),
-      HOST: '127.0.0.1',
-    });
-    await waitFor(
-      () =>
-        fetch(`${base}/health`).then(
-          (r) => r.ok,
-          () => false,
-        ),
-      60_000,
-      'the parser service',
-    );
+    service = await startService('parser', env);
+    base = service.base;
   });
 
   afterAll(async () => {
-    service?.child.kill('SIGTERM');
-    await service?.exited;
-    await dropQueues(env.QUEUE_PREFIX);
+    await stopService(service, env);
     rmSync(dir, { recursive: true, force: true });
   });
 

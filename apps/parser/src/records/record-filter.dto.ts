@@ -1,0 +1,18 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { FORM_TYPES } from '@formbridge/contract';
+
+/** The filters that choose stored records, shared by listing and exporting. */
+export class RecordFilterDto {
+  @ApiPropertyOptional() @IsOptional() @Type(() => Number) @IsInt() @Min(1949) @Max(2999) year?: number;
+  @ApiPropertyOptional({ enum: FORM_TYPES }) @IsOptional() @IsIn(FORM_TYPES) formType?: string;
+  @ApiPropertyOptional({ description: 'part of the department name' })
+  @IsOptional()
+  @IsString()
+  department?: string;
+  @ApiPropertyOptional({ description: 'part of the project name' })
+  @IsOptional()
+  @IsString()
+  project?: string;
+}
