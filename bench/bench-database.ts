@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { deleteQueueKeys } from '@formbridge/queue';
 import { Client } from 'pg';
 import { parseEnv } from '@formbridge/config';
 import { Storage } from '@formbridge/storage';
@@ -79,7 +79,7 @@ export class BenchDatabase {
   async close(): Promise<void> {
     await this.storage?.close();
     this.storage = undefined;
-    if (this.run) await dropQueues(this.redisUrl, this.queuePrefix);
+    if (this.run) await deleteQueueKeys(this.redisUrl, this.queuePrefix);
   }
 
   async drop(): Promise<void> {
@@ -97,19 +97,5 @@ export class BenchDatabase {
     } finally {
       await client.end();
     }
-  }
-}
-
-async function dropQueues(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 3 });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
 }

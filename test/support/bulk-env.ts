@@ -1,7 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { deleteQueueKeys } from '@formbridge/queue';
 import { Client } from 'pg';
 import { parseEnv, EnvDto } from '@formbridge/config';
 import { ROOT } from './cli';
@@ -83,18 +83,8 @@ export async function waitFor<T>(
 }
 
 /** Deletes every Redis key of a test's queue prefix. */
-export async function dropQueues(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+export function dropQueues(prefix: string): Promise<void> {
+  return deleteQueueKeys(TEST_REDIS_URL, prefix);
 }
 
 /** A TCP port nothing listens on right now. */

@@ -11,3 +11,18 @@ export function createRedisConnection(url: string): Redis {
   redis.on('error', () => undefined);
   return redis;
 }
+
+/** Deletes every Redis key under a queue prefix: all queues, jobs and flows of one deployment. */
+export async function deleteQueueKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 3 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
