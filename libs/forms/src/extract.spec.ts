@@ -157,6 +157,22 @@ describe('reading a special-fund form', () => {
     ]);
   });
 
+  it('reads a year written after its label and a review dated in Chinese numerals', () => {
+    const body =
+      para('附件2-1') +
+      para('专项资金绩效目标申报表') +
+      para('年度：2021') +
+      table(
+        row('专项名称', 'X'),
+        row('财政部门预算股审核意见', '同意，列入二〇二一年度预算。\n（盖章）\n二〇二一年三月三十一日'),
+      );
+    const { records } = parse(body);
+    expect(records[0]).toMatchObject({
+      year: 2021,
+      reviews: [{ authority: '财政部门预算股', opinion: '同意，列入二〇二一年度预算。', date: '2021-03-31' }],
+    });
+  });
+
   it('says when two options are ticked and keeps neither', () => {
     const { records, warnings } = parse(
       heading + table(row('专项名称', 'X', '专项属性', '延续专项☑ 新增专项☑')),

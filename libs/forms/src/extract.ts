@@ -11,7 +11,9 @@ import type { SourceLocation, WordBlock, WordParagraph } from '@formbridge/word'
 import { GridCell, GridRow, layoutTable } from './layout';
 import {
   BLANK_DATE,
+  CHINESE_DATE,
   EMBEDDED_DATE,
+  arabicDate,
   cleanText,
   isCheckboxGlyph,
   isCheckedGlyph,
@@ -231,7 +233,7 @@ export class FormExtractor {
     for (const p of title ? [title, ...before] : before) {
       const m = this.c.year.exec(p.text.normalize('NFKC'));
       if (m) {
-        this.set('year', Number(m[1]), p.location);
+        this.set('year', Number(m.slice(1).find((g) => g !== undefined)), p.location);
         const rest =
           p === title
             ? ''
@@ -464,11 +466,13 @@ export class FormExtractor {
     let text = this.c.stripBoilerplate(raw.normalize('NFC'));
     let date: string | null = null;
     const m = EMBEDDED_DATE.exec(text.normalize('NFKC'));
-    if (m) {
-      const r = normaliseDate(`${m[1]}年${m[2]}月${m[3]}日`, true);
+    const cn = m ? null : CHINESE_DATE.exec(text);
+    const written = m ? `${m[1]}年${m[2]}月${m[3]}日` : cn?.[3] !== undefined ? arabicDate(cn) : undefined;
+    if (written) {
+      const r = normaliseDate(written, true);
       if (r.ok) {
         date = r.value;
-        text = removeDate(text);
+        text = m ? removeDate(text) : text.replace(CHINESE_DATE, ' ');
       }
     }
     return { authority, opinion: cleanText(text), date };

@@ -24,6 +24,8 @@ describe('normalisation rules of the record contract', () => {
     ['123456789.99', '123456789.99'],
     ['2,260,000元', '226.00'],
     ['１２.５万元', '12.50'],
+    ['226.00（万元）', '226.00'],
+    ['2,260,000(元)', '226.00'],
   ])('amount %s → %s', (raw, want) => {
     expect(normaliseAmount(raw)).toEqual({ value: want, ok: true });
   });
@@ -43,6 +45,9 @@ describe('normalisation rules of the record contract', () => {
     ['2019年3月15日', '2019-03-15'],
     ['2019.04.02', '2019-04-02'],
     ['20190402', '2019-04-02'],
+    ['二〇一九年三月十五日', '2019-03-15'],
+    ['二○一九年十二月', '2019-12'],
+    ['二〇二〇年二月二十九日', '2020-02-29'],
   ])('date %s → %s', (raw, want) => {
     expect(normaliseDate(raw)).toEqual({ value: want, ok: true });
   });

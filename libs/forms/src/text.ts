@@ -66,7 +66,9 @@ export function normaliseAmount(raw: string | null): { value: string | null; ok:
   let s = text
     .normalize('NFKC')
     .replace(/[\s,，]/gu, '')
-    .replace(/^[¥￥]/u, '');
+    .replace(/^[¥￥]/u, '')
+    // 226.00(万元): the unit in brackets after the figure.
+    .replace(/[(（](万?元)[)）]$/u, '$1');
   let shift = 0;
   if (UNIT_WAN.test(s)) s = s.replace(UNIT_WAN, '');
   else if (s.endsWith('元')) {
@@ -106,10 +108,43 @@ function validDay(y: number, m: number, d: number): boolean {
  * `2019.1`, `2019年1月`, `2019-01`, `2019/1` → `2019-01`; full dates → `YYYY-MM-DD`.
  * `dateOnly` refuses a bare month.
  */
+const CN_DIGITS: Record<string, number> = Object.fromEntries(
+  [...'〇一二三四五六七八九']
+    .map((c, i) => [c, i])
+    .concat([
+      ['○', 0],
+      ['零', 0],
+    ]),
+);
+
+/** 一 → 1, 十 → 10, 十二 → 12, 二十 → 20, 三十一 → 31. */
+function chineseNumber(s: string): number {
+  const ten = s.indexOf('十');
+  if (ten < 0) return CN_DIGITS[s] ?? NaN;
+  const tens = ten === 0 ? 1 : CN_DIGITS[s.slice(0, ten)];
+  const units = ten === s.length - 1 ? 0 : CN_DIGITS[s.slice(ten + 1)];
+  return tens * 10 + units;
+}
+
+/** A date written in Chinese numerals, as seals and official lines often are: 二〇一九年四月二日. */
+export const CHINESE_DATE =
+  /([〇○零一二三四五六七八九]{4})[\s\u3000]*年[\s\u3000]*([一二三四五六七八九十]{1,3})[\s\u3000]*月(?:[\s\u3000]*([一二三四五六七八九十]{1,3})[\s\u3000]*[日号])?/u;
+
+/** The same date in Arabic numerals (`2019年4月2日`), or undefined when `m` is not one. */
+export function arabicDate(m: RegExpExecArray): string | undefined {
+  const year = [...m[1]].map((c) => CN_DIGITS[c]).join('');
+  const month = chineseNumber(m[2]);
+  const day = m[3] === undefined ? undefined : chineseNumber(m[3]);
+  if (Number.isNaN(month) || (day !== undefined && Number.isNaN(day))) return undefined;
+  return `${year}年${month}月${day === undefined ? '' : `${day}日`}`;
+}
+
 export function normaliseDate(raw: string | null, dateOnly = false): { value: string | null; ok: boolean } {
   const text = cleanText(raw);
   if (text === null) return { value: null, ok: true };
-  const s = text.normalize('NFKC').replace(/\s+/gu, '');
+  let s = text.normalize('NFKC').replace(/\s+/gu, '');
+  const cn = CHINESE_DATE.exec(s);
+  if (cn && cn.index === 0 && cn[0].length === s.length) s = arabicDate(cn) ?? s;
   const m = /^(\d{4})(?:年|[.\-/])(\d{1,2})(?:月|[.\-/])?(?:(\d{1,2})(?:日|号)?)?$/u.exec(s);
   if (m) {
     const [, y, mo, d] = m;
