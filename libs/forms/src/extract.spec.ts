@@ -43,6 +43,14 @@ const indicatorRows = [
     '说明',
   ),
   row({ text: '', merge: 'continue' }, { text: '效益指标', merge: 'restart' }, '社会效益指标', '', '', ''),
+  row(
+    { text: '', merge: 'continue' },
+    { text: '', merge: 'continue' },
+    '可持续影响\n指标：',
+    '指标四',
+    '长期',
+    '',
+  ),
 ];
 
 describe('reading a special-fund form', () => {
@@ -70,6 +78,7 @@ describe('reading a special-fund form', () => {
         { level1: '产出指标', level2: '数量指标', content: '指标一', value: '10个', remark: null },
         { level1: '产出指标', level2: '数量指标', content: '指标二', value: '20个', remark: null },
         { level1: '产出指标', level2: '数量指标', content: '指标三', value: '30个', remark: '说明' },
+        { level1: '效益指标', level2: '可持续影响指标', content: '指标四', value: '长期', remark: null },
       ],
       reviews: [{ authority: '财政部门预算股', opinion: '同意。', date: '2020-04-02' }],
       filledBy: '张三',

@@ -550,14 +550,18 @@ export class FormExtractor {
         (k) => item[k] !== null && item[k] !== undefined,
       );
       if (!keep) continue;
-      this.checkVocabulary(field, item, items.length, location ?? {});
+      this.applyVocabulary(field, item, items.length, location ?? {});
       if (location) this.found.set(`${field.path}[${items.length}]`, location);
       items.push(item);
     }
     this.set(field.path, items, section.label?.location ?? null);
   }
 
-  private checkVocabulary(
+  /**
+   * Indicator levels are official vocabulary: a label written with stray spaces, a colon or
+   * other bracket widths is the official term; anything else is kept verbatim and flagged.
+   */
+  private applyVocabulary(
     field: GridField,
     item: Record<string, unknown>,
     index: number,
@@ -565,9 +569,13 @@ export class FormExtractor {
   ): void {
     const v = field.vocabulary;
     if (!v) return;
-    const l1 = item[v.level1] as string | null;
-    const l2 = item[v.level2] as string | null;
+    const official = (value: unknown, terms: string[]): string | null =>
+      typeof value === 'string' ? (terms.find((t) => labelKey(t) === labelKey(value)) ?? value) : null;
+    const l1 = official(item[v.level1], Object.keys(v.terms));
     const known2 = l1 !== null ? v.terms[l1] : undefined;
+    const l2 = official(item[v.level2], known2 ?? Object.values(v.terms).flat());
+    item[v.level1] = l1;
+    item[v.level2] = l2;
     if (l1 === null || known2 === undefined) {
       this.warn(
         WarningCode.UnknownIndicatorLabel,
