@@ -245,30 +245,14 @@ async function importRun(
   tmp: string,
 ): Promise<BulkRun> {
   const cli = new Child('formbridge import', [CLI, 'import', dir, '--compact'], db.env(), tmp);
-  const watch = new Watch([cli, ...workers], () => db.recordCount());
-  watch.start();
-  const code = await cli.exited;
-  const seconds = cli.seconds;
-  await watch.stop();
+  const run = await watched(cli, workers, forms, () => db.recordCount());
   const count = await db.recordCount();
-  const summary = lastJson(cli.stdout());
-  const ok = code === 0 && count === forms;
-  return {
-    name,
-    workerProcesses: 1 + workers.length,
-    seconds: round1(seconds),
-    secondsMin: round1(seconds),
-    secondsMax: round1(seconds),
-    runs: 1,
-    formsPerSecond: Math.round(count / seconds),
-    summary:
-      summary && pick(summary, ['status', 'files', 'imported', 'failed', 'records', 'newRecords', 'seconds']),
-    memory: watch.memory(forms),
-    check: {
-      ok,
-      detail: `exit ${code}; the database holds ${count} records (expected exactly ${forms})${ok ? '' : `; stderr: ${cli.stderr().slice(-500)}`}`,
-    },
-  };
+  const ok = run.code === 0 && count === forms;
+  return bulkRun(name, workers, run, count, {
+    summary: ['status', 'files', 'imported', 'failed', 'records', 'newRecords', 'seconds'],
+    ok,
+    detail: `exit ${run.code}; the database holds ${count} records (expected exactly ${forms})`,
+  });
 }
 
 async function exportRun(
@@ -281,28 +265,61 @@ async function exportRun(
   const out = join(tmp, `export-${workers.length + 1}`);
   const before = await db.newestBatchId();
   const cli = new Child('formbridge export', [CLI, 'export', '--out', out, '--compact'], db.env(), tmp);
-  const watch = new Watch([cli, ...workers], () => db.exportedCount(before));
+  const run = await watched(cli, workers, forms, () => db.exportedCount(before));
+  const files = existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.docx')).length : 0;
+  const ok = run.code === 0 && files === forms && run.summary?.written === forms;
+  rmSync(out, { recursive: true, force: true });
+  return bulkRun(name, workers, run, files, {
+    summary: ['status', 'records', 'written', 'failed', 'seconds'],
+    ok,
+    detail: `exit ${run.code}; ${files} .docx files written (expected exactly ${forms})`,
+  });
+}
+
+interface WatchedRun {
+  cli: Child;
+  code: Awaited<Child['exited']>;
+  seconds: number;
+  memory: ProcessMemory[];
+  summary?: Record<string, unknown>;
+}
+
+/** Runs one CLI command to its end beside the workers, sampling progress and memory. */
+async function watched(
+  cli: Child,
+  workers: Child[],
+  forms: number,
+  progress: () => Promise<number>,
+): Promise<WatchedRun> {
+  const watch = new Watch([cli, ...workers], progress);
   watch.start();
   const code = await cli.exited;
   const seconds = cli.seconds;
   await watch.stop();
-  const files = existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.docx')).length : 0;
-  const summary = lastJson(cli.stdout());
-  const ok = code === 0 && files === forms && summary?.written === forms;
-  rmSync(out, { recursive: true, force: true });
+  return { cli, code, seconds, memory: watch.memory(forms), summary: lastJson(cli.stdout()) };
+}
+
+/** One timed run as the report shows it; `done` is what the check counted (records or files). */
+function bulkRun(
+  name: string,
+  workers: Child[],
+  run: WatchedRun,
+  done: number,
+  check: { summary: string[]; ok: boolean; detail: string },
+): BulkRun {
   return {
     name,
     workerProcesses: 1 + workers.length,
-    seconds: round1(seconds),
-    secondsMin: round1(seconds),
-    secondsMax: round1(seconds),
+    seconds: round1(run.seconds),
+    secondsMin: round1(run.seconds),
+    secondsMax: round1(run.seconds),
     runs: 1,
-    formsPerSecond: Math.round(files / seconds),
-    summary: summary && pick(summary, ['status', 'records', 'written', 'failed', 'seconds']),
-    memory: watch.memory(forms),
+    formsPerSecond: Math.round(done / run.seconds),
+    summary: run.summary && pick(run.summary, check.summary),
+    memory: run.memory,
     check: {
-      ok,
-      detail: `exit ${code}; ${files} .docx files written (expected exactly ${forms})${ok ? '' : `; stderr: ${cli.stderr().slice(-500)}`}`,
+      ok: check.ok,
+      detail: `${check.detail}${check.ok ? '' : `; stderr: ${run.cli.stderr().slice(-500)}`}`,
     },
   };
 }
