@@ -11,7 +11,7 @@ import {
   Running,
   dropQueues,
   dropSchema,
-  freePort,
+  startService,
   start,
   testConfig,
   testEnv,
@@ -145,24 +145,10 @@ describe('formbridge export (PostgreSQL + Redis)', () => {
   });
 
   it('over HTTP: POST /exports, its report, the .zip download; GET /records/:id/docx', async () => {
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    const service = start([join(ROOT, 'dist', 'apps', 'parser', 'src', 'main.js')], {
-      ...env,
-      PARSER_PORT: String(port),
-      HOST: '127.0.0.1',
-    });
+    const service = await startService('parser', env);
+    const base = service.base;
     worker = start([CLI, 'worker', '--queues', 'generate'], env);
     try {
-      await waitFor(
-        () =>
-          fetch(`${base}/health`).then(
-            (r) => r.ok,
-            () => false,
-          ),
-        60_000,
-        'the parser service',
-      );
       const res = await fetch(`${base}/exports`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
