@@ -20,6 +20,10 @@ export enum ErrorCode {
   InvalidInput = 'INVALID_INPUT',
   /** The resource changed since the version the caller based its change on. */
   Conflict = 'CONFLICT',
+  /** No valid token or session where the API requires one. */
+  Unauthorized = 'UNAUTHORIZED',
+  /** A signed-in page's data-changing request without its session's CSRF token. */
+  CsrfRejected = 'CSRF_REJECTED',
 }
 
 export interface FieldError {
@@ -60,6 +64,8 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.NotFound]: 404,
   [ErrorCode.InvalidInput]: 400,
   [ErrorCode.Conflict]: 409,
+  [ErrorCode.Unauthorized]: 401,
+  [ErrorCode.CsrfRejected]: 403,
 };
 
 /** CLI exit codes: 0 success, 1 unexpected, 2 usage; input problems get their own numbers. */
@@ -80,4 +86,6 @@ export const EXIT_CODE_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.NotFound]: 12,
   [ErrorCode.InvalidInput]: 2,
   [ErrorCode.Conflict]: 14,
+  [ErrorCode.Unauthorized]: 15,
+  [ErrorCode.CsrfRejected]: 15,
 };

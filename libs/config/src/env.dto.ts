@@ -64,6 +64,10 @@ export class EnvDto {
   @IsOptional() @IsString() @MinLength(16) FORMBRIDGE_API_TOKEN?: string = undefined;
   /** Most files one import accepts (uploaded parts plus the entries of uploaded archives). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) MAX_IMPORT_FILES = 1000;
+  /** How long a sign-in on the review page lasts, in minutes. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(60 * 24 * 30) SESSION_TTL_MINUTES = 12 * 60;
+  /** The port of `formbridge serve` (the whole app in one process). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(65535) PORT = 3000;
   /** Largest uploaded .zip archive, in bytes. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1024) MAX_ARCHIVE_BYTES = 256 * 1024 * 1024;
 }

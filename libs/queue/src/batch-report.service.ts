@@ -40,6 +40,13 @@ export interface ExportReport extends BatchProgress {
   failures: Array<{ recordId: number | null; code: string | null; reason: string | null }>;
 }
 
+export interface BatchPage {
+  items: BatchProgress[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
 const PAGE = 1000;
 
 /** Progress and outcome of batches, read from the database (the source of truth, not Redis). */
@@ -59,6 +66,28 @@ export class BatchReportService {
       note: batch.note,
       createdAt: batch.createdAt,
       finishedAt: batch.finishedAt,
+    };
+  }
+
+  /** Past batches of one kind, newest first, with their progress. */
+  async list(kind: BatchRow['kind'], limit: number, offset: number): Promise<BatchPage> {
+    const { items, total } = await this.storage.batches.list(kind, limit, offset);
+    return {
+      items: items.map((b) => ({
+        batchId: b.id,
+        kind: b.kind,
+        status: b.status,
+        total: b.total,
+        pending: b.pending,
+        done: b.done,
+        failed: b.failed,
+        note: b.note,
+        createdAt: b.createdAt,
+        finishedAt: b.finishedAt,
+      })),
+      total,
+      limit,
+      offset,
     };
   }
 

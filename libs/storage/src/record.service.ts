@@ -1,7 +1,7 @@
 import { ErrorCode, FormBridgeError } from '@formbridge/common';
 import { validateRecord } from '@formbridge/contract';
 import { RecordRepository } from './repositories/record.repository';
-import { JsonObject, RecordFilter, RecordVersionRow, StoredRecord } from './storage.types';
+import { JsonObject, RecordFilter, RecordSort, RecordVersionRow, StoredRecord } from './storage.types';
 
 /** The keys a stored record carries besides the contract's fields (never part of `data`). */
 export const RECORD_OWN_KEYS = ['id', 'version', 'source'] as const;
@@ -18,17 +18,25 @@ export interface RecordPage {
   total: number;
   limit: number;
   offset: number;
+  /** Over every matching record, not just this page: the sum of their amounts (万元). */
+  totals: { amount: string | null };
 }
 
 export class RecordService {
   constructor(private readonly records: RecordRepository) {}
 
-  async list(filter: RecordFilter, limit: number, offset: number): Promise<RecordPage> {
-    const [items, total] = await Promise.all([
-      this.records.list(filter, { limit, offset }),
-      this.records.count(filter),
+  async list(filter: RecordFilter, limit: number, offset: number, sort?: RecordSort): Promise<RecordPage> {
+    const [items, totals] = await Promise.all([
+      this.records.list(filter, { limit, offset, sort }),
+      this.records.totals(filter),
     ]);
-    return { items: items.map(toPublicRecord), total, limit, offset };
+    return {
+      items: items.map(toPublicRecord),
+      total: totals.count,
+      limit,
+      offset,
+      totals: { amount: totals.amount },
+    };
   }
 
   /** Every matching record, a page at a time, without holding them all. */

@@ -114,6 +114,20 @@ export interface RecordFilter {
   project?: string;
   /** Records that came from the files of this import batch. */
   batchId?: number;
+  /** Text anywhere in the record (names, goals, indicators…). */
+  q?: string;
+  /** Records whose source form was read with (true) or without (false) warnings. */
+  hasWarnings?: boolean;
+  /** What made the record's current version: `import`, `edit`, `return`. */
+  origin?: string;
+}
+
+export const RECORD_SORT_KEYS = ['id', 'year', 'department', 'project', 'amount', 'updatedAt'] as const;
+export type RecordSortKey = (typeof RECORD_SORT_KEYS)[number];
+
+export interface RecordSort {
+  key: RecordSortKey;
+  descending?: boolean;
 }
 
 export interface ExportItem {

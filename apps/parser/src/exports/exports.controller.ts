@@ -6,15 +6,17 @@ import {
   Param,
   ParseIntPipe,
   Post,
+  Query,
   StreamableFile,
   ValidationPipe,
 } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { ExportReport } from '@formbridge/queue';
+import type { BatchPage, ExportReport } from '@formbridge/queue';
+import { PageQueryDto } from '../page-query.dto';
 import { StartExportDto } from './exports.dto';
 import { ExportAccepted, ExportsService } from './exports.service';
 
-const body = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
+const validation = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
 
 @ApiTags('exports')
 @ApiBearerAuth()
@@ -25,8 +27,16 @@ export class ExportsController {
   @Post()
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'The export is queued; poll GET /exports/{id}, then download' })
-  start(@Body(body) dto: StartExportDto): Promise<ExportAccepted> {
+  start(@Body(validation) dto: StartExportDto): Promise<ExportAccepted> {
     return this.service.start(dto);
+  }
+
+  @Get()
+  @ApiOkResponse({
+    description: 'Past exports, newest first, with their progress: {items, total, limit, offset}',
+  })
+  list(@Query(validation) q: PageQueryDto): Promise<BatchPage> {
+    return this.service.list(q.limit, q.offset);
   }
 
   @Get(':id')

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { Injectable, StreamableFile } from '@nestjs/common';
 import { ErrorCode, FormBridgeError } from '@formbridge/common';
-import { BulkContext, ExportReport } from '@formbridge/queue';
+import { BatchPage, BulkContext, ExportReport } from '@formbridge/queue';
 import { StartExportDto } from './exports.dto';
 import { exportArchive } from './export-archive';
 
@@ -25,6 +25,10 @@ export class ExportsService {
       report: `/exports/${batchId}`,
       download: `/exports/${batchId}/download`,
     };
+  }
+
+  list(limit: number, offset: number): Promise<BatchPage> {
+    return this.ctx.reports.list('export', limit, offset);
   }
 
   report(batchId: number): Promise<ExportReport> {

@@ -1,5 +1,12 @@
 import { Injectable, PayloadTooLargeException } from '@nestjs/common';
-import { BulkContext, ImportReport, SubmissionFile, archiveEntries, isArchiveName } from '@formbridge/queue';
+import {
+  BatchPage,
+  BulkContext,
+  ImportReport,
+  SubmissionFile,
+  archiveEntries,
+  isArchiveName,
+} from '@formbridge/queue';
 
 export interface ImportAccepted {
   batchId: number;
@@ -36,6 +43,10 @@ export class ImportUploadService {
     }
     const batchId = await this.ctx.imports.run(submissions);
     return { batchId, status: 'queued', report: `/imports/${batchId}` };
+  }
+
+  list(limit: number, offset: number): Promise<BatchPage> {
+    return this.ctx.reports.list('import', limit, offset);
   }
 
   report(batchId: number): Promise<ImportReport> {

@@ -6,8 +6,10 @@ import {
   Param,
   ParseIntPipe,
   Post,
+  Query,
   UploadedFiles,
   UseInterceptors,
+  ValidationPipe,
 } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
 import type { MulterOptions } from '@nestjs/platform-express/multer/interfaces/multer-options.interface';
@@ -20,7 +22,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { loadConfig } from '@formbridge/config';
-import type { ImportReport } from '@formbridge/queue';
+import type { BatchPage, ImportReport } from '@formbridge/queue';
+import { PageQueryDto } from '../page-query.dto';
 import { ImportAccepted, ImportUploadService } from './import-upload.service';
 
 function uploadLimits(): MulterOptions {
@@ -37,6 +40,8 @@ function required(files: Express.Multer.File[] | undefined): Express.Multer.File
     throw new BadRequestException('send the submissions (.docx, .doc or .zip) as multipart field "files"');
   return files;
 }
+
+const query = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
 
 @ApiTags('imports')
 @ApiBearerAuth()
@@ -57,6 +62,14 @@ export class ImportsController {
   @ApiAcceptedResponse({ description: 'The batch is queued; poll GET /imports/{id}' })
   start(@UploadedFiles() files?: Express.Multer.File[]): Promise<ImportAccepted> {
     return this.service.start(required(files));
+  }
+
+  @Get()
+  @ApiOkResponse({
+    description: 'Past imports, newest first, with their progress: {items, total, limit, offset}',
+  })
+  list(@Query(query) q: PageQueryDto): Promise<BatchPage> {
+    return this.service.list(q.limit, q.offset);
   }
 
   @Get(':id')

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { FORM_TYPES } from '@formbridge/contract';
 
 /** The filters that choose stored records, shared by listing and exporting. */
@@ -15,4 +15,20 @@ export class RecordFilterDto {
   @IsOptional()
   @IsString()
   project?: string;
+  @ApiPropertyOptional({ description: 'text anywhere in the record: names, goals, indicators' })
+  @IsOptional()
+  @IsString()
+  q?: string;
+  @ApiPropertyOptional({ description: 'records read with (true) or without (false) warnings' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  hasWarnings?: boolean;
+  @ApiPropertyOptional({
+    enum: ['import', 'edit', 'return'],
+    description: "what made the record's current version",
+  })
+  @IsOptional()
+  @IsIn(['import', 'edit', 'return'])
+  origin?: string;
 }

@@ -49,6 +49,20 @@ export class RecordsController {
     return this.service.docx(id);
   }
 
+  @Get(':id/source')
+  @ApiOkResponse({ description: 'The stored file the record was read from, as submitted' })
+  source(@Param('id', ParseIntPipe) id: number): Promise<StreamableFile> {
+    return this.service.source(id);
+  }
+
+  @Get(':id/preview')
+  @ApiOkResponse({ description: '{html, messages, file}: the stored source file rendered as HTML (mammoth)' })
+  preview(
+    @Param('id', ParseIntPipe) id: number,
+  ): Promise<{ html: string; messages: string[]; file: string | null }> {
+    return this.service.preview(id);
+  }
+
   @Get(':id/versions')
   @ApiOkResponse({ description: 'Every version of the record, oldest first' })
   versions(@Param('id', ParseIntPipe) id: number): Promise<RecordVersionRow[]> {

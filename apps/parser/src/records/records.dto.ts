@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { RECORD_SORT_KEYS, RecordSortKey } from '@formbridge/storage';
 import { RecordFilterDto } from './record-filter.dto';
 
 export class RecordQueryDto extends RecordFilterDto {
@@ -18,4 +19,12 @@ export class RecordQueryDto extends RecordFilterDto {
   @Max(500)
   limit = 50;
   @ApiPropertyOptional({ default: 0 }) @IsOptional() @Type(() => Number) @IsInt() @Min(0) offset = 0;
+  @ApiPropertyOptional({ enum: RECORD_SORT_KEYS, default: 'id', description: "amount: the form's total" })
+  @IsOptional()
+  @IsIn(RECORD_SORT_KEYS)
+  sort?: RecordSortKey;
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'asc' })
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  order?: 'asc' | 'desc';
 }

@@ -1,29 +1,27 @@
-import { timingSafeEqual } from 'node:crypto';
-import { CanActivate, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
-import { loadConfig } from '@formbridge/config';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { FormBridgeError } from '@formbridge/common';
+import { AccessControl } from '../auth/access';
+import { accessError } from '../auth/access.middleware';
+import { SessionController } from '../auth/session.controller';
 import { HealthController } from '../health.controller';
 
-/** Whether an Authorization header carries the token; constant-time, so it leaks no prefix. */
-export function hasToken(header: string | undefined, token: string): boolean {
-  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  if (!m) return false;
-  const given = Buffer.from(m[1].trim());
-  const wanted = Buffer.from(token);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
-}
+/** Routes anyone may call: load balancers' health checks, and signing in itself. */
+const PUBLIC = new Set<unknown>([HealthController, SessionController]);
 
 /**
- * When FORMBRIDGE_API_TOKEN is set, every route but /health needs `Authorization: Bearer <token>`
- * (health stays open for load balancers and compose health checks).
+ * When FORMBRIDGE_API_TOKEN is set, every route but /health and /session needs the token
+ * (`Authorization: Bearer`) or the review page's session cookie (AccessControl).
  */
 @Injectable()
 export class ApiTokenGuard implements CanActivate {
-  private readonly token = loadConfig().FORMBRIDGE_API_TOKEN;
+  constructor(private readonly access: AccessControl) {}
 
-  canActivate(context: ExecutionContext): boolean {
-    if (!this.token || context.getClass() === HealthController) return true;
-    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined> }>();
-    if (hasToken(request.headers.authorization, this.token)) return true;
-    throw new UnauthorizedException('send Authorization: Bearer <FORMBRIDGE_API_TOKEN>');
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (!this.access.token || PUBLIC.has(context.getClass())) return true;
+    const result = await this.access.check(context.switchToHttp().getRequest<Request>());
+    if (result.ok) return true;
+    const { code, message } = accessError(result.reason);
+    throw new FormBridgeError(code, message);
   }
 }

@@ -11,6 +11,9 @@ import {
 import { APP_GUARD } from '@nestjs/core';
 import { loadConfig } from '@formbridge/config';
 import { BulkContext, DocxRenderer, QueueName } from '@formbridge/queue';
+import { AccessControl } from '../auth/access';
+import { SessionController } from '../auth/session.controller';
+import { SessionStore } from '../auth/session-store';
 import { ApiTokenGuard } from './api-token.guard';
 import { QueueDashboard } from './queue-dashboard';
 
@@ -43,7 +46,8 @@ class BulkLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 
 /**
  * Storage, queues and workers for a service: one BulkContext (the same wiring the CLI uses),
- * the API token guard on every route but /health, and the Bull Board dashboard at /queues.
+ * the API token guard (token or the review page's sign-in, /session) on every route but /health,
+ * and the Bull Board dashboard at /queues.
  */
 @Global()
 @Module({})
@@ -61,12 +65,22 @@ export class BulkModule {
               logger: { error: (m) => logger.error(m) },
             }),
         },
+        {
+          provide: AccessControl,
+          inject: [BulkContext],
+          useFactory: ({ config, redis }: BulkContext) =>
+            new AccessControl(
+              config.FORMBRIDGE_API_TOKEN,
+              new SessionStore(redis, config.QUEUE_PREFIX, config.SESSION_TTL_MINUTES * 60_000),
+            ),
+        },
         { provide: WORKER_QUEUES, useValue: options.workers },
         BulkLifecycle,
         QueueDashboard,
         { provide: APP_GUARD, useClass: ApiTokenGuard },
       ],
-      exports: [BulkContext],
+      controllers: [SessionController],
+      exports: [BulkContext, AccessControl],
     };
   }
 }

@@ -29,6 +29,27 @@ export class BatchRepository {
     return row;
   }
 
+  /** The newest batches of one kind first, each with its item counts. */
+  async list(
+    kind: BatchKind,
+    limit: number,
+    offset: number,
+  ): Promise<{ items: Array<BatchRow & BatchCounts>; total: number }> {
+    const [items, [{ n }]] = await Promise.all([
+      this.db.query<BatchRow & BatchCounts>(
+        `SELECT ${BATCH_COLUMNS.replace(/(^|, )(\w+)/g, '$1b.$2')},
+                count(i.id) FILTER (WHERE i.status = 'pending')::int AS pending,
+                count(i.id) FILTER (WHERE i.status = 'done')::int AS done,
+                count(i.id) FILTER (WHERE i.status = 'failed')::int AS failed
+         FROM batches b LEFT JOIN batch_items i ON i.batch_id = b.id
+         WHERE b.kind = $1 GROUP BY b.id ORDER BY b.id DESC LIMIT $2 OFFSET $3`,
+        [kind, limit, offset],
+      ),
+      this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM batches WHERE kind = $1`, [kind]),
+    ]);
+    return { items, total: n };
+  }
+
   /** Adds items and returns their ids in the order given. */
   async addItems(batchId: number, items: readonly NewItem[], tx: Queryable = this.db): Promise<number[]> {
     if (!items.length) return [];

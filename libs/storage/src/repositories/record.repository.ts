@@ -1,5 +1,14 @@
+import { definitions, primaryAmountPath } from '@formbridge/definitions';
 import { Database } from '../database';
-import { JsonObject, ParsedDocument, RecordFilter, RecordVersionRow, StoredRecord } from '../storage.types';
+import {
+  JsonObject,
+  ParsedDocument,
+  RecordFilter,
+  RecordSort,
+  RecordSortKey,
+  RecordVersionRow,
+  StoredRecord,
+} from '../storage.types';
 
 const RECORD_COLUMNS = `r.id, r.version, r.form_type AS "formType", r.year, r.department, r.project, r.data,
   r.created_at AS "createdAt", r.updated_at AS "updatedAt",
@@ -36,10 +45,63 @@ function where(filter: RecordFilter, params: unknown[]): string {
   if (filter.project !== undefined) add(`r.project ILIKE '%' || ? || '%'`, filter.project);
   if (filter.batchId !== undefined)
     add('r.document_id IN (SELECT document_id FROM batch_items WHERE batch_id = ?)', filter.batchId);
+  if (filter.q !== undefined && filter.q.trim())
+    add(
+      `r.data::text ILIKE '%' || ? || '%'`,
+      filter.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`),
+    );
+  if (filter.hasWarnings !== undefined)
+    clauses.push(
+      `${filter.hasWarnings ? '' : 'NOT '}EXISTS (SELECT 1 FROM documents wd, jsonb_array_elements(COALESCE(wd.warnings, '[]'::jsonb)) w
+        WHERE wd.id = r.document_id AND (w->>'recordIndex')::int = r.form_index)`,
+    );
+  if (filter.origin !== undefined)
+    add(
+      'EXISTS (SELECT 1 FROM record_versions ov WHERE ov.record_id = r.id AND ov.version = r.version AND ov.origin = ?)',
+      filter.origin,
+    );
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
 }
 
+/**
+ * The amount that sums up each form type (its definition's first amount field) as a number, for
+ * sorting and totals; text that is not a number counts as none.
+ */
+function amountSql(): string {
+  const cases = definitions()
+    .formTypes()
+    .map((t) => {
+      const path = primaryAmountPath(definitions().get(t)!);
+      if (!path || !/^[A-Za-z0-9_.]+$/.test(path) || !/^[a-z0-9-]+$/.test(t)) return '';
+      return `WHEN '${t}' THEN r.data #>> '{${path.split('.').join(',')}}'`;
+    })
+    .filter(Boolean);
+  if (!cases.length) return 'NULL::numeric';
+  const text = `(CASE r.form_type ${cases.join(' ')} END)`;
+  return `(CASE WHEN ${text} ~ '^-?[0-9]+(\\.[0-9]+)?$' THEN ${text}::numeric END)`;
+}
+
+const SORT_SQL: Record<Exclude<RecordSortKey, 'amount'>, string> = {
+  id: 'r.id',
+  year: 'r.year',
+  department: 'r.department',
+  project: 'r.project',
+  updatedAt: 'r.updated_at',
+};
+
+function orderBy(sort: RecordSort | undefined, amount: string): string {
+  if (!sort || sort.key === 'id') return `r.id${sort?.descending ? ' DESC' : ''}`;
+  const column = sort.key === 'amount' ? amount : SORT_SQL[sort.key];
+  return `${column} ${sort.descending ? 'DESC' : 'ASC'} NULLS LAST, r.id`;
+}
+
 export class RecordRepository {
+  private amount?: string;
+
+  private amountExpr(): string {
+    return (this.amount ??= amountSql());
+  }
+
   constructor(private readonly db: Database) {}
 
   /**
@@ -110,7 +172,7 @@ export class RecordRepository {
   /** A page in id order; `afterId` walks large result sets without OFFSET. */
   async list(
     filter: RecordFilter,
-    page: { limit: number; offset?: number; afterId?: number },
+    page: { limit: number; offset?: number; afterId?: number; sort?: RecordSort },
   ): Promise<StoredRecord[]> {
     const params: unknown[] = [];
     let sql = where(filter, params);
@@ -121,7 +183,8 @@ export class RecordRepository {
     params.push(page.limit, page.offset ?? 0);
     const rows = await this.db.query<RecordRow>(
       `SELECT ${RECORD_COLUMNS} FROM records r LEFT JOIN documents d ON d.id = r.document_id ${sql}
-       ORDER BY r.id LIMIT $${params.length - 1} OFFSET $${params.length}`,
+       ORDER BY ${orderBy(page.afterId === undefined ? page.sort : undefined, this.amountExpr())}
+       LIMIT $${params.length - 1} OFFSET $${params.length}`,
       params,
     );
     return rows.map(toRecord);
@@ -134,6 +197,17 @@ export class RecordRepository {
       params,
     );
     return row.n;
+  }
+
+  /** How many records match, and the sum of their amounts (two decimals; null when none has one). */
+  async totals(filter: RecordFilter): Promise<{ count: number; amount: string | null }> {
+    const params: unknown[] = [];
+    const [row] = await this.db.query<{ count: number; amount: string | null }>(
+      `SELECT count(*)::int AS count, round(sum(${this.amountExpr()}), 2)::text AS amount
+       FROM records r ${where(filter, params)}`,
+      params,
+    );
+    return row;
   }
 
   /** Ids only, in order, for walking a selection that may not fit in memory. */

@@ -1,0 +1,203 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, BatchProgress, DefinitionSummary } from './api';
+import type { Definition } from './form/definition';
+import { MessageKey, t, tCode } from './i18n';
+
+let summaries: Promise<DefinitionSummary[]> | undefined;
+const full = new Map<string, Promise<Definition>>();
+
+/** The form types, fetched once per page load. */
+export function useDefinitions(): DefinitionSummary[] {
+  const [list, setList] = useState<DefinitionSummary[]>([]);
+  useEffect(() => {
+    summaries ??= api<DefinitionSummary[]>('GET', 'definitions');
+    summaries.then(setList, () => (summaries = undefined));
+  }, []);
+  return list;
+}
+
+export function loadDefinition(formType: string): Promise<Definition> {
+  let p = full.get(formType);
+  if (!p) {
+    p = api<Definition>('GET', `definitions/${encodeURIComponent(formType)}`);
+    full.set(formType, p);
+    p.catch(() => full.delete(formType));
+  }
+  return p;
+}
+
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) {
+    if (e.code === 'NETWORK') return t('error.NETWORK');
+    if (e.code) return tCode('error', e.code, e.message);
+    return `${t('error.HTTP', { status: e.status })}: ${e.message}`;
+  }
+  return String(e);
+}
+
+export function ErrorNote({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <p class="error-note" role="alert">
+      {t('common.error', { message: errorText(error) })}
+    </p>
+  );
+}
+
+export function BatchBar({ batch, label }: { batch: BatchProgress; label: MessageKey }) {
+  const processed = batch.done + batch.failed;
+  const text = t(label, { processed, total: batch.total, failed: batch.failed });
+  return (
+    <div class="progress-line">
+      <progress
+        max={Math.max(batch.total, 1)}
+        value={batch.status === 'completed' ? Math.max(batch.total, 1) : processed}
+        aria-label={text}
+      />
+      <span aria-live="polite">
+        {t(`status.${batch.status}` as MessageKey)} · {text}
+      </span>
+    </div>
+  );
+}
+
+/** Polls a batch until it completes. */
+export function usePoll<T extends { status: string }>(url: string | null, every = 800): [T | null, unknown] {
+  const [value, setValue] = useState<T | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    if (!url) return;
+    let stop = false;
+    let timer: number | undefined;
+    const tick = () =>
+      api<T>('GET', url).then(
+        (v) => {
+          if (stop) return;
+          setValue(v);
+          setError(null);
+          if (v.status !== 'completed') timer = window.setTimeout(tick, every);
+        },
+        (e: unknown) => {
+          if (stop) return;
+          setError(e);
+          timer = window.setTimeout(tick, every * 4);
+        },
+      );
+    setValue(null);
+    void tick();
+    return () => {
+      stop = true;
+      clearTimeout(timer);
+    };
+  }, [url]);
+  return [value, error];
+}
+
+export interface FilterValues {
+  year?: string;
+  formType?: string;
+  department?: string;
+  project?: string;
+  hasWarnings?: string;
+  origin?: string;
+  q?: string;
+}
+
+export const FILTER_KEYS = [
+  'year',
+  'formType',
+  'department',
+  'project',
+  'hasWarnings',
+  'origin',
+  'q',
+] as const;
+
+/** The record filters, shared by 记录 and 导出. */
+export function Filters({
+  values,
+  onChange,
+  prefix,
+}: {
+  values: FilterValues;
+  onChange: (v: FilterValues) => void;
+  prefix: string;
+}) {
+  const types = useDefinitions();
+  const set = (key: keyof FilterValues) => (e: Event) =>
+    onChange({
+      ...values,
+      [key]: (e.currentTarget as HTMLInputElement | HTMLSelectElement).value || undefined,
+    });
+  const id = (k: string) => `${prefix}-${k}`;
+  return (
+    <div class="filters">
+      <div class="filter">
+        <label for={id('q')}>{t('records.search')}</label>
+        <input id={id('q')} type="search" value={values.q ?? ''} onInput={set('q')} />
+      </div>
+      <div class="filter narrow">
+        <label for={id('year')}>{t('records.year')}</label>
+        <input
+          id={id('year')}
+          type="text"
+          inputMode="numeric"
+          value={values.year ?? ''}
+          onInput={set('year')}
+        />
+      </div>
+      <div class="filter">
+        <label for={id('formType')}>{t('records.formType')}</label>
+        <select id={id('formType')} value={values.formType ?? ''} onChange={set('formType')}>
+          <option value="">{t('common.all')}</option>
+          {types.map((d) => (
+            <option key={d.formType} value={d.formType}>
+              {d.attachmentLabel} {d.title}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="filter">
+        <label for={id('department')}>{t('records.department')}</label>
+        <input
+          id={id('department')}
+          type="text"
+          value={values.department ?? ''}
+          onInput={set('department')}
+        />
+      </div>
+      <div class="filter">
+        <label for={id('project')}>{t('records.project')}</label>
+        <input id={id('project')} type="text" value={values.project ?? ''} onInput={set('project')} />
+      </div>
+      <div class="filter narrow">
+        <label for={id('hasWarnings')}>{t('records.hasWarnings')}</label>
+        <select id={id('hasWarnings')} value={values.hasWarnings ?? ''} onChange={set('hasWarnings')}>
+          <option value="">{t('common.all')}</option>
+          <option value="true">{t('records.withWarnings')}</option>
+          <option value="false">{t('records.withoutWarnings')}</option>
+        </select>
+      </div>
+      <div class="filter narrow">
+        <label for={id('origin')}>{t('records.origin')}</label>
+        <select id={id('origin')} value={values.origin ?? ''} onChange={set('origin')}>
+          <option value="">{t('common.all')}</option>
+          <option value="import">{t('origin.import')}</option>
+          <option value="edit">{t('origin.edit')}</option>
+          <option value="return">{t('origin.return')}</option>
+        </select>
+      </div>
+    </div>
+  );
+}
+
+/** Filters as the API takes them (only those set, year as a number). */
+export function filterQuery(v: FilterValues): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const k of FILTER_KEYS) {
+    const value = v[k]?.trim();
+    if (value) out[k] = value;
+  }
+  if (out.year && !/^\d{4}$/.test(out.year)) delete out.year;
+  return out;
+}

@@ -1,0 +1,16 @@
+import type { FormDefinition } from './definition.types';
+
+/**
+ * The amount that sums up a form (a fund's 资金总额, a department's budget total): its first
+ * amount field, in the definition's order. Lists and exports total it.
+ */
+export function primaryAmountPath(def: FormDefinition): string | null {
+  for (const field of def.fields) {
+    if ((field.kind === 'cell' || field.kind === 'line') && field.type === 'amount') return field.path;
+    if (field.kind === 'keyed') {
+      const key = field.keys.find((k) => k.type === 'amount');
+      if (key) return `${field.path}.${key.path}`;
+    }
+  }
+  return null;
+}
