@@ -57,7 +57,7 @@ function Nav({
           type="button"
           class="link"
           onClick={onLang}
-          aria-label={t('lang.label')}
+          title={t('lang.label')}
           lang={lang() === 'en' ? 'zh-CN' : 'en'}
         >
           {t('lang.switch')}

@@ -1,0 +1,237 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { FormParser } from '@formbridge/forms';
+import { ROOT } from './support/cli';
+import { dropQueues, Running, start, TEST_REDIS_URL, uniqueName, waitFor } from './support/bulk-env';
+
+/**
+ * The review page in a real browser (Debian's chromium) against `formbridge serve` on the
+ * embedded database: sign-in, import, review, edit, history, download, accessibility.
+ */
+const TOKEN = 'web-test-token-0123456789';
+const LEGACY = join(ROOT, 'fixtures', 'legacy', 'word', 'seed-1.docx');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const OWN_KEYS = ['id', 'version', 'source', 'sources', 'warnings'];
+
+jest.setTimeout(180_000);
+
+let serve: Running;
+let base: string;
+let dataDir: string;
+let prefix: string;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+async function axeViolations(p: Page): Promise<string[]> {
+  const source = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  await p.evaluate(source);
+  const result = await p.evaluate(async () => {
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run: (o: unknown) => Promise<{
+            violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }>;
+          }>;
+        };
+      }
+    ).axe;
+    return axe.run({ resultTypes: ['violations'] });
+  });
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+async function signIn(p: Page, token: string): Promise<void> {
+  await p.goto(base);
+  await p.getByLabel('访问令牌').fill(token);
+  await p.getByRole('button', { name: '登录' }).click();
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'formbridge-web-'));
+  prefix = uniqueName('fbweb');
+  serve = start([join(ROOT, 'bin', 'formbridge.js'), 'serve'], {
+    PORT: '0',
+    PGLITE_DIR: join(dataDir, 'pglite'),
+    DATABASE_URL: '',
+    REDIS_URL: TEST_REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    FORMBRIDGE_API_TOKEN: TOKEN,
+    JOB_BACKOFF_MS: '100',
+    LOG_LEVEL: 'error',
+  });
+  base = await waitFor(
+    async () => /FormBridge: (http:\S+)/.exec(serve.stdout())?.[1],
+    150_000,
+    `formbridge serve to print its URL (${serve.stderr()})`,
+  );
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  // bypassCSP only so that the test can inject axe-core; the page itself loads nothing inline.
+  context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    acceptDownloads: true,
+    bypassCSP: true,
+  });
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  serve?.child.kill('SIGTERM');
+  await serve?.exited;
+  await dropQueues(prefix);
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+test('the page is Chinese by default and a wrong token is refused', async () => {
+  await page.goto(base);
+  expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+  await expect(await axeViolations(page)).toEqual([]);
+  await page.getByLabel('访问令牌').fill('not-the-token-at-all');
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByText('访问令牌不正确').waitFor();
+  expect(await page.getByRole('link', { name: '记录' }).count()).toBe(0);
+  const api = await page.request.get(`${base}records`);
+  expect(api.status()).toBe(401);
+  expect((await api.json()).code).toBe('UNAUTHORIZED');
+});
+
+test('sign in, import a legacy file, correct an amount, see version 2 and its diff, download the .docx', async () => {
+  await signIn(page, TOKEN);
+  await page.getByRole('heading', { name: '导入 Word 申报文件' }).waitFor();
+  // the session cookie is HttpOnly and SameSite, and also opens the dashboard and the docs
+  const cookie = (await context.cookies()).find((c) => c.name === 'formbridge_session');
+  expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+  expect((await page.request.get(`${base}queues`)).status()).toBe(200);
+  expect((await page.request.get(`${base}docs`)).status()).toBe(200);
+  // a data-changing request with the cookie but without the page's CSRF token is refused
+  const forged = await page.request.post(`${base}exports`, { data: {} });
+  expect(forged.status()).toBe(403);
+  expect((await forged.json()).code).toBe('CSRF_REJECTED');
+
+  await page.getByLabel('选择文件', { exact: true }).setInputFiles(LEGACY);
+  await page.getByText(/共 1 个文件：导入 1 个，失败 0 个/).waitFor({ timeout: 60_000 });
+  expect(await axeViolations(page)).toEqual([]);
+  await page.getByRole('link', { name: '基层政权和社区建设' }).first().click();
+
+  const amount = page.getByLabel('资金总额（万元）');
+  await amount.waitFor();
+  expect(await amount.inputValue()).toBe('226.00');
+  expect(await page.getByLabel('专项名称').inputValue()).toBe('基层政权和社区建设');
+  await page.getByTitle('原始文件预览').waitFor();
+  expect(
+    await page
+      .frameLocator('iframe[title="原始文件预览"]')
+      .getByText('基层政权和社区建设')
+      .first()
+      .isVisible(),
+  ).toBe(true);
+  expect(await axeViolations(page)).toEqual([]);
+
+  // usable at 1280×800: no sideways scrolling, the save button on screen
+  expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1280);
+  const save = page.getByRole('button', { name: '保存' });
+  const box = await save.boundingBox();
+  expect(box && box.x + box.width <= 1280 && box.y + box.height <= 800).toBe(true);
+
+  // an invalid value is marked before anything is sent
+  await amount.fill('二百五');
+  await save.click();
+  expect(await amount.getAttribute('aria-invalid')).toBe('true');
+  await page.getByText('请填写金额').first().waitFor();
+
+  await amount.fill('250');
+  await amount.blur();
+  expect(await amount.inputValue()).toBe('250.00');
+  await save.click();
+  await page.getByText('已保存为第 2 版').waitFor();
+  const history = page.locator('details.version').filter({ hasText: '第 2 版' });
+  await history.getByRole('cell', { name: '250.00' }).waitFor();
+  expect(await history.getByRole('rowheader', { name: '资金总额（万元）' }).count()).toBe(1);
+  expect(await history.getByRole('cell', { name: '226.00' }).count()).toBe(1);
+
+  const id = Number(/records\/(\d+)/.exec(page.url())![1]);
+  const stored = (await (await page.request.get(`${base}records/${id}`)).json()) as Record<string, unknown>;
+  expect(stored).toMatchObject({ version: 2, totalFunds: '250.00' });
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: '下载 .docx' }).click(),
+  ]);
+  const bytes = await readFile((await download.path())!);
+  const parsed = new FormParser().parseDocx(bytes);
+  const data = Object.fromEntries(Object.entries(stored).filter(([k]) => !OWN_KEYS.includes(k)));
+  expect(parsed.records).toEqual([data]);
+});
+
+test("a stale edit says what changed meanwhile and re-applies the clerk's change on the latest version", async () => {
+  const list = (await (await page.request.get(`${base}records?limit=1`)).json()) as {
+    items: Array<Record<string, unknown>>;
+  };
+  const record = list.items[0];
+  await page.goto(`${base}#/records/${record.id as number}`);
+  const duties = page.getByLabel('部门相应职能职责概述');
+  await duties.waitFor();
+  // someone else saves first (with the token, as a script would)
+  const { id: _id, version, source: _s, warnings: _w, ...data } = record;
+  const other = await page.request.put(`${base}records/${record.id as number}`, {
+    headers: { Authorization: `Bearer ${TOKEN}` },
+    data: { ...data, phone: '0734-8888888', version },
+  });
+  expect(other.status()).toBe(200);
+  await duties.fill('社区建设与服务');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByText(/你编辑期间，这条记录已被修改为第 \d+ 版/).waitFor();
+  await page.getByRole('rowheader', { name: '联系电话' }).waitFor();
+  await page.getByRole('button', { name: '在最新版本上重新应用我的修改' }).click();
+  expect(await page.getByLabel('联系电话').inputValue()).toBe('0734-8888888');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByText(/已保存为第 \d+ 版/).waitFor();
+  const saved = (await (await page.request.get(`${base}records/${record.id as number}`)).json()) as Record<
+    string,
+    unknown
+  >;
+  expect(saved).toMatchObject({
+    phone: '0734-8888888',
+    departmentDuties: '社区建设与服务',
+    version: (version as number) + 2,
+  });
+});
+
+test('records, export and the English switch; axe finds nothing serious; signing out ends the session', async () => {
+  await page.goto(`${base}#/records`);
+  await page.getByText(/全部 \d+ 条记录金额合计/).waitFor();
+  await page.getByLabel('搜索名称和内容').fill('不存在的项目名称');
+  await page.getByText('没有符合条件的记录').waitFor();
+  expect(await axeViolations(page)).toEqual([]);
+
+  await page.goto(`${base}#/export`);
+  await page.getByRole('button', { name: '开始导出' }).click();
+  await page.getByRole('link', { name: '下载 .zip' }).first().waitFor({ timeout: 60_000 });
+  expect(await axeViolations(page)).toEqual([]);
+
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('link', { name: 'Records' }).waitFor();
+  expect(await page.getAttribute('html', 'lang')).toBe('en');
+  await page.getByRole('button', { name: '中文' }).click();
+  await page.getByRole('link', { name: '记录' }).waitFor();
+
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await page.getByLabel('访问令牌').waitFor();
+  expect((await page.request.get(`${base}records`)).status()).toBe(401);
+  expect((await page.request.get(`${base}queues`)).status()).toBe(401);
+});
