@@ -145,8 +145,8 @@ export interface RecordVersion {
   origin: string;
   data: RecordData;
   createdAt: string;
-  /** Present once the API reports diffs itself; the page computes them otherwise. */
-  diff?: unknown;
+  /** Field changes against the version before, where the API reports them; the page diffs otherwise. */
+  changes?: Array<{ path: string; op?: string; before?: unknown; after?: unknown }>;
 }
 
 export interface BatchProgress {

@@ -4,7 +4,7 @@ import { RecordRepository } from './repositories/record.repository';
 import { JsonObject, RecordFilter, RecordSort, RecordVersionRow, StoredRecord } from './storage.types';
 
 /** The keys a stored record carries besides the contract's fields (never part of `data`). */
-export const RECORD_OWN_KEYS = ['id', 'version', 'source'] as const;
+export const RECORD_OWN_KEYS = ['id', 'version', 'source', 'warnings'] as const;
 
 /** A record as the API and the CLI show it: the contract's fields plus its own keys. */
 export type PublicRecord = JsonObject & { id: number; version: number; source: StoredRecord['source'] };
@@ -62,14 +62,14 @@ export class RecordService {
 
   /**
    * Replaces a record with an edited one, validated against the contract; the earlier version
-   * is kept. The record's own keys (id, version, source) may be sent back and are ignored, except
+   * is kept. The record's own keys (id, version, source, warnings) may be sent back and are ignored, except
    * that a `version` makes the edit conditional: it fails if someone else edited first.
    */
   async update(id: number, body: unknown): Promise<PublicRecord> {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new FormBridgeError(ErrorCode.InvalidRecord, 'a record must be a JSON object');
     }
-    const { id: _id, version, source: _source, ...data } = body as JsonObject;
+    const { id: _id, version, source: _source, warnings: _warnings, ...data } = body as JsonObject;
     const current = await this.get(id);
     const fieldErrors = validateRecord(data);
     if (fieldErrors.length) {

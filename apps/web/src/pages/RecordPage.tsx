@@ -6,6 +6,7 @@ import { formatTime, MessageKey, t, tCode } from '../i18n';
 import { Change, diff, normalisePath, parsePath } from '../paths';
 import { href } from '../router';
 import { ErrorNote, errorText, loadDefinition } from '../shared';
+import { ConflictPanel } from './ConflictPanel';
 
 /** Keys a record carries besides the contract's fields: never sent back as data. */
 const OWN_KEYS = ['id', 'version', 'source', 'sources', 'warnings'];
@@ -54,7 +55,7 @@ function History({ versions, def }: { versions: RecordVersion[]; def?: Definitio
       <h2 id="history-title">{t('detail.history')}</h2>
       {newest.map((v, i) => {
         const before = newest[i + 1];
-        const changes = before ? diff(before.data, v.data) : [];
+        const changes = before ? changesOf(v, before) : [];
         return (
           <details key={v.version} open={i === 0 && !!before} class="version">
             <summary>
@@ -73,6 +74,17 @@ function History({ versions, def }: { versions: RecordVersion[]; def?: Definitio
       })}
     </section>
   );
+}
+
+/** The API's own field changes when it reports them, else the page's diff of the two versions. */
+function changesOf(v: RecordVersion, before: RecordVersion): Change[] {
+  if (Array.isArray(v.changes))
+    return v.changes.map((c) => ({
+      path: normalisePath(c.path),
+      before: c.before ?? null,
+      after: c.after ?? null,
+    }));
+  return diff(before.data, v.data);
 }
 
 function tOrigin(origin: string): string {
@@ -285,6 +297,12 @@ export function RecordPage({ id }: { id: number; params: URLSearchParams }) {
                 </div>
               </div>
             )}
+            <ConflictPanel
+              recordId={id}
+              def={def}
+              latest={{ data: dataOf(record), version: record.version }}
+              onResolved={() => void load()}
+            />
             {others.length > 0 && (
               <div class="warnings-box">
                 <h3>{t('detail.warnings')}</h3>
