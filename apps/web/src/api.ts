@@ -183,10 +183,4 @@ export interface BatchPage {
   total: number;
 }
 
-export interface DefinitionSummary {
-  formType: string;
-  edition: string;
-  title: string;
-  attachmentLabel: string;
-  amountPath: string | null;
-}
+export type { DefinitionSummary } from '@formbridge/definitions/summary';

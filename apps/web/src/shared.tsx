@@ -1,7 +1,8 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, BatchProgress, DefinitionSummary } from './api';
+import { api, ApiError, BatchPage, BatchProgress, DefinitionSummary } from './api';
 import type { Definition } from './form/definition';
-import { MessageKey, t, tCode } from './i18n';
+import { formatTime, MessageKey, t, tCode } from './i18n';
 
 let summaries: Promise<DefinitionSummary[]> | undefined;
 const full = new Map<string, Promise<Definition>>();
@@ -200,4 +201,48 @@ export function filterQuery(v: FilterValues): Record<string, string | undefined>
   }
   if (out.year && !/^\d{4}$/.test(out.year)) delete out.year;
   return out;
+}
+
+/** Past imports or exports, newest first; `action` gives each its link (open, download). */
+export function PastBatches({
+  page,
+  actionLabel,
+  action,
+}: {
+  page: BatchPage;
+  actionLabel: string;
+  action: (b: BatchProgress) => ComponentChildren;
+}) {
+  return (
+    <table class="data">
+      <thead>
+        <tr>
+          <th scope="col">{t('records.id')}</th>
+          <th scope="col">{t('common.time')}</th>
+          <th scope="col">{t('common.status')}</th>
+          <th scope="col" class="num">
+            {t('import.files')}
+          </th>
+          <th scope="col" class="num">
+            {t('import.failed')}
+          </th>
+          <th scope="col">
+            <span class="visually-hidden">{actionLabel}</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {page.items.map((b) => (
+          <tr key={b.batchId}>
+            <td>{b.batchId}</td>
+            <td>{formatTime(b.createdAt)}</td>
+            <td>{t(`status.${b.status}` as MessageKey)}</td>
+            <td class="num">{b.total}</td>
+            <td class="num">{b.failed}</td>
+            <td>{action(b)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
 }

@@ -1,3 +1,3 @@
 export * from './definition.types';
 export * from './registry';
-export * from './amount';
+export * from './summary';

@@ -1,6 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { DefinitionSummary, DefinitionsService, ServedDefinition } from './definitions.service';
+import type { DefinitionSummary, ServedDefinition } from '@formbridge/definitions';
+import { DefinitionsService } from './definitions.service';
 
 @ApiTags('definitions')
 @ApiBearerAuth()

@@ -1,53 +1,19 @@
 import { t } from '../i18n';
 import { parsePath } from '../paths';
 
-/** The parts of a form definition (templates/, served at GET /definitions/:formType) the page reads. */
-export type ValueType = 'text' | 'amount' | 'month' | 'date' | 'list' | 'item' | 'choice';
+import type { FieldDefinition, ValueType } from '@formbridge/definitions/types';
+import type { ServedDefinition } from '@formbridge/definitions/summary';
 
-export interface CellField {
-  kind: 'cell' | 'line';
-  path: string;
-  labels: string[];
-  type: ValueType;
-  required?: boolean;
-  options?: Array<{ value: string; labels: string[] }>;
-  section?: string;
-}
-
-export interface GridField {
-  kind: 'grid';
-  path: string;
-  labels: string[];
-  columns: Array<{ key: string; labels: string[]; type: ValueType }>;
-  vocabulary?: { level1: string; level2: string; terms: Record<string, string[]> };
-}
-
-export interface KeyedField {
-  kind: 'keyed';
-  path: string;
-  labels: string[];
-  keys: Array<{ path: string; labels: string[]; type: ValueType; required?: boolean }>;
-}
-
-export interface ReviewsField {
-  kind: 'reviews';
-  path: string;
-  labelSuffix: string;
-  groupLabels?: string[];
-  standard: string[];
-}
-
-export type Field = CellField | GridField | KeyedField | ReviewsField;
-
-export interface Definition {
-  formType: string;
-  edition: string;
-  title: { text: string };
-  attachmentLabel: { default: string };
-  groups: Array<{ id: string; labels: string[] }>;
-  fields: Field[];
-  amountPath: string | null;
-}
+/** The form definitions (templates/), as GET /definitions/:formType serves them. */
+export type {
+  CellField,
+  GridField,
+  KeyedField,
+  ReviewsField,
+  ValueType,
+} from '@formbridge/definitions/types';
+export type Field = FieldDefinition;
+export type Definition = ServedDefinition;
 
 /** The label a field is printed with on the form (its first label in the definition). */
 export function fieldLabel(field: Field): string {

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, BatchPage, ExportReport } from '../api';
-import { formatTime, MessageKey, t, tCode } from '../i18n';
+import { t, tCode } from '../i18n';
 import { href } from '../router';
-import { BatchBar, ErrorNote, FilterValues, Filters, filterQuery, usePoll } from '../shared';
+import { BatchBar, ErrorNote, FilterValues, Filters, filterQuery, PastBatches, usePoll } from '../shared';
 
 export function ExportPage() {
   const [filters, setFilters] = useState<FilterValues>({});
@@ -100,46 +100,21 @@ export function ExportPage() {
         <h2 id="past-exports">{t('export.past')}</h2>
         {past && !past.items.length && <p class="muted">{t('export.none')}</p>}
         {past && past.items.length > 0 && (
-          <table class="data">
-            <thead>
-              <tr>
-                <th scope="col">{t('records.id')}</th>
-                <th scope="col">{t('common.time')}</th>
-                <th scope="col">{t('common.status')}</th>
-                <th scope="col" class="num">
-                  {t('import.files')}
-                </th>
-                <th scope="col" class="num">
-                  {t('import.failed')}
-                </th>
-                <th scope="col">
-                  <span class="visually-hidden">{t('common.download')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {past.items.map((b) => (
-                <tr key={b.batchId}>
-                  <td>{b.batchId}</td>
-                  <td>{formatTime(b.createdAt)}</td>
-                  <td>{t(`status.${b.status}` as MessageKey)}</td>
-                  <td class="num">{b.total}</td>
-                  <td class="num">{b.failed}</td>
-                  <td>
-                    {b.status === 'completed' && (
-                      <a
-                        href={`exports/${b.batchId}/download`}
-                        download
-                        aria-label={`${t('export.download')} ${t('export.batch', { id: b.batchId })}`}
-                      >
-                        {t('export.download')}
-                      </a>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <PastBatches
+            page={past}
+            actionLabel={t('common.download')}
+            action={(b) =>
+              b.status === 'completed' && (
+                <a
+                  href={`exports/${b.batchId}/download`}
+                  download
+                  aria-label={`${t('export.download')} ${t('export.batch', { id: b.batchId })}`}
+                >
+                  {t('export.download')}
+                </a>
+              )
+            }
+          />
         )}
       </section>
     </>

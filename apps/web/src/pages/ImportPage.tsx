@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, BatchPage, ImportReport, query, RecordPage, uploadImport } from '../api';
-import { formatTime, MessageKey, t, tCode } from '../i18n';
+import { t, tCode } from '../i18n';
 import { href, navigate } from '../router';
-import { BatchBar, ErrorNote, usePoll } from '../shared';
+import { BatchBar, ErrorNote, PastBatches, usePoll } from '../shared';
 import { RecordTable } from './RecordsPage';
 
 interface Picked {
@@ -55,43 +55,18 @@ function PastImports({ refresh }: { refresh: unknown }) {
       <ErrorNote error={error} />
       {page && !page.items.length && <p class="muted">{t('import.none')}</p>}
       {page && page.items.length > 0 && (
-        <table class="data">
-          <thead>
-            <tr>
-              <th scope="col">{t('records.id')}</th>
-              <th scope="col">{t('common.time')}</th>
-              <th scope="col">{t('common.status')}</th>
-              <th scope="col" class="num">
-                {t('import.files')}
-              </th>
-              <th scope="col" class="num">
-                {t('import.failed')}
-              </th>
-              <th scope="col">
-                <span class="visually-hidden">{t('import.open')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.items.map((b) => (
-              <tr key={b.batchId}>
-                <td>{b.batchId}</td>
-                <td>{formatTime(b.createdAt)}</td>
-                <td>{t(`status.${b.status}` as MessageKey)}</td>
-                <td class="num">{b.total}</td>
-                <td class="num">{b.failed}</td>
-                <td>
-                  <a
-                    href={href('import', { batch: b.batchId })}
-                    aria-label={`${t('import.open')} ${t('import.batch', { id: b.batchId })}`}
-                  >
-                    {t('import.open')}
-                  </a>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <PastBatches
+          page={page}
+          actionLabel={t('import.open')}
+          action={(b) => (
+            <a
+              href={href('import', { batch: b.batchId })}
+              aria-label={`${t('import.open')} ${t('import.batch', { id: b.batchId })}`}
+            >
+              {t('import.open')}
+            </a>
+          )}
+        />
       )}
     </section>
   );
