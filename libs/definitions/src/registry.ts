@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { FieldDefinition, FormDefinition } from './definition.types';
 
-const FIELD_KINDS = new Set(['cell', 'line', 'grid', 'keyed', 'reviews']);
+const FIELD_KINDS = new Set(['cell', 'line', 'grid', 'keyed', 'reviews', 'matrix']);
 
 /** templates/ sits at the repository root, above both src/ and dist/. */
 export function findTemplatesDir(start = __dirname): string {
@@ -64,6 +64,26 @@ export class DefinitionRegistry {
   get(formType: string, edition?: string): FormDefinition | undefined {
     if (!edition) return this.byType.get(formType);
     return this.definitions.find((d) => d.formType === formType && d.edition === edition);
+  }
+
+  /** Every edition of a form type, oldest first. */
+  editions(formType: string): FormDefinition[] {
+    return this.definitions
+      .filter((d) => d.formType === formType)
+      .sort((a, b) => a.edition.localeCompare(b.edition));
+  }
+
+  /**
+   * The edition a filing year uses: the newest whose `years` include it; without such an
+   * edition, the newest that starts no later than the year, else the newest of all.
+   */
+  forYear(formType: string, year: number): FormDefinition | undefined {
+    const all = this.editions(formType).reverse();
+    const from = (d: FormDefinition) => d.years?.from ?? -Infinity;
+    const to = (d: FormDefinition) => d.years?.to ?? Infinity;
+    return (
+      all.find((d) => from(d) <= year && year <= to(d)) ?? all.find((d) => from(d) <= year) ?? all[0]
+    );
   }
 
   formTypes(): string[] {

@@ -119,7 +119,7 @@ describe('reading a special-fund form', () => {
     );
   });
 
-  it('flags, never rejects: unknown indicator labels, a schedule that ends before it starts, a missing name, bad amounts, leftover text', () => {
+  it('flags, never rejects: unknown indicator labels, a schedule that ends before it starts, a missing name, bad amounts (left empty), leftover text', () => {
     const body =
       heading +
       table(
@@ -142,7 +142,7 @@ describe('reading a special-fund form', () => {
     const { records, warnings } = parse(body);
     expect(records[0]).toMatchObject({
       projectName: null,
-      totalFunds: '约二十万',
+      totalFunds: null,
       schedule: [{ content: '建设', start: '2020-12', end: '2020-01' }],
       indicators: [{ level1: '产出指标', level2: '速度指标', content: '快', value: '1', remark: null }],
     });
@@ -153,6 +153,7 @@ describe('reading a special-fund form', () => {
     });
     expect(byCode(WarningCode.InvalidAmount)[0]).toMatchObject({
       path: '$.totalFunds',
+      message: expect.stringContaining('约二十万'),
       location: { table: 0, row: 1, cell: 1 },
     });
     expect(byCode(WarningCode.ScheduleOrder)[0]).toMatchObject({ path: '$.schedule[0].start' });

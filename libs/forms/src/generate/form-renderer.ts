@@ -11,7 +11,7 @@ import type {
   ReviewsField,
   ValueType,
 } from '@formbridge/definitions';
-import { getPath } from '../extract';
+import { getPath } from '../paths';
 import { normaliseDate, toItem, toList } from '../text';
 import {
   cellOpen,
