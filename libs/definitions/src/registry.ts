@@ -81,9 +81,7 @@ export class DefinitionRegistry {
     const all = this.editions(formType).reverse();
     const from = (d: FormDefinition) => d.years?.from ?? -Infinity;
     const to = (d: FormDefinition) => d.years?.to ?? Infinity;
-    return (
-      all.find((d) => from(d) <= year && year <= to(d)) ?? all.find((d) => from(d) <= year) ?? all[0]
-    );
+    return all.find((d) => from(d) <= year && year <= to(d)) ?? all.find((d) => from(d) <= year) ?? all[0];
   }
 
   formTypes(): string[] {

@@ -45,7 +45,10 @@ export function runChecks(
       recordIndex,
       path: `$.${path}`,
       location:
-        locations.get(path) ?? locations.get(path.replace(/\.[^.[]+$/, '')) ?? locations.get(path.replace(/\[\d+\].*$/, '')) ?? null,
+        locations.get(path) ??
+        locations.get(path.replace(/\.[^.[]+$/, '')) ??
+        locations.get(path.replace(/\[\d+\].*$/, '')) ??
+        null,
     });
   for (const check of def.checks) run(check, record, now, labelWeights, warn);
   return out;
@@ -96,7 +99,11 @@ function run(
       const year = record.year;
       const max = now.getFullYear() + check.maxAhead;
       if (typeof year === 'number' && (year < check.min || year > max)) {
-        warn(WarningCode.YearOutOfRange, `year ${year} is outside the filing years ${check.min}–${max}`, 'year');
+        warn(
+          WarningCode.YearOutOfRange,
+          `year ${year} is outside the filing years ${check.min}–${max}`,
+          'year',
+        );
       }
       return;
     }
@@ -130,7 +137,11 @@ function run(
         const value = cents(v.value);
         const limit = cents(limits[i]?.value);
         if (value !== undefined && limit !== undefined && value > limit)
-          warn(WarningCode.AboveLimit, `${v.path} is ${format(value)}, above ${limits[i].path} ${format(limit)}`, v.path);
+          warn(
+            WarningCode.AboveLimit,
+            `${v.path} is ${format(value)}, above ${limits[i].path} ${format(limit)}`,
+            v.path,
+          );
       });
       return;
     }

@@ -59,7 +59,9 @@ export class CompiledDefinition {
           break;
         case 'matrix':
           f.labels.forEach((l) => add(l, { kind: 'matrix', field: f }));
-          [...f.rows, ...f.columns].forEach((c) => c.labels.forEach((l) => add(l, { kind: 'matrixPart', field: f })));
+          [...f.rows, ...f.columns].forEach((c) =>
+            c.labels.forEach((l) => add(l, { kind: 'matrixPart', field: f })),
+          );
           break;
         case 'keyed':
           f.labels.forEach((l) => add(l, { kind: 'keyed', field: f }));

@@ -65,7 +65,11 @@ export function convertValue(
 export function readUnit(raw: string, report: Report): AmountUnit {
   const text = cleanText(raw) ?? '';
   const unit = amountUnit(text);
-  if (!unit) report(WarningCode.InvalidUnit, `"${text}" is not a unit amounts can be read in (元 or 万元); read them as 万元`);
+  if (!unit)
+    report(
+      WarningCode.InvalidUnit,
+      `"${text}" is not a unit amounts can be read in (元 or 万元); read them as 万元`,
+    );
   return unit ?? '万元';
 }
 
@@ -76,7 +80,10 @@ export function officialTerm(column: GridColumn, value: unknown, report: Report)
   for (const [term, variants] of Object.entries(column.terms)) {
     if (labelKey(term) === key || variants.some((v) => labelKey(v) === key)) return term;
   }
-  report(WarningCode.UnknownTerm, `"${value}" is not one of ${Object.keys(column.terms).join(', ')}; kept verbatim`);
+  report(
+    WarningCode.UnknownTerm,
+    `"${value}" is not one of ${Object.keys(column.terms).join(', ')}; kept verbatim`,
+  );
   return value;
 }
 

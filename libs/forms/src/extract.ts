@@ -65,7 +65,9 @@ export class FormExtractor implements ReadContext {
     // Some producers put the attachment label, title and year line in the table's top rows.
     const topCells = rows
       .slice(0, Math.min(3, Math.max(0, firstTableRows)))
-      .flatMap((r) => r.cells.filter((c) => !c.continued && !this.isLabel(c.text)).map((c) => this.cellSource(c)));
+      .flatMap((r) =>
+        r.cells.filter((c) => !c.continued && !this.isLabel(c.text)).map((c) => this.cellSource(c)),
+      );
     this.readHeading([...before, ...topCells], [...paragraphs, ...topCells]);
     this.readUnitLine([...paragraphs, ...rows.flatMap((r) => r.cells.map((c) => this.cellSource(c)))]);
     this.readRows(rows);
@@ -167,7 +169,12 @@ export class FormExtractor implements ReadContext {
       const empty = (v: unknown) => v === null || (Array.isArray(v) && v.length === 0);
       if (!empty(existing)) {
         if (!empty(value)) {
-          this.warn(WarningCode.DuplicateField, `${path} appears twice; kept the first value`, `$.${path}`, location);
+          this.warn(
+            WarningCode.DuplicateField,
+            `${path} appears twice; kept the first value`,
+            `$.${path}`,
+            location,
+          );
         }
         return;
       }
@@ -268,7 +275,12 @@ export class FormExtractor implements ReadContext {
         values.forEach((v) => this.consumed.add(v));
         const taken = this.underColumn(field, values);
         const joiner = field.type === 'choice' ? ' ' : '\n';
-        this.assign(field, taken.map((v) => v.text).join(joiner), taken[0]?.location ?? cell.location, found?.unit);
+        this.assign(
+          field,
+          taken.map((v) => v.text).join(joiner),
+          taken[0]?.location ?? cell.location,
+          found?.unit,
+        );
         continue;
       }
       const authority = this.c.reviewAuthority(cell.text);
@@ -330,7 +342,13 @@ export class FormExtractor implements ReadContext {
 
   convert(type: ValueType, raw: string, path: string, location: SourceLocation, unit?: string): unknown {
     if (type === 'choice') return cleanText(raw);
-    return convertValue(this.c, type, raw, (code, message) => this.warn(code, message, path, location), unit ?? this.unit);
+    return convertValue(
+      this.c,
+      type,
+      raw,
+      (code, message) => this.warn(code, message, path, location),
+      unit ?? this.unit,
+    );
   }
 
   /** `延续专项☑ 新增专项□` or `☑延续专项 □新增专项`: the glyph beside each option says whether it is ticked. */
@@ -369,7 +387,12 @@ export class FormExtractor implements ReadContext {
       return own.some((g) => isCheckedGlyph(g.ch));
     });
     if (chosen.length > 1) {
-      this.warn(WarningCode.AmbiguousChoice, `more than one option is ticked in "${trimText(text)}"`, path, location);
+      this.warn(
+        WarningCode.AmbiguousChoice,
+        `more than one option is ticked in "${trimText(text)}"`,
+        path,
+        location,
+      );
       return null;
     }
     return chosen[0]?.value ?? null;
@@ -390,7 +413,8 @@ export class FormExtractor implements ReadContext {
       const whole = this.c.inlineFields.get(labelKey(text));
       if (whole) {
         this.consumeSource(s);
-        if (whole.path !== UNIT_PATH) this.setIfAbsent(whole.path, whole.type === 'list' ? [] : null, s.location);
+        if (whole.path !== UNIT_PATH)
+          this.setIfAbsent(whole.path, whole.type === 'list' ? [] : null, s.location);
         continue;
       }
       if (text.indexOf('：') < 0 && text.indexOf(':') < 0) continue;

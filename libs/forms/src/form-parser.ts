@@ -75,7 +75,14 @@ export class FormParser {
       }
       warnings.push(
         ...result.warnings,
-        ...runChecks(slice.compiled.def, result.record, index, result.locations, undefined, result.labelWeights),
+        ...runChecks(
+          slice.compiled.def,
+          result.record,
+          index,
+          result.locations,
+          undefined,
+          result.labelWeights,
+        ),
       );
       for (const e of validateRecord(result.record)) {
         if (warnings.some((w) => w.recordIndex === index && w.path === e.path)) continue;
@@ -162,11 +169,19 @@ export class FormParser {
   ): CompiledDefinition | undefined {
     let best: CompiledDefinition | undefined;
     let bestScore = minimum - 1;
-    const cells = blocks.flatMap((b) => (b.kind === 'table' ? b.rows.flatMap((r) => r.cells.map((c) => c.text)) : []));
+    const cells = blocks.flatMap((b) =>
+      b.kind === 'table' ? b.rows.flatMap((r) => r.cells.map((c) => c.text)) : [],
+    );
     for (const c of among) {
       const score = new Set(cells.map((t) => c.target(t)?.target).filter((t) => t !== undefined)).size;
       // Ties go to the newer edition.
-      if (score > bestScore || (score === bestScore && best && best.def.formType === c.def.formType && c.def.edition > best.def.edition)) {
+      if (
+        score > bestScore ||
+        (score === bestScore &&
+          best &&
+          best.def.formType === c.def.formType &&
+          c.def.edition > best.def.edition)
+      ) {
         bestScore = score;
         best = c;
       }

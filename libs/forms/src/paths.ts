@@ -21,7 +21,10 @@ export function setPath(obj: Record<string, unknown>, path: string, value: unkno
  * Every concrete path a pattern names, with its value: `[]` stands for each item of a list,
  * `*` for each key of an object (`indicators[].score`, `funds.*.executionRate`).
  */
-export function expandPath(obj: Record<string, unknown>, pattern: string): Array<{ path: string; value: unknown }> {
+export function expandPath(
+  obj: Record<string, unknown>,
+  pattern: string,
+): Array<{ path: string; value: unknown }> {
   let out: Array<{ path: string; value: unknown }> = [{ path: '', value: obj }];
   for (const raw of pattern.split('.')) {
     const list = raw.endsWith('[]');
@@ -34,7 +37,8 @@ export function expandPath(obj: Record<string, unknown>, pattern: string): Array
       for (const k of keys) {
         const p = path ? `${path}.${k}` : k;
         if (!list) next.push({ path: p, value: rec[k] });
-        else if (Array.isArray(rec[k])) (rec[k] as unknown[]).forEach((v, i) => next.push({ path: `${p}[${i}]`, value: v }));
+        else if (Array.isArray(rec[k]))
+          (rec[k] as unknown[]).forEach((v, i) => next.push({ path: `${p}[${i}]`, value: v }));
       }
     }
     out = next;

@@ -111,7 +111,8 @@ export function readGrid(ctx: ReadContext, section: Section, field: GridField): 
     let location: SourceLocation | undefined;
     const cells = row.cells.filter(
       (cell) =>
-        cell !== section.label && (columns.length ? cell.col + cell.span > start + 1e-9 : cell.col > section.col),
+        cell !== section.label &&
+        (columns.length ? cell.col + cell.span > start + 1e-9 : cell.col > section.col),
     );
     cells.forEach((cell, i) => {
       const column = columns.length ? bestColumn(columns, cell) : undefined;
@@ -127,7 +128,8 @@ export function readGrid(ctx: ReadContext, section: Section, field: GridField): 
     const weights: Record<string, string> = {};
     for (const column of read) {
       const at = path(items.length, column.key);
-      const report = (code: WarningCode, message: string) => ctx.warn(code, message, `$.${at}`, location ?? {});
+      const report = (code: WarningCode, message: string) =>
+        ctx.warn(code, message, `$.${at}`, location ?? {});
       let value = ctx.convert(
         column.type,
         (raw[column.key] ?? []).join('\n'),
@@ -141,7 +143,11 @@ export function readGrid(ctx: ReadContext, section: Section, field: GridField): 
         if (split.weight !== undefined) weights[column.key] = split.weight;
       }
       value = officialTerm(column, value, report);
-      if (column.carryDown && (value === null || merged.has(column.key)) && carried[column.key] !== undefined) {
+      if (
+        column.carryDown &&
+        (value === null || merged.has(column.key)) &&
+        carried[column.key] !== undefined
+      ) {
         item[column.key] = carried[column.key];
       } else item[column.key] = value;
     }
@@ -150,7 +156,8 @@ export function readGrid(ctx: ReadContext, section: Section, field: GridField): 
       (k) => item[k] !== null && item[k] !== undefined,
     );
     if (!keep) continue;
-    for (const [key, weight] of Object.entries(weights)) ctx.labelWeights.set(path(items.length, key), weight);
+    for (const [key, weight] of Object.entries(weights))
+      ctx.labelWeights.set(path(items.length, key), weight);
     for (const column of field.columns) {
       if (column.derive) item[column.key] = derive(column.derive, item[column.derive.from]);
     }
@@ -177,7 +184,13 @@ export function readGrid(ctx: ReadContext, section: Section, field: GridField): 
  * Indicator levels are official vocabulary: a label written with stray spaces, a colon or
  * other bracket widths is the official term; anything else is kept verbatim and flagged.
  */
-function applyVocabulary(ctx: ReadContext, field: GridField, item: Item, index: number, location: SourceLocation) {
+function applyVocabulary(
+  ctx: ReadContext,
+  field: GridField,
+  item: Item,
+  index: number,
+  location: SourceLocation,
+) {
   const v = field.vocabulary;
   if (!v) return;
   const official = (value: unknown, terms: string[]): string | null =>
@@ -223,7 +236,12 @@ export function readMatrix(ctx: ReadContext, section: Section, field: MatrixFiel
     const key = headerCells(c, { cells: [name] }, field.rows)[0].key;
     ctx.consume(name);
     if (seen.has(key)) {
-      ctx.warn(WarningCode.DuplicateField, `${field.path}.${key} appears twice; kept the first`, `$.${field.path}.${key}`, name.location);
+      ctx.warn(
+        WarningCode.DuplicateField,
+        `${field.path}.${key} appears twice; kept the first`,
+        `$.${field.path}.${key}`,
+        name.location,
+      );
       cells.forEach((cell) => ctx.consume(cell));
       continue;
     }
@@ -239,7 +257,11 @@ export function readMatrix(ctx: ReadContext, section: Section, field: MatrixFiel
     for (const column of field.columns) {
       const path = `${field.path}.${key}.${column.key}`;
       const unit = columns.find((s) => s.key === column.key)?.unit ?? section.unit;
-      ctx.set(path, ctx.convert(column.type, (raw[column.key] ?? []).join('\n'), `$.${path}`, name.location, unit), name.location);
+      ctx.set(
+        path,
+        ctx.convert(column.type, (raw[column.key] ?? []).join('\n'), `$.${path}`, name.location, unit),
+        name.location,
+      );
     }
   }
   if (headerRow < 0)
@@ -254,7 +276,9 @@ export function readMatrix(ctx: ReadContext, section: Section, field: MatrixFiel
 /** A block whose text holds `key：value` pairs under one label (年度预算申请). */
 export function readKeyed(ctx: ReadContext, section: Section, field: KeyedField): void {
   const { c } = ctx;
-  const cells = section.rows.flatMap((r) => r.cells).filter((cell) => cell !== section.label && !cell.continued);
+  const cells = section.rows
+    .flatMap((r) => r.cells)
+    .filter((cell) => cell !== section.label && !cell.continued);
   const text = section.rows
     .map((r) =>
       r.cells

@@ -198,7 +198,8 @@ class LayerReader {
           else this.grids.set(f.path, f);
           break;
         case 'matrix':
-          for (const r of f.rows) for (const c of f.columns) this.scalars.set(`${f.path}.${r.key}.${c.key}`, c);
+          for (const r of f.rows)
+            for (const c of f.columns) this.scalars.set(`${f.path}.${r.key}.${c.key}`, c);
           break;
         case 'reviews':
           this.reviews = f.path;

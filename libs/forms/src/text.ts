@@ -118,7 +118,13 @@ export function normaliseAmount(
  */
 function shiftPoint(sign: string, int: string, frac: string, shift: number, round: true): string;
 function shiftPoint(sign: string, int: string, frac: string, shift: number, round: false): string | undefined;
-function shiftPoint(sign: string, int: string, frac: string, shift: number, round: boolean): string | undefined {
+function shiftPoint(
+  sign: string,
+  int: string,
+  frac: string,
+  shift: number,
+  round: boolean,
+): string | undefined {
   // Shift the decimal point in the string itself: yuan → 万元 without float rounding.
   let digits = int + frac;
   let point = int.length - shift;
@@ -148,7 +154,10 @@ function shiftPoint(sign: string, int: string, frac: string, shift: number, roun
  * Weights, scores and percentages: `10` → `10.00`, `9.72分` → `9.72`, `97.5%` → `97.50`
  * (rounded half up to two places, as a computed rate may run longer).
  */
-export function normaliseDecimal(raw: string | null, percent: boolean): { value: string | null; ok: boolean } {
+export function normaliseDecimal(
+  raw: string | null,
+  percent: boolean,
+): { value: string | null; ok: boolean } {
   const text = cleanText(raw);
   if (text === null || isNotApplicable(text)) return { value: null, ok: true };
   const s = text
