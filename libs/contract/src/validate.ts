@@ -1,6 +1,6 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import type { FieldError } from '@formbridge/common';
-import { DefinitionRegistry, definitions } from '@formbridge/definitions';
+import { DefinitionRegistry, FormDefinition, definitions } from '@formbridge/definitions';
 import type { FormRecord } from './records';
 import { JsonSchema, recordSchema } from './schema';
 
@@ -41,7 +41,7 @@ function fieldError(e: ErrorObject): FieldError {
  * of its form type; errors are those of the newest edition.
  */
 export class ContractValidator {
-  private readonly byType = new Map<string, ValidateFunction[]>();
+  private readonly byType = new Map<string, Array<{ def: FormDefinition; validate: ValidateFunction }>>();
   readonly schemas = new Map<string, JsonSchema>();
 
   constructor(readonly registry: DefinitionRegistry) {
@@ -52,7 +52,7 @@ export class ContractValidator {
       this.schemas.set(formType, recordSchema(editions[0]));
       this.byType.set(
         formType,
-        editions.map((d) => ajv.compile(toAjv(recordSchema(d)))),
+        editions.map((def) => ({ def, validate: ajv.compile(toAjv(recordSchema(def))) })),
       );
     }
   }
@@ -70,8 +70,23 @@ export class ContractValidator {
     if (!validators) {
       return [{ path: '$.formType', reason: `formType must be one of: ${this.formTypes().join(', ')}` }];
     }
-    for (const v of validators) if (v(plain)) return [];
-    return dedupe((validators[0].errors ?? []).map(fieldError));
+    for (const v of validators) if (v.validate(plain)) return [];
+    return dedupe((validators[0].validate.errors ?? []).map(fieldError));
+  }
+
+  /**
+   * The edition a record is drawn in: the one its year uses when the record fits it, else the
+   * newest it fits, else the one its year uses (and validation says why it does not fit).
+   */
+  editionFor(record: Record<string, unknown>): FormDefinition | undefined {
+    const formType = String(record.formType);
+    const preferred =
+      typeof record.year === 'number'
+        ? this.registry.forYear(formType, record.year)
+        : this.registry.get(formType);
+    const validators = this.byType.get(formType) ?? [];
+    if (validators.find((v) => v.def === preferred)?.validate(record)) return preferred;
+    return validators.find((v) => v.validate(record))?.def ?? preferred;
   }
 }
 

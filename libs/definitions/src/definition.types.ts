@@ -168,6 +168,14 @@ export interface FormDefinition {
    * start empty.
    */
   mapFrom?: Record<string, Record<string, string>>;
+  /** The fields that name the department and the project: record lists, exports and file names use them. */
+  summary?: { department?: string; project?: string };
+  /**
+   * `export --as-year N`: what of last year's record starts next year's draft. `clear` paths become
+   * null, `shiftYears` dates move by the years between, `set` paths take the given value; `year`
+   * becomes N and everything else is kept. Paths may hold `[]` and `*`.
+   */
+  rollForward?: { clear?: string[]; shiftYears?: string[]; set?: Record<string, unknown> };
   /** A null default: the form carries no attachment label, and none is assumed. */
   attachmentLabel: { default: string | null; pattern: string };
   /** `单位：元` printed on the form: the unit its amounts are written in (default 万元). */

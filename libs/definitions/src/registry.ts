@@ -87,6 +87,19 @@ export class DefinitionRegistry {
   formTypes(): string[] {
     return [...this.byType.keys()];
   }
+
+  /**
+   * The department and project a record is filed for, as its definition's `summary` names them:
+   * the columns records are listed, filtered and exported by.
+   */
+  summaryOf(record: Record<string, unknown>): { department: string | null; project: string | null } {
+    const def = typeof record.formType === 'string' ? this.byType.get(record.formType) : undefined;
+    const text = (path?: string) => {
+      const v = path ? record[path] : undefined;
+      return typeof v === 'string' && v.trim() ? v : null;
+    };
+    return { department: text(def?.summary?.department), project: text(def?.summary?.project) };
+  }
 }
 
 let shared: DefinitionRegistry | undefined;

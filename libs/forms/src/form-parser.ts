@@ -1,4 +1,4 @@
-import { validateRecord } from '@formbridge/contract';
+import { ContractValidator, contractValidator } from '@formbridge/contract';
 import { DefinitionRegistry, FormDefinition, definitions } from '@formbridge/definitions';
 import { ReadOptions, WordBlock, WordDocument, readDocx, readSubmission } from '@formbridge/word';
 import { runChecks } from './checks';
@@ -29,9 +29,11 @@ const ANY_ATTACHMENT = /^附件[\d\-－—–]+$/u;
  */
 export class FormParser {
   private readonly compiled: CompiledDefinition[];
+  private readonly validator: ContractValidator;
 
   constructor(registry: DefinitionRegistry = definitions()) {
     this.compiled = registry.definitions.map((d) => new CompiledDefinition(d));
+    this.validator = registry === definitions() ? contractValidator() : new ContractValidator(registry);
   }
 
   /** Any submission format; legacy ones go through the converter. */
@@ -84,7 +86,7 @@ export class FormParser {
           result.labelWeights,
         ),
       );
-      for (const e of validateRecord(result.record)) {
+      for (const e of this.validator.validate(result.record)) {
         if (warnings.some((w) => w.recordIndex === index && w.path === e.path)) continue;
         warnings.push({
           code: WarningCode.ContractViolation,
