@@ -55,7 +55,10 @@ export class CompiledDefinition {
           break;
         case 'grid':
           f.labels.forEach((l) => add(l, { kind: 'grid', field: f }));
-          f.columns.forEach((c) => c.labels.forEach((l) => add(l, { kind: 'header', field: f })));
+          // A derived column is never read from the document: its name is no label.
+          f.columns
+            .filter((c) => !c.derive)
+            .forEach((c) => c.labels.forEach((l) => add(l, { kind: 'header', field: f })));
           break;
         case 'matrix':
           f.labels.forEach((l) => add(l, { kind: 'matrix', field: f }));

@@ -155,6 +155,8 @@ export class FormExtractor implements ReadContext {
       const matches = [...text.matchAll(this.c.inline)];
       matches.forEach((m, k) => {
         if (this.c.inlineFields.get(labelKey(m[1]))?.path !== UNIT_PATH) return;
+        // `预算单位：…` is not a unit line: the label must stand on its own.
+        if (/[\p{Script=Han}A-Za-z]$/u.test(text.slice(0, m.index))) return;
         const end = k + 1 < matches.length ? matches[k + 1].index : text.length;
         this.unit = readUnit(text.slice((m.index ?? 0) + m[0].length, end), (code, message) =>
           this.warn(code, message, null, s.location),
