@@ -47,7 +47,13 @@ export class FormParser {
   }
 
   parseDocument(doc: WordDocument): ParseResult {
-    const warnings: ParseWarning[] = [];
+    const warnings: ParseWarning[] = doc.packageWarnings.map((w) => ({
+      code: WarningCode.PackagePartSize,
+      message: w.message,
+      recordIndex: null,
+      path: null,
+      location: null,
+    }));
     const slices = this.split(doc.blocks, warnings);
     const records: Record<string, unknown>[] = [];
     const forms: ParseResult['forms'] = [];
