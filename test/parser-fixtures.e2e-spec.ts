@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode } from '@formbridge/common';
+import { validateRecord } from '@formbridge/contract';
 import { FormParser, WarningCode } from '@formbridge/forms';
 import { FIXTURES, canonical, goldenRecords } from './support/golden';
 import { withDeclaredSize } from './support/zip-headers';
@@ -53,14 +54,25 @@ describe('quirks of real Word files', () => {
 
 describe('warnings point back into the document', () => {
   it('every warning has a code, a message, a record index, a path and a location', async () => {
-    const result = await parser.parse(readFileSync(join(FIXTURES, 'legacy', 'word', 'seed-all.docx')));
-    for (const w of result.warnings) {
+    // A file that has warnings: a quirk whose fixture says what it reads with one.
+    const dir = join(FIXTURES, 'quirks');
+    const results = await Promise.all(
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.docx'))
+        .map((f) => parser.parse(readFileSync(join(dir, f)))),
+    );
+    const warnings = results.flatMap((r) => r.warnings);
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings.some((w) => w.location !== null && w.recordIndex !== null)).toBe(true);
+    for (const w of warnings) {
       expect(Object.values(WarningCode)).toContain(w.code);
       expect(w.message).toEqual(expect.any(String));
       expect(w).toHaveProperty('recordIndex');
       expect(w).toHaveProperty('path');
       expect(w).toHaveProperty('location');
     }
+    // Every record parse prints passes the contract's validation.
+    for (const r of results.flatMap((x) => x.records)) expect(validateRecord(r)).toEqual([]);
   });
 });
 

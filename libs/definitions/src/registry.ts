@@ -24,7 +24,9 @@ function assertDefinition(def: FormDefinition, file: string): void {
     if (typeof def[key] !== 'string' || !def[key]) fail(`${key} is missing`);
   }
   if (!def.title?.text || !Array.isArray(def.title.variants)) fail('title.text/variants missing');
-  if (!def.attachmentLabel?.default) fail('attachmentLabel.default missing');
+  // A null default: the form type prints no attachment label of its own.
+  if (!def.attachmentLabel || (def.attachmentLabel.default !== null && !def.attachmentLabel.default))
+    fail('attachmentLabel.default missing');
   if (!Array.isArray(def.fields) || def.fields.length === 0) fail('fields missing');
   const paths = new Set<string>();
   for (const f of def.fields as FieldDefinition[]) {

@@ -183,6 +183,33 @@ describe('reading a special-fund form', () => {
     });
   });
 
+  it('reads an option written out without any box as the choice, and two written out as none', () => {
+    const one = parse(heading + table(row('专项名称', 'X', '专项属性', '延续专项')));
+    expect(one.records[0]).toMatchObject({ projectAttribute: 'continuing' });
+    const both = parse(heading + table(row('专项名称', 'X', '专项属性', '延续专项 新增专项')));
+    expect(both.records[0]).toMatchObject({ projectAttribute: null });
+    const more = parse(heading + table(row('专项名称', 'X', '专项属性', '新增专项（2020年）')));
+    expect(more.records[0]).toMatchObject({ projectAttribute: null });
+  });
+
+  it('keeps the first value of a label written twice and says where the second was', () => {
+    const { records, warnings } = parse(
+      heading +
+        table(
+          row('专项名称', '第一个名称', '部门名称', '某部门'),
+          row('专项名称', '第二个名称', '资金总额（万元）', '10'),
+        ),
+    );
+    expect(records[0]).toMatchObject({
+      projectName: '第一个名称',
+      departmentName: '某部门',
+      totalFunds: '10.00',
+    });
+    expect(warnings.filter((w) => w.code === WarningCode.DuplicateField)).toEqual([
+      expect.objectContaining({ path: '$.projectName', location: { table: 0, row: 1, cell: 1 } }),
+    ]);
+  });
+
   it('says when two options are ticked and keeps neither', () => {
     const { records, warnings } = parse(
       heading + table(row('专项名称', 'X', '专项属性', '延续专项☑ 新增专项☑')),

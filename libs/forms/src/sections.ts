@@ -101,6 +101,7 @@ export function readGrid(ctx: ReadContext, section: Section, field: GridField): 
   ctx.gridColumns.set(field.path, columns);
   const start = Math.min(...columns.map((col) => col.lo));
   const items: Item[] = [];
+  const locations: SourceLocation[] = [];
   const carried: Record<string, unknown> = {};
   const path = (i: number, key: string) =>
     field.as === 'object' ? `${field.path}.${key}` : `${field.path}[${i}].${key}`;
@@ -164,7 +165,8 @@ export function readGrid(ctx: ReadContext, section: Section, field: GridField): 
     applyVocabulary(ctx, field, item, items.length, location ?? {});
     // Key order as the definition lists the columns.
     const ordered = Object.fromEntries(field.columns.map((col) => [col.key, item[col.key]]));
-    if (location) ctx.locate(field.as === 'object' ? field.path : `${field.path}[${items.length}]`, location);
+    if (location) locations.push(location);
+    if (location && field.as !== 'object') ctx.locate(`${field.path}[${items.length}]`, location);
     items.push(ordered);
   }
   if (field.as === 'object') {
@@ -176,7 +178,7 @@ export function readGrid(ctx: ReadContext, section: Section, field: GridField): 
         section.label?.location ?? null,
       );
     const empty = Object.fromEntries(field.columns.map((col) => [col.key, null]));
-    ctx.set(field.path, items[0] ?? empty, section.label?.location ?? null);
+    ctx.set(field.path, items[0] ?? empty, locations[0] ?? section.label?.location ?? null);
   } else ctx.set(field.path, items, section.label?.location ?? null);
 }
 
