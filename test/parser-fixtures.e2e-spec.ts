@@ -54,13 +54,15 @@ describe('quirks of real Word files', () => {
 
 describe('warnings point back into the document', () => {
   it('every warning has a code, a message, a record index, a path and a location', async () => {
-    // A file that has warnings: a quirk whose fixture says what it reads with one.
+    // Files that have warnings: the quirks, and a form whose checks flag made-up mismatches.
     const dir = join(FIXTURES, 'quirks');
-    const results = await Promise.all(
-      readdirSync(dir)
+    const files = [
+      ...readdirSync(dir)
         .filter((f) => f.endsWith('.docx'))
-        .map((f) => parser.parse(readFileSync(join(dir, f)))),
-    );
+        .map((f) => join(dir, f)),
+      join(FIXTURES, 'family', 'word', 'self-evaluation-mismatches.docx'),
+    ];
+    const results = await Promise.all(files.map((f) => parser.parse(readFileSync(f))));
     const warnings = results.flatMap((r) => r.warnings);
     expect(warnings.length).toBeGreaterThan(0);
     expect(warnings.some((w) => w.location !== null && w.recordIndex !== null)).toBe(true);
