@@ -7,22 +7,37 @@ import { formatTime, MessageKey, t, tCode } from './i18n';
 let summaries: Promise<DefinitionSummary[]> | undefined;
 const full = new Map<string, Promise<Definition>>();
 
-/** The form types, fetched once per page load. */
+/** The form types (newest edition of each), fetched once per page load. */
 export function useDefinitions(): DefinitionSummary[] {
   const [list, setList] = useState<DefinitionSummary[]>([]);
   useEffect(() => {
-    summaries ??= api<DefinitionSummary[]>('GET', 'definitions');
+    summaries ??= api<Definition[]>('GET', 'definitions').then((defs) => {
+      const byType = new Map<string, DefinitionSummary>();
+      for (const d of defs)
+        byType.set(d.formType, {
+          formType: d.formType,
+          edition: d.edition,
+          title: d.title.text,
+          attachmentLabel: d.attachmentLabel.default,
+          amountPath: d.amountPath,
+        });
+      return [...byType.values()];
+    });
     summaries.then(setList, () => (summaries = undefined));
   }, []);
   return list;
 }
 
-export function loadDefinition(formType: string): Promise<Definition> {
-  let p = full.get(formType);
+/** A form type's definition: the record's own edition when it names one, else the newest. */
+export function loadDefinition(formType: string, edition?: unknown): Promise<Definition> {
+  const key = `${formType}@${typeof edition === 'string' ? edition : ''}`;
+  let p = full.get(key);
   if (!p) {
-    p = api<Definition>('GET', `definitions/${encodeURIComponent(formType)}`);
-    full.set(formType, p);
-    p.catch(() => full.delete(formType));
+    p = api<{ editions: Definition[] }>('GET', `definitions/${encodeURIComponent(formType)}`).then(
+      ({ editions }) => editions.find((d) => d.edition === edition) ?? editions[editions.length - 1],
+    );
+    full.set(key, p);
+    p.catch(() => full.delete(key));
   }
   return p;
 }

@@ -15,29 +15,15 @@ export function primaryAmountPath(def: FormDefinition): string | null {
   return null;
 }
 
-/** A form type as the API lists it (GET /definitions). */
+/** A form type as lists and filters name it (from GET /definitions). */
 export interface DefinitionSummary {
   formType: string;
   edition: string;
   title: string;
-  attachmentLabel: string;
+  attachmentLabel: string | null;
   /** The amount that sums up a record of this form (null: the form has none). */
   amountPath: string | null;
 }
 
-/** A definition as the API serves it (GET /definitions/:formType). */
-export type ServedDefinition = FormDefinition & { amountPath: string | null };
-
-export function serveDefinition(def: FormDefinition): ServedDefinition {
-  return { ...def, amountPath: primaryAmountPath(def) };
-}
-
-export function summarise(def: FormDefinition): DefinitionSummary {
-  return {
-    formType: def.formType,
-    edition: def.edition,
-    title: def.title.text,
-    attachmentLabel: def.attachmentLabel.default,
-    amountPath: primaryAmountPath(def),
-  };
-}
+/** A definition as the API serves it (GET /definitions): the print layout left out, the amount path added. */
+export type ServedDefinition = Omit<FormDefinition, 'layout'> & { amountPath: string | null };

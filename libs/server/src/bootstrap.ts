@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AccessControl } from './auth/access';
 import { accessMiddleware } from './auth/access.middleware';
 import { DomainExceptionFilter } from './domain-exception.filter';
+import { addRecordSchemas } from './record-schemas';
 
 /** The stateless parse and generate modules alone have no token check (tests build them so). */
 function accessControlOf(app: INestApplication): AccessControl | undefined {
@@ -22,15 +23,17 @@ export function configureApp(app: INestApplication, title: string, description: 
   app.enableShutdownHooks();
   const access = accessControlOf(app);
   if (access) app.use('/docs', accessMiddleware(access));
-  const doc = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle(title)
-      .setDescription(description)
-      .setVersion('1')
-      .addBearerAuth()
-      .addCookieAuth('formbridge_session')
-      .build(),
+  const doc = addRecordSchemas(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle(title)
+        .setDescription(description)
+        .setVersion('1')
+        .addBearerAuth()
+        .addCookieAuth('formbridge_session')
+        .build(),
+    ),
   );
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs/json' });
   return app;

@@ -4,3 +4,4 @@ export * from './bootstrap';
 export * from './bulk';
 export * from './auth';
 export * from './web/web-app';
+export * from './record-schemas';

@@ -10,6 +10,7 @@ import {
   GridField,
   invalidReason,
   KeyedField,
+  MatrixField,
   normaliseAmount,
   ReviewsField,
   ValueType,
@@ -46,7 +47,11 @@ export function findInvalid(def: Definition, value: Data): Map<string, string> {
     if (f.kind === 'cell' || f.kind === 'line') check(f.path, f.type, f.required);
     if (f.kind === 'keyed') for (const k of f.keys) check(`${f.path}.${k.path}`, k.type, k.required);
     const rows = getAt(value, f.path);
-    if (f.kind === 'grid' && Array.isArray(rows))
+    if (f.kind === 'grid' && f.as === 'object')
+      f.columns.forEach((c) => check(`${f.path}.${c.key}`, c.type, c.required));
+    if (f.kind === 'matrix')
+      f.rows.forEach((r) => f.columns.forEach((c) => check(`${f.path}.${r.key}.${c.key}`, c.type)));
+    if (f.kind === 'grid' && f.as !== 'object' && Array.isArray(rows))
       rows.forEach((_, i) => f.columns.forEach((c) => check(`${f.path}[${i}].${c.key}`, c.type)));
     if (f.kind === 'reviews' && Array.isArray(rows))
       rows.forEach((_, i) => check(`${f.path}[${i}].date`, 'date'));
@@ -142,14 +147,21 @@ function ValueInput(p: InputProps) {
       <input
         {...common}
         type="text"
-        inputMode={p.type === 'amount' ? 'decimal' : p.type === 'year' ? 'numeric' : undefined}
+        inputMode={
+          p.type === 'amount' || p.type === 'decimal' || p.type === 'percent'
+            ? 'decimal'
+            : p.type === 'year'
+              ? 'numeric'
+              : undefined
+        }
         placeholder={placeholder}
         list={p.list}
         value={text}
         onInput={(e) => p.onChange((e.currentTarget as HTMLInputElement).value || null)}
         onBlur={(e) => {
           const v = (e.currentTarget as HTMLInputElement).value;
-          if (p.type === 'amount' && v) p.onChange(normaliseAmount(v));
+          if ((p.type === 'amount' || p.type === 'decimal' || p.type === 'percent') && v)
+            p.onChange(normaliseAmount(v));
           else if (v !== v.trim()) p.onChange(v.trim() || null);
         }}
       />
@@ -362,6 +374,61 @@ function Grid({ field, props }: { field: GridField; props: FieldsProps }) {
   );
 }
 
+function Matrix({ field, props }: { field: MatrixField; props: FieldsProps }) {
+  return (
+    <Block title={field.labels[0]}>
+      {field.rows.map((row) => (
+        <div key={row.key} class="matrix-row">
+          <div class="muted">{row.labels[0]}</div>
+          <div class="keyed">
+            {field.columns.map((c) => {
+              const path = `${field.path}.${row.key}.${c.key}`;
+              return (
+                <ValueInput
+                  key={path}
+                  id={idOf(path)}
+                  label={`${row.labels[0]} · ${c.labels[0]}`}
+                  type={c.type}
+                  value={getAt(props.value, path)}
+                  invalid={props.invalid.get(path)}
+                  warnings={props.warnings.filter((w) => covers(path, normalisePath(w.path)))}
+                  onChange={(v) => props.onChange(setAt(props.value, path, v))}
+                />
+              );
+            })}
+          </div>
+        </div>
+      ))}
+    </Block>
+  );
+}
+
+/** A grid the form draws as one row: its columns are the fields of one object. */
+function GridObject({ field, props }: { field: GridField; props: FieldsProps }) {
+  return (
+    <Block title={field.labels[0]}>
+      <div class="keyed">
+        {field.columns.map((c) => {
+          const path = `${field.path}.${c.key}`;
+          return (
+            <ValueInput
+              key={path}
+              id={idOf(path)}
+              label={c.labels[0]}
+              type={c.type}
+              value={getAt(props.value, path)}
+              required={c.required}
+              invalid={props.invalid.get(path)}
+              warnings={props.warnings.filter((w) => covers(path, normalisePath(w.path)))}
+              onChange={(v) => props.onChange(setAt(props.value, path, v))}
+            />
+          );
+        })}
+      </div>
+    </Block>
+  );
+}
+
 function Keyed({ field, props }: { field: KeyedField; props: FieldsProps }) {
   return (
     <Block title={field.labels[0]}>
@@ -467,7 +534,13 @@ function Single({ field, props }: { field: CellField; props: FieldsProps }) {
 function renderField(field: Field, props: FieldsProps) {
   switch (field.kind) {
     case 'grid':
-      return <Grid key={field.path} field={field} props={props} />;
+      return field.as === 'object' ? (
+        <GridObject key={field.path} field={field} props={props} />
+      ) : (
+        <Grid key={field.path} field={field} props={props} />
+      );
+    case 'matrix':
+      return <Matrix key={field.path} field={field} props={props} />;
     case 'keyed':
       return <Keyed key={field.path} field={field} props={props} />;
     case 'reviews':

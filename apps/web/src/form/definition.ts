@@ -9,6 +9,7 @@ export type {
   CellField,
   GridField,
   KeyedField,
+  MatrixField,
   ReviewsField,
   ValueType,
 } from '@formbridge/definitions/types';
@@ -64,7 +65,8 @@ export function invalidReason(type: ValueType, value: unknown, required = false)
   if (value === null || value === undefined || value === '' || (Array.isArray(value) && !value.length))
     return required ? t('invalid.required') : null;
   if (typeof value !== 'string') return null;
-  if (type === 'amount' && !AMOUNT.test(value.trim())) return t('invalid.amount');
+  if ((type === 'amount' || type === 'decimal' || type === 'percent') && !AMOUNT.test(value.trim()))
+    return t('invalid.amount');
   if (type === 'month' && !MONTH.test(value.trim())) return t('invalid.month');
   if (type === 'date' && !isDate(value.trim())) return t('invalid.date');
   return null;
