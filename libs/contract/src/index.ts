@@ -2,3 +2,4 @@ import 'reflect-metadata';
 export * from './records';
 export * from './validate';
 export * from './validators';
+export * from './record-diff';

@@ -96,6 +96,11 @@ export interface FormDefinition {
   groups: GroupDefinition[];
   fields: FieldDefinition[];
   checks: CheckDefinition[];
+  /**
+   * The record paths that say which filing a form is (besides its form type): two forms that
+   * agree on all of them are the same filing, whatever else differs.
+   */
+  filingIdentity: string[];
   /** How the generator draws the form; nothing else reads it. */
   layout: FormLayout;
 }

@@ -1,2 +1,3 @@
 export * from './definition.types';
 export * from './registry';
+export * from './filing-identity';
