@@ -48,7 +48,7 @@ describe.each([
   it('applies each migration once, however often it starts', async () => {
     expect(await migrate(storage.db)).toEqual([]);
     const rows = await storage.db.query<{ id: string }>('SELECT id FROM schema_migrations');
-    expect(rows.map((r) => r.id)).toEqual(['001-initial', '002-blob-storage', '003-instance']);
+    expect(rows.map((r) => r.id)).toEqual(['001-initial', '002-blob-storage', '003-instance', '004-filings']);
     // The database's own id, made once by its migration, stays the same on every start.
     expect(storage.instanceId).toMatch(/^[0-9a-f]{12}$/);
     expect(await new InstanceRepository(storage.db).id()).toBe(storage.instanceId);
@@ -91,7 +91,11 @@ describe.each([
     expect(await storage.batches.counts(batch.id)).toEqual({ pending: 0, done: 2, failed: 0 });
     const items = await storage.batches.items(batch.id, 0, 10, 'warned');
     expect(items[0].warnings).toEqual(warnings);
-    expect(await storage.batches.recordTotals(batch.id)).toEqual({ records: 4, newRecords: 2 });
+    expect(await storage.batches.recordTotals(batch.id)).toEqual({
+      records: 4,
+      newRecords: 2,
+      updatedRecordIds: [],
+    });
   });
 
   it('keeps every earlier version when a record is edited, and refuses a stale or invalid edit', async () => {

@@ -83,10 +83,19 @@ export class BatchRepository {
     return counts;
   }
 
-  /** Records the batch holds, and how many of them this batch added. */
-  async recordTotals(batchId: number): Promise<{ records: number; newRecords: number }> {
-    const [row] = await this.db.query<{ records: number; newRecords: number }>(
-      `SELECT COALESCE(sum(record_count), 0)::int AS records, COALESCE(sum(new_records), 0)::int AS "newRecords"
+  /**
+   * Records the batch holds, how many of them this batch added, and the records its returned
+   * forms updated with a new version.
+   */
+  async recordTotals(
+    batchId: number,
+  ): Promise<{ records: number; newRecords: number; updatedRecordIds: number[] }> {
+    const [row] = await this.db.query<{ records: number; newRecords: number; updatedRecordIds: number[] }>(
+      `SELECT COALESCE(sum(record_count), 0)::int AS records, COALESCE(sum(new_records), 0)::int AS "newRecords",
+              (SELECT COALESCE(jsonb_agg(DISTINCT u.id ORDER BY u.id), '[]'::jsonb)
+               FROM batch_items b, jsonb_array_elements_text(b.updated_records) AS x,
+                    LATERAL (SELECT x::bigint AS id) u
+               WHERE b.batch_id = $1) AS "updatedRecordIds"
        FROM batch_items WHERE batch_id = $1 AND status = 'done'`,
       [batchId],
     );
@@ -146,7 +155,8 @@ export class BatchRepository {
   /** Export items with their batch's options and their record's data, in one query. */
   async exportItems(itemIds: readonly number[]): Promise<ExportItem[]> {
     return this.db.query<ExportItem>(
-      `SELECT i.id, i.batch_id AS "batchId", i.status, i.record_id AS "recordId", b.options, r.data
+      `SELECT i.id, i.batch_id AS "batchId", i.status, i.record_id AS "recordId", b.options, r.data,
+              r.version, r.form_type AS "formType"
        FROM batch_items i JOIN batches b ON b.id = i.batch_id LEFT JOIN records r ON r.id = i.record_id
        WHERE i.id = ANY($1::bigint[])`,
       [itemIds],
