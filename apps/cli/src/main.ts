@@ -7,6 +7,7 @@ import { registerRecords } from './commands/records.command';
 import { registerExport } from './commands/export.command';
 import { registerWorker } from './commands/worker.command';
 import { registerGenerate } from './commands/generate.command';
+import { registerHistory } from './commands/history.command';
 
 /**
  * The `formbridge` command. Each sub-command lives in commands/ and only translates between the
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerExport(program);
   registerWorker(program);
   registerGenerate(program);
+  registerHistory(program);
   return program;
 }
 

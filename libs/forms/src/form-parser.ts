@@ -3,6 +3,7 @@ import { DefinitionRegistry, FormDefinition, definitions } from '@formbridge/def
 import { ReadOptions, WordBlock, WordDocument, readDocx, readSubmission } from '@formbridge/word';
 import { runChecks } from './checks';
 import { CompiledDefinition, FormExtractor } from './extract';
+import { readStamps } from './return-stamp';
 import { TaggedLayer } from './tagged-layer';
 import { labelKey } from './text';
 import { ParseResult, ParseWarning, WarningCode } from './warnings';
@@ -79,7 +80,11 @@ export class FormParser {
       }
       records.push(result.record);
     });
-    return { records, warnings };
+    const stamps = readStamps(
+      doc,
+      records.map((r) => String(r.formType)),
+    );
+    return stamps ? { records, warnings, stamps } : { records, warnings };
   }
 
   private titleOf(block: WordBlock): CompiledDefinition | undefined {

@@ -1,4 +1,5 @@
 import type { SourceLocation } from '@formbridge/word';
+import type { ReturnStamp } from './return-stamp';
 
 export enum WarningCode {
   NoFormFound = 'no-form-found',
@@ -18,6 +19,10 @@ export enum WarningCode {
   YearOutOfRange = 'year-out-of-range',
   ContractViolation = 'contract-violation',
   EditedLayer = 'edited-layer',
+  /** A form generated from a stored record that cannot be taken as that record's return. */
+  ReturnRefused = 'return-refused',
+  /** A new record of the same filing (definition's `filingIdentity`) as a stored one, with other content. */
+  PossibleDuplicate = 'possible-duplicate',
 }
 
 export interface ParseWarning {
@@ -33,4 +38,9 @@ export interface ParseWarning {
 export interface ParseResult {
   records: Record<string, unknown>[];
   warnings: ParseWarning[];
+  /**
+   * Only for forms generated from stored records: per record, the stamp saying which record and
+   * version it was generated from (null where a form's stamp cannot be matched to it).
+   */
+  stamps?: Array<ReturnStamp | null>;
 }

@@ -87,7 +87,7 @@ export function registerExport(program: Command): void {
             seconds: Math.round((Date.now() - started) / 100) / 10,
           };
         },
-        { renderDocx: (records) => generateDocx(records) },
+        { renderDocx: generateDocx },
       );
       process.stdout.write(`${JSON.stringify(summary, null, opts.compact ? undefined : 2)}\n`);
     });

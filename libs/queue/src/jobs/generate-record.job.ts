@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode, FormBridgeError, isPermanentInputError } from '@formbridge/common';
+import { GenerateOptions, stampFor } from '@formbridge/forms';
 import { Batcher, ExportItem, Storage } from '@formbridge/storage';
 import { exportFileName } from '../export/export-file-name';
 import { rollForward } from '../export/roll-forward';
@@ -7,7 +8,7 @@ import type { JobContext, JobHandler, JobOf } from '../job.types';
 import { JobName } from '../queue.constants';
 
 /** Renders records into one .docx (the generator's `generateDocx`). */
-export type DocxRenderer = (records: object[]) => Uint8Array;
+export type DocxRenderer = (records: object[], options?: GenerateOptions) => Uint8Array;
 
 export interface ExportOptions {
   asYear?: number;
@@ -56,8 +57,17 @@ export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
       if (item.recordId === null || !item.data)
         throw new FormBridgeError(ErrorCode.NotFound, 'the record was deleted before it was exported');
       const asYear = typeof item.options?.asYear === 'number' ? item.options.asYear : undefined;
+      // A form rolled forward into another year is next year's filing, not a version of this
+      // one: it carries no stamp, and comes back as a record of its own.
+      const stamp =
+        asYear === undefined && item.version && item.formType
+          ? stampFor(
+              { id: item.recordId, version: item.version, formType: item.formType },
+              this.storage.deployment,
+            )
+          : undefined;
       const data = asYear === undefined ? item.data : rollForward(item.data, asYear);
-      const bytes = this.render([data]);
+      const bytes = this.render([data], stamp && { stamps: [stamp] });
       const sha256 = createHash('sha256').update(bytes).digest('hex');
       await this.outputs.run({ itemId, sha256, bytes, name: exportFileName(item.recordId, data) });
       return { bytes: bytes.length };
