@@ -303,3 +303,45 @@ describe('returned forms become the next version of their record (PostgreSQL + R
     expect(four.sources.map((s) => s.file.replace(/^.*\//, ''))).toEqual(['seed-4.docx', 'foreign.docx']);
   });
 });
+
+describe("the demo's legacy fixtures (embedded database, as `npm run demo`)", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fb-demo-'));
+  const env = testEnv({ DATABASE_URL: '', PGLITE_DIR: join(dir, 'pglite') });
+
+  afterAll(async () => {
+    await dropQueues(env.QUEUE_PREFIX);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives one record per distinct filing, each with every file that carries it as a source', () => {
+    const imported = formbridge(['import', '--compact', join(ROOT, 'fixtures', 'legacy')], env);
+    expect(imported.status).toBe(0);
+    const summary = JSON.parse(imported.stdout) as Summary;
+    const doc = hasSoffice ? 2 : 0;
+    expect(summary).toMatchObject({ records: 27 + doc, newRecords: 4, updatedRecords: 0 });
+    const listed = formbridge(['records', '--json'], env);
+    const records = JSON.parse(listed.stdout) as PublicRecord[];
+    const byName = new Map(
+      records.map((r) => [
+        String(r.projectName ?? r.departmentName),
+        r.sources.map((s) => `${s.file.replace(/^.*fixtures\/legacy\//, '')}#${s.formIndex}`).sort(),
+      ]),
+    );
+    const everywhere = (single: string, formIndex: number) =>
+      [
+        ...['libreoffice', 'word', 'wps'].flatMap((p) => [
+          `${p}/${single}.docx#0`,
+          `${p}/seed-all.docx#${formIndex}`,
+        ]),
+        ...(hasSoffice ? [`doc/seed-all.doc#${formIndex}`] : []),
+        ...(hasSoffice && single === 'seed-1' ? ['doc/seed-1.doc#0'] : []),
+      ].sort();
+    expect(Object.fromEntries(byName)).toEqual({
+      基层政权和社区建设: everywhere('seed-1', 0),
+      对村民委员会和村党支部的补助: everywhere('seed-2', 1),
+      惠民项目资金: everywhere('seed-3', 2),
+      衡阳市石鼓区合江街道办事处: everywhere('seed-4', 3),
+    });
+    expect(records.every((r) => r.version === 1 && r.warnings.length === 0)).toBe(true);
+  });
+});
