@@ -84,6 +84,16 @@ export class FormParser {
       doc,
       records.map((r) => String(r.formType)),
     );
+    if (stamps?.length && stamps.every((s) => s === null)) {
+      warnings.push({
+        code: WarningCode.ReturnRefused,
+        message:
+          'the document was generated from stored records, but its forms no longer match the forms it was generated with; read as ordinary forms',
+        recordIndex: null,
+        path: null,
+        location: null,
+      });
+    }
     return stamps ? { records, warnings, stamps } : { records, warnings };
   }
 
