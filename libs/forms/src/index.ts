@@ -7,3 +7,4 @@ export * from './form-parser';
 export * from './tagged-layer';
 export * from './generate';
 export * from './return-stamp';
+export * from './pool/parse-pool';

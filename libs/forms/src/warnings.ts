@@ -19,6 +19,8 @@ export enum WarningCode {
   YearOutOfRange = 'year-out-of-range',
   ContractViolation = 'contract-violation',
   EditedLayer = 'edited-layer',
+  /** A part of the package declared a wrong size in its zip headers; it was read as it is. */
+  PackagePartSize = 'package-part-size',
   /** A form generated from a stored record that cannot be taken as that record's return. */
   ReturnRefused = 'return-refused',
   /** A new record of the same filing (definition's `filingIdentity`) as a stored one, with other content. */
