@@ -105,6 +105,9 @@ export interface RunningService extends Running {
   base: string;
 }
 
+/** How long a service may take to answer /health; hooks that start one allow a little more. */
+export const SERVICE_START_MS = 150_000;
+
 export async function startService(
   app: 'parser' | 'generator',
   env: Record<string, string>,
@@ -123,7 +126,8 @@ export async function startService(
         (r) => r.ok,
         () => false,
       ),
-    60_000,
+    // A fresh embedded database runs initdb first: tens of seconds on a loaded 2-core machine.
+    SERVICE_START_MS,
     `the ${app} service (${running.stderr()})`,
   );
   return { ...running, base };

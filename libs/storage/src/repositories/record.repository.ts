@@ -52,22 +52,31 @@ interface VersionRow {
   file: string | null;
 }
 
-function where(filter: RecordFilter, params: unknown[]): string {
-  const clauses: string[] = [];
-  const add = (sql: string, value: unknown) => {
-    params.push(value);
-    clauses.push(sql.replace('?', `$${params.length}`));
-  };
-  if (filter.year !== undefined) add('r.year = ?', filter.year);
-  if (filter.formType !== undefined) add('r.form_type = ?', filter.formType);
-  if (filter.department !== undefined) add(`r.department ILIKE '%' || ? || '%'`, filter.department);
-  if (filter.project !== undefined) add(`r.project ILIKE '%' || ? || '%'`, filter.project);
-  if (filter.batchId !== undefined)
-    add(
-      `r.id IN (SELECT s.record_id FROM record_sources s JOIN batch_items b ON b.document_id = s.document_id WHERE b.batch_id = ?)`,
-      filter.batchId,
-    );
+/** `WHERE a AND b …` of the conditions whose value is given (`?` is the value's parameter). */
+function whereOf(conditions: ReadonlyArray<[string, unknown]>, params: unknown[]): string {
+  const clauses = conditions
+    .filter(([, value]) => value !== undefined)
+    .map(([sql, value]) => {
+      params.push(value);
+      return sql.replace('?', `$${params.length}`);
+    });
   return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+}
+
+function where(filter: RecordFilter, params: unknown[]): string {
+  return whereOf(
+    [
+      ['r.year = ?', filter.year],
+      ['r.form_type = ?', filter.formType],
+      [`r.department ILIKE '%' || ? || '%'`, filter.department],
+      [`r.project ILIKE '%' || ? || '%'`, filter.project],
+      [
+        `r.id IN (SELECT s.record_id FROM record_sources s JOIN batch_items b ON b.document_id = s.document_id WHERE b.batch_id = ?)`,
+        filter.batchId,
+      ],
+    ],
+    params,
+  );
 }
 
 export class RecordRepository {
@@ -199,17 +208,17 @@ export class RecordRepository {
     batchId?: number;
   }): Promise<RecordConflict[]> {
     const params: unknown[] = [];
-    const clauses: string[] = [];
-    const add = (sql: string, v: unknown) => {
-      params.push(v);
-      clauses.push(sql.replace('?', `$${params.length}`));
-    };
-    if (filter.recordId !== undefined) add('c.record_id = ?', filter.recordId);
-    if (filter.status !== undefined) add('c.status = ?', filter.status);
-    if (filter.batchId !== undefined) add('b.batch_id = ?', filter.batchId);
+    const conditions = whereOf(
+      [
+        ['c.record_id = ?', filter.recordId],
+        ['c.status = ?', filter.status],
+        ['b.batch_id = ?', filter.batchId],
+      ],
+      params,
+    );
     return this.db.query<RecordConflict>(
       `SELECT ${CONFLICT_COLUMNS} FROM record_conflicts c LEFT JOIN batch_items b ON b.id = c.batch_item_id
-       ${clauses.length ? `WHERE ${clauses.join(' AND ')}` : ''} ORDER BY c.id DESC LIMIT 1000`,
+       ${conditions} ORDER BY c.id DESC LIMIT 1000`,
       params,
     );
   }
