@@ -100,13 +100,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** How long a service may take to answer /health; hooks that start one allow a little more. */
+export const SERVICE_START_MS = 150_000;
+
 /** A built service (`apps/<app>/src/main.js`) on a free port, answering /health. */
 export interface RunningService extends Running {
   base: string;
 }
-
-/** How long a service may take to answer /health; hooks that start one allow a little more. */
-export const SERVICE_START_MS = 150_000;
 
 export async function startService(
   app: 'parser' | 'generator',
@@ -126,7 +126,8 @@ export async function startService(
         (r) => r.ok,
         () => false,
       ),
-    // A fresh embedded database runs initdb first: tens of seconds on a loaded 2-core machine.
+    // A new embedded data folder is created first (initdb in a process of its own): slow on a
+    // busy machine.
     SERVICE_START_MS,
     `the ${app} service (${running.stderr()})`,
   );
