@@ -1,5 +1,4 @@
-import 'reflect-metadata';
 export * from './records';
+export * from './schema';
 export * from './validate';
-export * from './validators';
 export * from './record-diff';

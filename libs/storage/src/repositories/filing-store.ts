@@ -42,7 +42,7 @@ export async function writeVersion(
     `UPDATE records SET data = $2::jsonb, version = $3, updated_at = now(), warnings = $4::jsonb,
        form_type = $2::jsonb->>'formType',
        year = CASE WHEN $2::jsonb->>'year' ~ '^[0-9]{1,4}$' THEN ($2::jsonb->>'year')::int END,
-       department = $2::jsonb->>'departmentName', project = $2::jsonb->>'projectName',
+       department = $6, project = $7,
        content_hash = encode(sha256(convert_to($2::jsonb::text, 'UTF8')), 'hex'), filing_key = $5
      WHERE id = $1`,
     [
@@ -261,6 +261,8 @@ export class FilingStore {
       data: f.data,
       warnings: f.warnings,
       filing_key: filingKey(f.data, registry) ?? null,
+      department: registry.summaryOf(f.data).department,
+      project: registry.summaryOf(f.data).project,
     }));
     const docs = parsed.map((p) => ({
       itemId: p.itemId,
@@ -272,10 +274,11 @@ export class FilingStore {
     }));
     return this.tx.query(
       `WITH f AS (
-         SELECT x.item_id, x.document_id, x.form_index, x.file, x.data, x.warnings, x.filing_key,
+         SELECT x.item_id, x.document_id, x.form_index, x.file, x.data, x.warnings, x.filing_key, x.department, x.project,
                 x.data->>'formType' AS form_type, encode(sha256(convert_to(x.data::text, 'UTF8')), 'hex') AS hash
          FROM jsonb_to_recordset($1::jsonb)
-           AS x(item_id bigint, document_id bigint, form_index int, file text, data jsonb, warnings jsonb, filing_key text)
+           AS x(item_id bigint, document_id bigint, form_index int, file text, data jsonb, warnings jsonb, filing_key text,
+                department text, project text)
        ), known AS (
          SELECT f.*, m.id AS record_id, m.version AS record_version
          FROM f LEFT JOIN LATERAL (
@@ -288,7 +291,7 @@ export class FilingStore {
        ), ins AS (
          INSERT INTO records (form_type, year, department, project, data, document_id, form_index, content_hash, filing_key, warnings)
          SELECT form_type, CASE WHEN data->>'year' ~ '^[0-9]{1,4}$' THEN (data->>'year')::int END,
-                data->>'departmentName', data->>'projectName', data, document_id, form_index, hash, filing_key, warnings
+                department, project, data, document_id, form_index, hash, filing_key, warnings
          FROM firsts
          RETURNING id, form_type, content_hash, document_id, warnings, form_index
        ), versions AS (
