@@ -51,6 +51,8 @@ export async function writeVersion(
       version,
       JSON.stringify(made.warnings),
       filingKey(data, definitions()) ?? null,
+      definitions().summaryOf(data).department,
+      definitions().summaryOf(data).project,
     ],
   );
   await tx.query(
