@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { loadConfig } from '@formbridge/config';
 import { FormParser, WarningCode, generateDocx } from '@formbridge/forms';
 import { goldenRecords } from './support/golden';
+import { pdfPages as pages } from './support/pdf';
 
 /**
  * Generated forms as LibreOffice draws them: converted to PDF, their pages and text read back
@@ -41,16 +42,6 @@ function convert(file: string, to: string): string {
   if (run.status !== 0) throw new Error(`soffice failed: ${run.stderr}`);
   const name = file.replace(/^.*\//, '').replace(/\.docx$/, `.${to.split(':')[0]}`);
   return join(dir, 'out', name);
-}
-
-/** The PDF's pages as text, whitespace removed (LibreOffice wraps lines wherever a cell ends). */
-function pages(pdf: string): string[] {
-  const run = spawnSync('pdftotext', [pdf, '-'], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`pdftotext failed: ${run.stderr}`);
-  return run.stdout
-    .split('\f')
-    .map((p) => p.replace(/\s+/g, ''))
-    .filter((p, i, all) => p.length > 0 || i < all.length - 1);
 }
 
 const squeeze = (s: string) => s.replace(/\s+/g, '');

@@ -2,3 +2,4 @@ export * from './domain-exception.filter';
 export * from './health.controller';
 export * from './bootstrap';
 export * from './bulk';
+export * from './content-disposition';
