@@ -1,5 +1,5 @@
 import type { EnvDto } from '@formbridge/config';
-import { FormParser } from '@formbridge/forms';
+import { ParsePool } from '@formbridge/forms';
 import { RecordService, Storage } from '@formbridge/storage';
 import { PdfConverterPool, type ReadOptions } from '@formbridge/word';
 import type { Redis } from 'ioredis';
@@ -66,7 +66,11 @@ export class BulkContext {
 
   handlers(): JobHandler[] {
     const handlers: JobHandler[] = [
-      new ParseSubmissionJob(this.storage, new FormParser(), readOptionsOf(this.config)),
+      new ParseSubmissionJob(
+        this.storage,
+        ParsePool.shared(this.config.PARSE_THREADS),
+        readOptionsOf(this.config),
+      ),
       new SealImportJob(this.storage, this.config.BATCH_SEAL_TIMEOUT_MS),
       new FinishImportJob(this.storage),
       new SealExportJob(this.storage, this.config.BATCH_SEAL_TIMEOUT_MS),
