@@ -114,11 +114,12 @@ export function rowOpen(minHeight?: number, keep = false, header = false): strin
 /**
  * Ends a table and starts the next one on the same grid. Word and LibreOffice repeat only a
  * table's leading rows on a new page, so a block whose header row should repeat is a table of its
- * own; the paragraph between keeps Word from joining the two tables, and is a hairline high.
+ * own; the paragraph between keeps Word from joining the two tables, and is so low (0.1 pt) that the
+ * two tables' rules print as one.
  */
 export function tableBreak(grid: number[]): string {
   return (
-    '</w:tbl><w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>' +
+    '</w:tbl><w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="2" w:lineRule="exact"/>' +
     '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>' +
     tableOpen(grid)
   );
