@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { unzipSync } from 'fflate';
 import { ErrorCode } from '@formbridge/common';
 import { loadConfig } from '@formbridge/config';
 import { definitions } from '@formbridge/definitions';
@@ -11,7 +10,14 @@ import { generateDocx } from '@formbridge/forms';
 import { PublicRecord, RecordService, Storage } from '@formbridge/storage';
 import { PdfConverterPool } from '@formbridge/word';
 import { WORD_FIXTURES } from './support/bulk-files';
-import { dropQueues, dropSchema, startService, testConfig, testEnv, waitFor } from './support/bulk-env';
+import {
+  dropQueues,
+  dropSchema,
+  exportOverHttp,
+  startService,
+  testConfig,
+  testEnv,
+} from './support/bulk-env';
 import { formbridge } from './support/cli';
 import { goldenRecords } from './support/golden';
 import { pdfFonts, pdfPages, popplerAvailable } from './support/pdf';
@@ -292,21 +298,7 @@ describe('print-ready exports and the records spreadsheet (PostgreSQL + Redis)',
         expect(book.getWorksheet('部门整体支出绩效目标申报表')!.rowCount).toBe(1);
         expect((await fetch(`${base}/records.xlsx?formType=nope`)).status).toBe(400);
 
-        const res = await fetch(`${base}/exports`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ project: '惠民', pdf: true }),
-        });
-        expect(res.status).toBe(202);
-        const { batchId, download } = (await res.json()) as { batchId: number; download: string };
-        await waitFor(
-          async () =>
-            ((await (await fetch(`${base}/exports/${batchId}`)).json()) as { status: string }).status ===
-            'completed',
-          120_000,
-          'the export',
-        );
-        const entries = unzipSync(new Uint8Array(await (await fetch(`${base}${download}`)).arrayBuffer()));
+        const { entries } = await exportOverHttp(base, { project: '惠民', pdf: true }, 120_000);
         const names = Object.keys(entries).sort();
         expect(names).toEqual([
           expect.stringMatching(/^2019年_专项资金绩效目标申报表_惠民项目资金_r\d+\.docx$/),
