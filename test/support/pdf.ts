@@ -42,3 +42,18 @@ export function pdfFonts(pdf: Uint8Array | string): string[] {
   const names = lines.filter((l) => l.trim()).map((l) => l.split(/\s+/)[0].replace(/^[A-Z]{6}\+/, ''));
   return [...new Set(names)].sort();
 }
+
+/**
+ * Whether `needle` is printed in order in `page`. pdftotext interleaves the lines of cells that sit
+ * side by side, so a value wrapped inside its cell comes out with its neighbours' lines between
+ * its own; its characters still come in order.
+ */
+export function inOrder(page: string, needle: string): boolean {
+  let at = 0;
+  for (const ch of needle) {
+    at = page.indexOf(ch, at);
+    if (at < 0) return false;
+    at += ch.length;
+  }
+  return true;
+}
