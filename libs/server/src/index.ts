@@ -3,3 +3,5 @@ export * from './health.controller';
 export * from './bootstrap';
 export * from './bulk';
 export * from './content-disposition';
+export * from './record-schemas';
+

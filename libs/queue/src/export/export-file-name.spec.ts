@@ -22,12 +22,14 @@ describe('exportFileName', () => {
   it('never yields a path or a name Windows refuses: separators, reserved characters, control characters, trailing dots', () => {
     const name = exportFileName(1, {
       year: 2019,
-      formType: 'x',
+      formType: 'special-fund-performance-target',
       projectName: '../../etc/passwd\u0000a:b*c?<d>|"e". ',
     });
-    expect(name).toBe('2019年_x__.._etc_passwd_a_b_c_d_e__r1.docx');
+    expect(name).toBe('2019年_专项资金绩效目标申报表__.._etc_passwd_a_b_c_d_e__r1.docx');
     expect(name).not.toMatch(/[\\/:*?"<>|\u0000-\u001f]/);
     expect(exportFileName(2, { projectName: '   ' })).toBe('无年度_表_r2.docx');
-    expect(exportFileName(3, { year: 2019, projectName: 'CON' })).toBe('2019年_表_CON_r3.docx');
+    expect(
+      exportFileName(3, { year: 2019, formType: 'special-fund-performance-target', projectName: 'CON' }),
+    ).toBe('2019年_专项资金绩效目标申报表_CON_r3.docx');
   });
 });

@@ -27,9 +27,8 @@ export function formTitle(formType: unknown): string {
  */
 export function exportFileName(recordId: number, record: Json, extension: 'docx' | 'pdf' = 'docx'): string {
   const year = typeof record.year === 'number' ? `${record.year}年` : '无年度';
-  const subject = [record.projectName, record.departmentName].find(
-    (v) => typeof v === 'string' && v.trim(),
-  ) as string | undefined;
+  const { project, department } = definitions().summaryOf(record);
+  const subject = project ?? department ?? undefined;
   const parts = [
     year,
     clean(formTitle(record.formType), 40),
