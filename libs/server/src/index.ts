@@ -4,4 +4,3 @@ export * from './bootstrap';
 export * from './bulk';
 export * from './content-disposition';
 export * from './record-schemas';
-
