@@ -7,7 +7,7 @@ import { ImportUploadService } from './imports/import-upload.service';
 import { ImportsController } from './imports/imports.controller';
 import { ParserModule } from './parser.module';
 import { ConflictsController } from './records/conflicts.controller';
-import { RecordsController } from './records/records.controller';
+import { RecordsController, RecordsWorkbookController } from './records/records.controller';
 import { RecordsService } from './records/records.service';
 
 /**
@@ -17,7 +17,13 @@ import { RecordsService } from './records/records.service';
  */
 @Module({
   imports: [ParserModule, BulkModule.forRoot({ workers: [QueueName.Parse] })],
-  controllers: [ImportsController, RecordsController, ConflictsController, ExportsController],
+  controllers: [
+    ImportsController,
+    RecordsController,
+    RecordsWorkbookController,
+    ConflictsController,
+    ExportsController,
+  ],
   providers: [ImportUploadService, RecordsService, ExportsService],
 })
 export class ParserServiceModule {}

@@ -2,4 +2,5 @@ export * from './domain-exception.filter';
 export * from './health.controller';
 export * from './bootstrap';
 export * from './bulk';
+export * from './content-disposition';
 export * from './record-schemas';

@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { PublicRecord, RecordConflict, RecordPage, RecordVersionRow } from '@formbridge/storage';
-import { RecordQueryDto } from './records.dto';
+import { RecordQueryDto, RecordSelectionDto } from './records.dto';
 import { RecordsService } from './records.service';
 
 const query = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
@@ -51,6 +51,14 @@ export class RecordsController {
     return this.service.docx(id);
   }
 
+  @Get(':id/pdf')
+  @ApiOkResponse({
+    description: "The record's form as PDF (LibreOffice; 501 CONVERTER_MISSING when it is not installed)",
+  })
+  pdf(@Param('id', ParseIntPipe) id: number): Promise<StreamableFile> {
+    return this.service.pdf(id);
+  }
+
   @Get(':id/versions')
   @ApiOkResponse({
     description:
@@ -75,5 +83,22 @@ export class RecordsController {
   @ApiOkResponse({ description: 'Returned forms of this record whose changes clashed with later edits' })
   conflicts(@Param('id', ParseIntPipe) id: number): Promise<RecordConflict[]> {
     return this.service.conflicts({ recordId: id });
+  }
+}
+
+/** The records as a spreadsheet, beside the collection: `GET /records.xlsx`. */
+@ApiTags('records')
+@ApiBearerAuth()
+@Controller()
+export class RecordsWorkbookController {
+  constructor(private readonly service: RecordsService) {}
+
+  @Get('records.xlsx')
+  @ApiOkResponse({
+    description:
+      'The selected records as .xlsx: a sheet per form type, the repeating parts and the warnings on sheets of their own',
+  })
+  xlsx(@Query(query) q: RecordSelectionDto): StreamableFile {
+    return this.service.xlsx(q);
   }
 }

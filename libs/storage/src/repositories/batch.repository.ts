@@ -203,7 +203,7 @@ export class BatchRepository {
   async exportRows(batchId: number, afterPosition: number, limit: number): Promise<ExportRow[]> {
     return this.db.query<ExportRow>(
       `SELECT i.position, i.status, i.error_code AS "errorCode", i.reason, i.output_sha256 AS "outputSha256",
-              i.output_name AS "outputName", i.record_id AS "recordId", r.form_type AS "formType", r.year,
+              i.output_name AS "outputName", i.pdf_sha256 AS "pdfSha256", i.record_id AS "recordId", r.form_type AS "formType", r.year,
               r.department, r.project
        FROM batch_items i LEFT JOIN records r ON r.id = i.record_id
        WHERE i.batch_id = $1 AND i.position > $2
@@ -216,17 +216,18 @@ export class BatchRepository {
     await this.markExportedMany([{ itemId, outputSha256, outputName }]);
   }
 
+  /** Items done: their .docx (and, when the export asked for it, the PDF) are in the blob store. */
   async markExportedMany(
-    items: ReadonlyArray<{ itemId: number; outputSha256: string; outputName: string }>,
+    items: ReadonlyArray<{ itemId: number; outputSha256: string; outputName: string; pdfSha256?: string }>,
   ): Promise<void> {
     if (!items.length) return;
     const { sql, params } = valuesList(
-      items.map((i) => [i.itemId, i.outputSha256, i.outputName]),
-      ['bigint', 'text', 'text'],
+      items.map((i) => [i.itemId, i.outputSha256, i.outputName, i.pdfSha256 ?? null]),
+      ['bigint', 'text', 'text', 'text'],
     );
     await this.db.query(
-      `UPDATE batch_items b SET status = 'done', output_sha256 = v.sha, output_name = v.name, error_code = NULL, reason = NULL, finished_at = now()
-       FROM (VALUES ${sql}) AS v(id, sha, name) WHERE b.id = v.id`,
+      `UPDATE batch_items b SET status = 'done', output_sha256 = v.sha, output_name = v.name, pdf_sha256 = v.pdf, error_code = NULL, reason = NULL, finished_at = now()
+       FROM (VALUES ${sql}) AS v(id, sha, name, pdf) WHERE b.id = v.id`,
       params,
     );
   }
