@@ -10,6 +10,7 @@ import {
   testEnv,
   waitFor,
 } from './support/bulk-env';
+import { editDocumentXml, setControlText } from './support/docx-parts';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -151,6 +152,92 @@ describe('bulk HTTP API (parser service on PGlite)', () => {
       [2, 'edit', '300.00'],
     ]);
     expect((await api('/records/999999')).status).toBe(404);
+  });
+
+  it("takes a form downloaded from the API back as the record's next version; versions and conflicts", async () => {
+    const json = { 'content-type': 'application/json' };
+    const download = await fetch(`${base}/records/${recordId}/docx`, { headers: auth });
+    const bytes = new Uint8Array(await download.arrayBuffer());
+    const importAndWait = async (files: Array<[string, Uint8Array]>) => {
+      const accepted = await upload(files);
+      return waitFor(
+        async () => {
+          const r = await api(`/imports/${accepted.body.batchId as number}`);
+          return r.body.status === 'completed' ? r.body : undefined;
+        },
+        30_000,
+        'the import to complete',
+      );
+    };
+    // The bureau edits the amount while the department fills in the basis on the form.
+    const { body: current } = await api(`/records/${recordId}`);
+    const edit = await api(`/records/${recordId}`, {
+      method: 'PUT',
+      headers: json,
+      body: JSON.stringify({ ...current, totalFunds: '310.00' }),
+    });
+    expect(edit.body).toMatchObject({ version: 3 });
+    const filled = editDocumentXml(bytes, (xml) => setControlText(xml, 'basis', '依据已更新'));
+    expect(await importAndWait([['退回.docx', filled]])).toMatchObject({
+      newRecords: 0,
+      updatedRecords: 1,
+      updatedRecordIds: [recordId],
+      conflicts: [],
+    });
+    const v4 = await api(`/records/${recordId}/versions/4`);
+    expect(v4.body).toMatchObject({
+      version: 4,
+      origin: 'return',
+      baseVersion: 2,
+      source: { file: '退回.docx', formIndex: 0 },
+      changes: [{ path: '$.basis', op: 'change', after: '依据已更新' }],
+      data: { basis: '依据已更新', totalFunds: '310.00' },
+    });
+    const { body: record } = await api(`/records/${recordId}`);
+    expect(record).toMatchObject({ version: 4, warnings: [] });
+    expect((record.sources as Array<{ file: string }>).map((s) => s.file)).toEqual([
+      'batch.zip!/b/b.docx',
+      '退回.docx',
+    ]);
+
+    // Another copy of the same form changes the amount the bureau changed too: a conflict.
+    const clash = editDocumentXml(bytes, (xml) => setControlText(xml, 'totalFunds', '320.00'));
+    const report = await importAndWait([['再次退回.docx', clash]]);
+    expect(report).toMatchObject({
+      updatedRecords: 0,
+      conflicts: [
+        expect.objectContaining({
+          code: 'CONFLICT',
+          paths: ['$.totalFunds'],
+          recordId,
+          file: '再次退回.docx',
+        }),
+      ],
+    });
+    const conflictId = (report.conflicts as Array<{ conflictId: number }>)[0].conflictId;
+    expect((await api('/conflicts')).body).toEqual([
+      expect.objectContaining({ id: conflictId, recordId, status: 'open' }),
+    ]);
+    expect((await api(`/records/${recordId}/conflicts`)).body).toEqual([
+      expect.objectContaining({ id: conflictId }),
+    ]);
+    const sides = await api(`/conflicts/${conflictId}`);
+    expect(sides.body).toMatchObject({
+      baseVersion: 2,
+      currentVersion: 4,
+      base: { totalFunds: '300.00' },
+      current: { totalFunds: '310.00' },
+      returned: { totalFunds: '320.00' },
+    });
+    const resolved = await api(`/conflicts/${conflictId}/resolve`, {
+      method: 'POST',
+      headers: json,
+      body: '{}',
+    });
+    expect(resolved).toMatchObject({ status: 200, body: { status: 'resolved' } });
+    expect((await api('/conflicts')).body).toEqual([]);
+    expect((await api(`/records/${recordId}`)).body).toMatchObject({ version: 4, totalFunds: '310.00' });
+    expect((await api(`/records/${recordId}/versions/99`)).status).toBe(404);
   });
 
   it('limits how many files one upload may hold', async () => {

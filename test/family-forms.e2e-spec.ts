@@ -206,7 +206,7 @@ const soffice = ['/usr/bin/soffice', '/usr/local/bin/soffice'].find((x) => exist
 
 describe('exports, roll-forward and the definitions API follow the definitions', () => {
   it('names export files after the fields the definition names', () => {
-    expect(exportFileName(5, TARGET)).toBe('2023_project-performance-target_基层政权和社区建设_r5.docx');
+    expect(exportFileName(5, TARGET)).toBe('2023年_项目支出绩效目标表_基层政权和社区建设_r5.docx');
     expect(definitions().summaryOf(SELF_EVALUATION)).toEqual({
       department: '衡阳市石鼓区合江街道办事处',
       project: '惠民项目资金',

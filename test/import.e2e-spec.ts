@@ -101,7 +101,8 @@ describe('formbridge import (PostgreSQL + Redis)', () => {
       imported: 185,
       failed: 15,
       records: 187,
-      newRecords: 187,
+      // One record per filing: seed-all repeats seed-2, -3 and -4, and the .doc is seed 1 again.
+      newRecords: 183,
     });
 
     const byFile = new Map(first.failures.map((f) => [f.file.split('/').pop() as string, f]));
@@ -125,11 +126,24 @@ describe('formbridge import (PostgreSQL + Redis)', () => {
     expect(first.warnings.every((w) => w.file.includes(dir) && w.code)).toBe(true);
 
     const [{ n }] = await storage.db.query<{ n: number }>('SELECT count(*)::int AS n FROM records');
-    expect(n).toBe(187);
+    expect(n).toBe(183);
     const [{ versions }] = await storage.db.query<{ versions: number }>(
       'SELECT count(*)::int AS versions FROM record_versions',
     );
-    expect(versions).toBe(187);
+    expect(versions).toBe(183);
+    // Every form is attributed once: the repeated ones are sources of the record they repeat.
+    const [{ sources }] = await storage.db.query<{ sources: number }>(
+      'SELECT count(*)::int AS sources FROM record_sources',
+    );
+    expect(sources).toBe(187);
+    const [seed4] = await storage.records.list(
+      { formType: 'department-overall-performance-target' },
+      { limit: 5 },
+    );
+    expect(seed4.sources.map((s) => [s.file.split('/').pop(), s.formIndex]).sort()).toEqual([
+      ['seed-4.docx', 0],
+      ['seed-all.docx', 3],
+    ]);
     // Archives are read in memory, never extracted: nothing was written for the traversal name.
     expect(readdirSync(dir).filter((f) => f.includes('evil'))).toEqual([]);
     expect(existsSync(join(dir, '..', 'evil-slip.docx'))).toBe(false);
@@ -156,7 +170,7 @@ describe('formbridge import (PostgreSQL + Redis)', () => {
       first.failures.map((f) => [f.file, f.code]).sort(),
     );
     const [{ n }] = await storage.db.query<{ n: number }>('SELECT count(*)::int AS n FROM records');
-    expect(n).toBe(187);
+    expect(n).toBe(183);
   });
 
   it('lists the stored records as JSON: the records themselves plus id and source', () => {
@@ -175,8 +189,8 @@ describe('formbridge import (PostgreSQL + Redis)', () => {
     );
     expect(run.status).toBe(0);
     const records = JSON.parse(run.stdout) as Array<Record<string, unknown>>;
-    // 148 + 30 + 1 variants, seed 1 of seed-all, and the .doc's seed 1
-    expect(records).toHaveLength(181);
+    // 148 + 30 + 1 variants, and seed 1 (from seed-all and from the .doc: one filing)
+    expect(records).toHaveLength(180);
     expect(records[0]).toMatchObject({
       formType: 'special-fund-performance-target',
       year: 2019,
@@ -186,7 +200,7 @@ describe('formbridge import (PostgreSQL + Redis)', () => {
     });
     const table = formbridge(['records', '--form-type', 'department-overall-performance-target'], env);
     expect(table.status).toBe(0);
-    expect(table.stdout.trim().split('\n')).toHaveLength(1 + 2); // header, seed-4, seed-all's form 4
+    expect(table.stdout.trim().split('\n')).toHaveLength(1 + 1); // header, seed 4 (seed-4 and seed-all's form 4)
   });
 });
 

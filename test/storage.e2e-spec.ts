@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode } from '@formbridge/common';
-import { InstanceRepository, RecordService, Storage, migrate } from '@formbridge/storage';
+import { InstanceRepository, MIGRATIONS, RecordService, Storage, migrate } from '@formbridge/storage';
 import { dropSchema, testConfig, testEnv } from './support/bulk-env';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -48,7 +48,8 @@ describe.each([
   it('applies each migration once, however often it starts', async () => {
     expect(await migrate(storage.db)).toEqual([]);
     const rows = await storage.db.query<{ id: string }>('SELECT id FROM schema_migrations');
-    expect(rows.map((r) => r.id)).toEqual(['001-initial', '002-blob-storage', '003-instance']);
+    expect(rows.map((r) => r.id)).toEqual(MIGRATIONS.map((m) => m.id));
+    expect(MIGRATIONS[0].id).toBe('001-initial');
     // The database's own id, made once by its migration, stays the same on every start.
     expect(storage.instanceId).toMatch(/^[0-9a-f]{12}$/);
     expect(await new InstanceRepository(storage.db).id()).toBe(storage.instanceId);
@@ -91,7 +92,70 @@ describe.each([
     expect(await storage.batches.counts(batch.id)).toEqual({ pending: 0, done: 2, failed: 0 });
     const items = await storage.batches.items(batch.id, 0, 10, 'warned');
     expect(items[0].warnings).toEqual(warnings);
-    expect(await storage.batches.recordTotals(batch.id)).toEqual({ records: 4, newRecords: 2 });
+    expect(await storage.batches.recordTotals(batch.id)).toEqual({
+      records: 4,
+      newRecords: 2,
+      updatedRecordIds: [],
+    });
+  });
+
+  it('stores one record per filing: the same content again is a source, other content of the same filing is flagged', async () => {
+    const batch = await storage.batches.create('import');
+    const names = ['a.docx', 'b.docx', 'c.docx'];
+    const docs = await storage.documents.insertMany(
+      names.map((name) => ({ sha256: sha(`filing ${name}`), byteSize: 1, format: 'docx', name })),
+    );
+    const [a, b, c] = names.map((n) => docs.get(sha(`filing ${n}`)) as number);
+    const items = await storage.batches.addItems(
+      batch.id,
+      names.map((name, i) => ({ position: i + 1, name, documentId: [a, b, c][i] })),
+    );
+    const same = specialFund('同一申报');
+    const warning = {
+      code: 'sum-mismatch',
+      message: 'm',
+      recordIndex: 0,
+      path: '$.totalFunds',
+      location: null,
+    };
+    // a and b carry the same filing (b once more as its second form); c the same filing, other amount.
+    const added = await storage.records.storeParsedMany([
+      { itemId: items[0], documentId: a, records: [same], warnings: [warning] },
+      { itemId: items[1], documentId: b, records: [specialFund('另一项目'), same], warnings: [] },
+      { itemId: items[2], documentId: c, records: [{ ...same, totalFunds: '12.00' }], warnings: [] },
+    ]);
+    expect(added).toEqual([1, 1, 1]);
+    const [first, second] = await storage.records.list({ project: '同一申报' }, { limit: 10 });
+    expect(first.sources.map((s) => [s.file, s.formIndex])).toEqual([
+      ['a.docx', 0],
+      ['b.docx', 1],
+    ]);
+    expect(first.warnings).toEqual([
+      { code: 'sum-mismatch', message: 'm', path: '$.totalFunds', location: null },
+    ]);
+    expect(second).toMatchObject({
+      data: { totalFunds: '12.00' },
+      sources: [{ file: 'c.docx', formIndex: 0 }],
+    });
+    expect(second.warnings).toEqual([
+      expect.objectContaining({ code: 'possible-duplicate', records: [first.id], path: null }),
+    ]);
+    expect(await storage.batches.recordTotals(batch.id)).toEqual({
+      records: 4,
+      newRecords: 3,
+      updatedRecordIds: [],
+    });
+    // The warning stays through an edit: it is about the record, not about its form.
+    const service = new RecordService(storage.records);
+    await service.update(second.id, { ...second.data, totalFunds: '13.00' });
+    const [v1, v2] = await service.versions(second.id);
+    expect(v1).toMatchObject({ data: { totalFunds: '12.00' }, changes: [], source: { file: 'c.docx' } });
+    expect(v2).toMatchObject({
+      origin: 'edit',
+      source: null,
+      changes: [{ path: '$.totalFunds', op: 'change', before: '12.00', after: '13.00' }],
+      warnings: [expect.objectContaining({ code: 'possible-duplicate' })],
+    });
   });
 
   it('keeps every earlier version when a record is edited, and refuses a stale or invalid edit', async () => {

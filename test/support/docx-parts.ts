@@ -66,3 +66,15 @@ export function tags(xml: string): string[] {
 export function textOf(xml: string): string {
   return [...xml.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
 }
+
+/** Replaces the text of the first control tagged `tag` (its first run) after `from`. */
+export function setControlText(xml: string, tag: string, text: string, from = 0): string {
+  const at = xml.indexOf(`<w:tag w:val="${tag}"/>`, from);
+  if (at < 0) throw new Error(`no control tagged ${tag}`);
+  const end = xml.indexOf('</w:sdtContent>', at);
+  const inside = xml.slice(at, end);
+  const edited = /<w:t xml:space="preserve">[^<]*<\/w:t>/.test(inside)
+    ? inside.replace(/(<w:t xml:space="preserve">)[^<]*(<\/w:t>)/, `$1${text}$2`)
+    : inside.replace(/<\/w:pPr>/, `</w:pPr><w:r><w:t xml:space="preserve">${text}</w:t></w:r>`);
+  return xml.slice(0, at) + edited + xml.slice(end);
+}

@@ -8,6 +8,7 @@ import { registerExport } from './commands/export.command';
 import { registerWorker } from './commands/worker.command';
 import { registerGenerate } from './commands/generate.command';
 import { registerServe } from './commands/serve.command';
+import { registerHistory } from './commands/history.command';
 
 /**
  * The `formbridge` command. Each sub-command lives in commands/ and only translates between the
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerWorker(program);
   registerGenerate(program);
   registerServe(program);
+  registerHistory(program);
   return program;
 }
 

@@ -8,8 +8,6 @@ import { BulkModule } from '@formbridge/server';
  * queue dashboard and the API token. Add it to the service's module imports.
  */
 @Module({
-  imports: [
-    BulkModule.forRoot({ workers: [QueueName.Generate], renderDocx: (records) => generateDocx(records) }),
-  ],
+  imports: [BulkModule.forRoot({ workers: [QueueName.Generate], renderDocx: generateDocx })],
 })
 export class GenerateWorkersModule {}

@@ -28,6 +28,7 @@ function assertDefinition(def: FormDefinition, file: string): void {
   if (!def.attachmentLabel || (def.attachmentLabel.default !== null && !def.attachmentLabel.default))
     fail('attachmentLabel.default missing');
   if (!Array.isArray(def.fields) || def.fields.length === 0) fail('fields missing');
+  if (!Array.isArray(def.filingIdentity) || def.filingIdentity.length === 0) fail('filingIdentity missing');
   const paths = new Set<string>();
   for (const f of def.fields as FieldDefinition[]) {
     if (!FIELD_KINDS.has(f.kind)) fail(`field ${f.path} has unknown kind ${f.kind}`);

@@ -3,6 +3,7 @@ import { DefinitionRegistry, FormDefinition, definitions } from '@formbridge/def
 import { ReadOptions, WordBlock, WordDocument, readDocx, readSubmission } from '@formbridge/word';
 import { runChecks } from './checks';
 import { CompiledDefinition, FormExtractor } from './extract';
+import { readStamps } from './return-stamp';
 import { TaggedLayer } from './tagged-layer';
 import { labelKey, looksLikeFormTitle } from './text';
 import { ParseResult, ParseWarning, WarningCode } from './warnings';
@@ -105,7 +106,21 @@ export class FormParser {
       records.push(result.record);
       forms.push({ formType: slice.compiled.def.formType, edition: slice.compiled.def.edition });
     });
-    return { records, warnings, forms };
+    const stamps = readStamps(
+      doc,
+      records.map((r) => String(r.formType)),
+    );
+    if (stamps?.length && stamps.every((s) => s === null)) {
+      warnings.push({
+        code: WarningCode.ReturnRefused,
+        message:
+          'the document was generated from stored records, but its forms no longer match the forms it was generated with; read as ordinary forms',
+        recordIndex: null,
+        path: null,
+        location: null,
+      });
+    }
+    return stamps ? { records, warnings, forms, stamps } : { records, warnings, forms };
   }
 
   /** The definitions whose title a block carries; `[]` for a form title no definition knows. */

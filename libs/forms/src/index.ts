@@ -7,4 +7,5 @@ export * from './checks';
 export * from './form-parser';
 export * from './tagged-layer';
 export * from './generate';
+export * from './return-stamp';
 export * from './pool/parse-pool';

@@ -1,4 +1,5 @@
 import type { SourceLocation } from '@formbridge/word';
+import type { ReturnStamp } from './return-stamp';
 
 export enum WarningCode {
   NoFormFound = 'no-form-found',
@@ -27,6 +28,10 @@ export enum WarningCode {
   EditedLayer = 'edited-layer',
   /** A part of the package declared a wrong size in its zip headers; it was read as it is. */
   PackagePartSize = 'package-part-size',
+  /** A form generated from a stored record that cannot be taken as that record's return. */
+  ReturnRefused = 'return-refused',
+  /** A new record of the same filing (definition's `filingIdentity`) as a stored one, with other content. */
+  PossibleDuplicate = 'possible-duplicate',
 }
 
 export interface ParseWarning {
@@ -44,4 +49,9 @@ export interface ParseResult {
   warnings: ParseWarning[];
   /** Which definition read each record: its form type and edition, in the order of `records`. */
   forms: Array<{ formType: string; edition: string }>;
+  /**
+   * Only for forms generated from stored records: per record, the stamp saying which record and
+   * version it was generated from (null where a form's stamp cannot be matched to it).
+   */
+  stamps?: Array<ReturnStamp | null>;
 }

@@ -28,10 +28,24 @@ export interface FileWarning {
   path: string | null;
 }
 
+/** A returned form whose changes clash with edits made since it was generated: nothing of it was applied. */
+export interface FormConflict {
+  file: string;
+  formIndex: number;
+  recordId: number;
+  conflictId: number;
+  code: 'CONFLICT';
+  paths: string[];
+}
+
 export interface ImportReport extends BatchProgress {
   /** Records the batch's files hold, and how many of them this batch stored for the first time. */
   records: number;
   newRecords: number;
+  /** Records that returned forms brought a new version to, and their ids. */
+  updatedRecords: number;
+  updatedRecordIds: number[];
+  conflicts: FormConflict[];
   failures: FileFailure[];
   warnings: FileWarning[];
 }
@@ -110,7 +124,27 @@ export class BatchReportService {
         });
       }
     }
-    return { ...progress, ...(await this.storage.batches.recordTotals(batchId)), failures, warnings };
+    const totals = await this.storage.batches.recordTotals(batchId);
+    const conflicts = (await this.storage.records.conflicts({ batchId }))
+      .reverse()
+      .map((c): FormConflict => ({
+        file: c.file,
+        formIndex: c.formIndex,
+        recordId: c.recordId,
+        conflictId: c.id,
+        code: 'CONFLICT',
+        paths: c.paths,
+      }));
+    return {
+      ...progress,
+      records: totals.records,
+      newRecords: totals.newRecords,
+      updatedRecords: totals.updatedRecordIds.length,
+      updatedRecordIds: totals.updatedRecordIds,
+      conflicts,
+      failures,
+      warnings,
+    };
   }
 
   async exportReport(batchId: number): Promise<ExportReport> {

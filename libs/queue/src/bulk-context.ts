@@ -1,7 +1,7 @@
 import type { EnvDto } from '@formbridge/config';
 import { ParsePool } from '@formbridge/forms';
 import { RecordService, Storage } from '@formbridge/storage';
-import type { ReadOptions } from '@formbridge/word';
+import { PdfConverterPool, type ReadOptions } from '@formbridge/word';
 import type { Redis } from 'ioredis';
 import { BullMqBatchQueue } from './batch-queue';
 import { BatchReportService } from './batch-report.service';
@@ -44,6 +44,7 @@ export class BulkContext {
   readonly reports: BatchReportService;
   readonly records: RecordService;
   private workerHost?: WorkerHost;
+  private pdfPool?: PdfConverterPool;
 
   private constructor(
     readonly config: EnvDto,
@@ -75,7 +76,10 @@ export class BulkContext {
       new SealExportJob(this.storage, this.config.BATCH_SEAL_TIMEOUT_MS),
       new FinishExportJob(this.storage),
     ];
-    if (this.options.renderDocx) handlers.push(new GenerateRecordJob(this.storage, this.options.renderDocx));
+    if (this.options.renderDocx)
+      handlers.push(
+        new GenerateRecordJob(this.storage, this.options.renderDocx, (docx) => this.pdf.convert(docx)),
+      );
     return handlers as JobHandler[];
   }
 
@@ -87,9 +91,21 @@ export class BulkContext {
     return this.workerHost;
   }
 
-  /** Workers first (they finish their running jobs), then the queues, Redis and the database. */
+  /** This process's LibreOffice converters, started on the first PDF. */
+  get pdf(): PdfConverterPool {
+    this.pdfPool ??= new PdfConverterPool({
+      soffice: this.config.SOFFICE_PATH,
+      python: this.config.UNO_PYTHON,
+      size: this.config.PDF_CONVERTERS,
+      timeoutMs: this.config.PDF_TIMEOUT_MS,
+    });
+    return this.pdfPool;
+  }
+
+  /** Workers first (they finish their running jobs), then the converters, queues, Redis and the database. */
   async close(): Promise<void> {
     await this.workerHost?.close();
+    await this.pdfPool?.close();
     await this.queue.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
     await this.storage.close();

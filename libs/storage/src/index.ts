@@ -13,3 +13,5 @@ export * from './record.service';
 export * from './storage';
 export * from './batcher';
 export * from './repositories/instance.repository';
+export * from './record-history';
+export * from './repositories/filing-store';

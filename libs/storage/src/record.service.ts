@@ -1,16 +1,39 @@
 import { ErrorCode, FormBridgeError } from '@formbridge/common';
 import { validateRecord } from '@formbridge/contract';
 import { RecordRepository } from './repositories/record.repository';
-import { JsonObject, RecordFilter, RecordSort, RecordVersionRow, StoredRecord } from './storage.types';
+import {
+  JsonObject,
+  RecordConflict,
+  RecordConflictSides,
+  RecordFilter,
+  RecordSort,
+  RecordVersionRow,
+  StoredRecord,
+} from './storage.types';
 
 /** The keys a stored record carries besides the contract's fields (never part of `data`). */
-export const RECORD_OWN_KEYS = ['id', 'version', 'source', 'warnings'] as const;
+export const RECORD_OWN_KEYS = ['id', 'version', 'source', 'sources', 'warnings'] as const;
 
 /** A record as the API and the CLI show it: the contract's fields plus its own keys. */
-export type PublicRecord = JsonObject & { id: number; version: number; source: StoredRecord['source'] };
+export type PublicRecord = JsonObject & {
+  id: number;
+  version: number;
+  /** The form it was first imported from. */
+  source: StoredRecord['source'];
+  /** Every form, in every document, that carried its content (or came back as a version of it). */
+  sources: StoredRecord['sources'];
+  warnings: StoredRecord['warnings'];
+};
 
 export function toPublicRecord(r: StoredRecord): PublicRecord {
-  return { ...r.data, id: r.id, version: r.version, source: r.source };
+  return {
+    ...r.data,
+    id: r.id,
+    version: r.version,
+    source: r.source,
+    sources: r.sources,
+    warnings: r.warnings,
+  };
 }
 
 export interface RecordPage {
@@ -69,7 +92,14 @@ export class RecordService {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new FormBridgeError(ErrorCode.InvalidRecord, 'a record must be a JSON object');
     }
-    const { id: _id, version, source: _source, warnings: _warnings, ...data } = body as JsonObject;
+    const {
+      id: _id,
+      version,
+      source: _source,
+      sources: _sources,
+      warnings: _warnings,
+      ...data
+    } = body as JsonObject;
     const current = await this.get(id);
     const fieldErrors = validateRecord(data);
     if (fieldErrors.length) {
@@ -102,5 +132,40 @@ export class RecordService {
   async versions(id: number): Promise<RecordVersionRow[]> {
     await this.get(id);
     return this.records.versions(id);
+  }
+
+  async version(id: number, version: number): Promise<RecordVersionRow> {
+    const found = (await this.versions(id)).find((v) => v.version === version);
+    if (!found) throw new FormBridgeError(ErrorCode.NotFound, `record ${id} has no version ${version}`);
+    return found;
+  }
+
+  /** Returned forms that clashed with edits: of one record, or all (open ones by default). */
+  conflicts(filter: {
+    recordId?: number;
+    status?: 'open' | 'resolved';
+    batchId?: number;
+  }): Promise<RecordConflict[]> {
+    return this.records.conflicts(filter);
+  }
+
+  /** A conflict with both sides (and the version both started from), for a person to decide. */
+  async conflict(conflictId: number): Promise<RecordConflictSides> {
+    const found = await this.records.conflict(conflictId);
+    if (!found) throw new FormBridgeError(ErrorCode.NotFound, `conflict ${conflictId} does not exist`);
+    return found;
+  }
+
+  /**
+   * Decides a conflict: `record` (when given) is what should stand, stored as an edit of the
+   * record (conditional on `version` when sent back); then the conflict is closed.
+   */
+  async resolveConflict(conflictId: number, body: { record?: unknown }): Promise<RecordConflictSides> {
+    const conflict = await this.conflict(conflictId);
+    if (conflict.status !== 'open')
+      throw new FormBridgeError(ErrorCode.Conflict, `conflict ${conflictId} was already resolved`);
+    if (body.record !== undefined) await this.update(conflict.recordId, body.record);
+    await this.records.resolveConflict(conflictId);
+    return this.conflict(conflictId);
   }
 }

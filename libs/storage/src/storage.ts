@@ -2,7 +2,7 @@ import type { EnvDto } from '@formbridge/config';
 import { BlobStore, DatabaseBlobStore, FolderBlobStore } from './blob-store';
 import { Database } from './database';
 import { migrate } from './migrator';
-import { InstanceRepository } from './repositories/instance.repository';
+import { Deployment, InstanceRepository } from './repositories/instance.repository';
 import { PgliteDatabase } from './pglite.database';
 import { PostgresDatabase } from './postgres.database';
 import { BatchRepository } from './repositories/batch.repository';
@@ -21,13 +21,18 @@ export class Storage {
   readonly records: RecordRepository;
   readonly batches: BatchRepository;
   readonly blobs: BlobStore;
+  readonly instanceId: string;
 
   constructor(
     readonly db: Database,
-    /** This database's random id: it scopes the job ids this database's batches use in Redis. */
-    readonly instanceId: string,
+    /**
+     * This database's random id and secret. The id scopes the job ids this database's batches
+     * use in Redis and names the deployment in the forms it generates; the secret seals them.
+     */
+    readonly deployment: Deployment,
     blobDir?: string,
   ) {
+    this.instanceId = deployment.id;
     this.documents = new DocumentRepository(db);
     this.records = new RecordRepository(db);
     this.batches = new BatchRepository(db);
@@ -39,15 +44,15 @@ export class Storage {
     const db = config.DATABASE_URL
       ? new PostgresDatabase(config.DATABASE_URL, config.DATABASE_SCHEMA, config.DATABASE_POOL_SIZE)
       : await PgliteDatabase.open(config.PGLITE_DIR, config.DATABASE_SCHEMA);
-    let instanceId: string;
+    let deployment: Deployment;
     try {
       await migrate(db);
-      instanceId = await new InstanceRepository(db).id();
+      deployment = await new InstanceRepository(db).deployment();
     } catch (err) {
       await db.close();
       throw err;
     }
-    return new Storage(db, instanceId, config.BLOB_DIR);
+    return new Storage(db, deployment, config.BLOB_DIR);
   }
 
   close(): Promise<void> {

@@ -1,3 +1,5 @@
+import type { FieldChange } from '@formbridge/contract';
+
 export type BatchKind = 'import' | 'export';
 export type BatchStatus = 'queuing' | 'running' | 'completed';
 export type ItemStatus = 'pending' | 'done' | 'failed';
@@ -71,11 +73,19 @@ export interface ParseItem {
   content?: Uint8Array | null;
 }
 
+/** A form that came back from this deployment: the record and version it was generated from. */
+export interface ReturnClaim {
+  recordId: number;
+  version: number;
+}
+
 export interface ParsedDocument {
   itemId: number;
   documentId: number;
   records: readonly JsonObject[];
   warnings: readonly JsonObject[];
+  /** Per record, the verified stamp of a returned form (null: an ordinary form). */
+  returns?: ReadonlyArray<ReturnClaim | null>;
 }
 
 export interface RecordSource {
@@ -83,6 +93,28 @@ export interface RecordSource {
   sha256: string | null;
   file: string | null;
   formIndex: number | null;
+}
+
+/** A form, in a document, whose content is (or was) this record's. */
+export interface RecordSourceEntry {
+  documentId: number;
+  sha256: string;
+  /** The name the file came under when this form was first seen. */
+  file: string;
+  formIndex: number;
+  /** The version whose content the form carried. */
+  version: number;
+  firstSeen: Date;
+}
+
+/** A warning about a record: from the parse of its form, or about the record itself (`possible-duplicate`). */
+export interface RecordWarning {
+  code: string;
+  message: string;
+  path: string | null;
+  location?: unknown;
+  /** `possible-duplicate`: the other records of the same filing. */
+  records?: number[];
 }
 
 export interface StoredRecord {
@@ -94,15 +126,53 @@ export interface StoredRecord {
   project: string | null;
   data: JsonObject;
   source: RecordSource;
+  sources: RecordSourceEntry[];
+  warnings: RecordWarning[];
   createdAt: Date;
   updatedAt: Date;
 }
 
+export type VersionOrigin = 'import' | 'edit' | 'return';
+
 export interface RecordVersionRow {
   version: number;
-  origin: 'import' | 'edit';
-  data: JsonObject;
+  /** What made it: an imported form, an edit (PUT /records/:id) or a returned form. */
+  origin: VersionOrigin;
   createdAt: Date;
+  /** The form it came from (import, return); null for an edit. */
+  source: { documentId: number; file: string | null; formIndex: number } | null;
+  /** A returned form: the version it was generated from. */
+  baseVersion: number | null;
+  /** Field by field, what this version changed in the one before (empty for version 1). */
+  changes: FieldChange[];
+  warnings: RecordWarning[];
+  data: JsonObject;
+}
+
+/** A returned form whose changes clash with edits made since it was generated. */
+export interface RecordConflict {
+  id: number;
+  recordId: number;
+  status: 'open' | 'resolved';
+  file: string;
+  documentId: number;
+  formIndex: number;
+  batchId: number | null;
+  /** The version the form was generated from, and the record's version when it came back. */
+  baseVersion: number;
+  currentVersion: number;
+  /** Fields changed on both sides to different values. */
+  paths: string[];
+  createdAt: Date;
+  resolvedAt: Date | null;
+}
+
+/** Both sides of a conflict, and the version they both started from. */
+export interface RecordConflictSides extends RecordConflict {
+  base: JsonObject;
+  /** The record as it was when the form came back (version `currentVersion`). */
+  current: JsonObject;
+  returned: JsonObject;
 }
 
 export interface RecordFilter {
@@ -137,8 +207,10 @@ export interface ExportItem {
   recordId: number | null;
   /** The batch's options (`asYear`…). */
   options?: JsonObject;
-  /** The record's current data; null when the record was deleted. */
+  /** The record's current data, version and form type; null when the record was deleted. */
   data?: JsonObject | null;
+  version?: number | null;
+  formType?: string | null;
 }
 
 export interface ExportRow {
@@ -148,6 +220,8 @@ export interface ExportRow {
   reason: string | null;
   outputSha256: string | null;
   outputName: string | null;
+  /** The form as PDF, when the export asked for PDFs. */
+  pdfSha256: string | null;
   recordId: number | null;
   formType: string | null;
   year: number | null;

@@ -32,7 +32,7 @@ export function registerWorker(program: Command): void {
           process.stderr.write(`formbridge worker: consuming ${opts.queues.join(', ')}; stop with Ctrl-C\n`);
           await new Promise<never>(() => undefined);
         },
-        { renderDocx: (records) => generateDocx(records) },
+        { renderDocx: generateDocx },
       );
     });
 }

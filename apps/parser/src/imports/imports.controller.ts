@@ -73,7 +73,10 @@ export class ImportsController {
   }
 
   @Get(':id')
-  @ApiOkResponse({ description: 'Progress, results (records, warnings) and failures with reasons' })
+  @ApiOkResponse({
+    description:
+      'Progress, results (records, newRecords, updatedRecords with updatedRecordIds, conflicts of returned forms, warnings) and failures with reasons',
+  })
   report(@Param('id', ParseIntPipe) id: number): Promise<ImportReport> {
     return this.service.report(id);
   }

@@ -10,8 +10,8 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { PublicRecord, RecordPage, RecordVersionRow } from '@formbridge/storage';
-import { RecordQueryDto } from './records.dto';
+import type { PublicRecord, RecordConflict, RecordPage, RecordVersionRow } from '@formbridge/storage';
+import { RecordQueryDto, RecordSelectionDto } from './records.dto';
 import { RecordsService } from './records.service';
 
 const query = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
@@ -24,7 +24,8 @@ export class RecordsController {
 
   @Get()
   @ApiOkResponse({
-    description: '{items, total, limit, offset}; items are records plus their id, version and source',
+    description:
+      '{items, total, limit, offset}; items are records plus their id, version, source (first form), sources (every form that carried it) and warnings',
   })
   list(@Query(query) q: RecordQueryDto): Promise<RecordPage> {
     return this.service.list(q);
@@ -64,9 +65,54 @@ export class RecordsController {
     return this.service.preview(id);
   }
 
+  @Get(':id/pdf')
+  @ApiOkResponse({
+    description: "The record's form as PDF (LibreOffice; 501 CONVERTER_MISSING when it is not installed)",
+  })
+  pdf(@Param('id', ParseIntPipe) id: number): Promise<StreamableFile> {
+    return this.service.pdf(id);
+  }
+
   @Get(':id/versions')
-  @ApiOkResponse({ description: 'Every version of the record, oldest first' })
+  @ApiOkResponse({
+    description:
+      'Every version of the record, oldest first: {version, origin (import | edit | return), createdAt, source, baseVersion, changes: [{path, op, before, after}], warnings, data}',
+  })
   versions(@Param('id', ParseIntPipe) id: number): Promise<RecordVersionRow[]> {
     return this.service.versions(id);
+  }
+
+  @Get(':id/versions/:version')
+  @ApiOkResponse({
+    description: 'One version: its data, what made it, and its changes against the one before',
+  })
+  version(
+    @Param('id', ParseIntPipe) id: number,
+    @Param('version', ParseIntPipe) version: number,
+  ): Promise<RecordVersionRow> {
+    return this.service.version(id, version);
+  }
+
+  @Get(':id/conflicts')
+  @ApiOkResponse({ description: 'Returned forms of this record whose changes clashed with later edits' })
+  conflicts(@Param('id', ParseIntPipe) id: number): Promise<RecordConflict[]> {
+    return this.service.conflicts({ recordId: id });
+  }
+}
+
+/** The records as a spreadsheet, beside the collection: `GET /records.xlsx`. */
+@ApiTags('records')
+@ApiBearerAuth()
+@Controller()
+export class RecordsWorkbookController {
+  constructor(private readonly service: RecordsService) {}
+
+  @Get('records.xlsx')
+  @ApiOkResponse({
+    description:
+      'The selected records as .xlsx: a sheet per form type, the repeating parts and the warnings on sheets of their own',
+  })
+  xlsx(@Query(query) q: RecordSelectionDto): StreamableFile {
+    return this.service.xlsx(q);
   }
 }

@@ -1,10 +1,26 @@
+import { PassThrough } from 'node:stream';
 import { Injectable, StreamableFile } from '@nestjs/common';
-import { generateDocx } from '@formbridge/forms';
 import { ErrorCode, FormBridgeError } from '@formbridge/common';
-import { BulkContext, exportFileName, readOptionsOf } from '@formbridge/queue';
+import { definitions } from '@formbridge/definitions';
+import { generateDocx, generateStoredDocx } from '@formbridge/forms';
+import {
+  BulkContext,
+  exportFileName,
+  readOptionsOf,
+  storedWarnings,
+  writeRecordsWorkbook,
+} from '@formbridge/queue';
+import { contentDisposition } from '@formbridge/server';
 import { renderSubmissionHtml, submissionMediaType } from '@formbridge/word';
-import { PublicRecord, RecordPage, RecordVersionRow } from '@formbridge/storage';
-import { RecordQueryDto } from './records.dto';
+import {
+  PublicRecord,
+  RecordConflict,
+  RecordConflictSides,
+  RecordPage,
+  RecordVersionRow,
+} from '@formbridge/storage';
+import { ConflictQueryDto, ResolveConflictDto } from './conflicts.dto';
+import { RecordQueryDto, RecordSelectionDto } from './records.dto';
 
 @Injectable()
 export class RecordsService {
@@ -13,6 +29,20 @@ export class RecordsService {
   list({ limit, offset, sort, order, ...filter }: RecordQueryDto): Promise<RecordPage> {
     const ordered = sort || order ? { key: sort ?? 'id', descending: order === 'desc' } : undefined;
     return this.ctx.records.list(filter, limit, offset, ordered);
+  }
+
+  /** The selected records as an Excel workbook, streamed as it is written. */
+  xlsx(filter: RecordSelectionDto): StreamableFile {
+    const out = new PassThrough();
+    writeRecordsWorkbook(
+      definitions().definitions,
+      { records: this.ctx.records.stream(filter), warnings: storedWarnings(this.ctx.storage) },
+      out,
+    ).catch((err: Error) => out.destroy(err));
+    return new StreamableFile(out, {
+      type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      disposition: contentDisposition('绩效目标申报记录.xlsx'),
+    });
   }
 
   /** The record, with the warnings its form was read with when the record does not carry its own. */
@@ -55,13 +85,41 @@ export class RecordsService {
     return this.ctx.records.versions(id);
   }
 
+  version(id: number, version: number): Promise<RecordVersionRow> {
+    return this.ctx.records.version(id, version);
+  }
+
+  conflicts(filter: Partial<ConflictQueryDto> & { recordId?: number }): Promise<RecordConflict[]> {
+    return this.ctx.records.conflicts(filter);
+  }
+
+  conflict(id: number): Promise<RecordConflictSides> {
+    return this.ctx.records.conflict(id);
+  }
+
+  resolveConflict(id: number, body: ResolveConflictDto): Promise<RecordConflictSides> {
+    return this.ctx.records.resolveConflict(id, body);
+  }
+
   /** One record's form, generated on the spot (a few milliseconds; bulk work goes through the queue). */
   async docx(id: number): Promise<StreamableFile> {
     const record = await this.ctx.records.get(id);
-    const name = exportFileName(record.id, record.data);
-    return new StreamableFile(Buffer.from(generateDocx([record.data])), {
+    return new StreamableFile(Buffer.from(generateStoredDocx([record], this.ctx.storage.deployment)), {
       type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-      disposition: `attachment; filename="record-${record.id}.docx"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      disposition: contentDisposition(exportFileName(record.id, record.data)),
+    });
+  }
+
+  /**
+   * One record's form as PDF, rendered by this service's pool of LibreOffice converters (a file
+   * waits for a free converter; each has a timeout). Bulk PDFs go through the queue (`export --pdf`).
+   */
+  async pdf(id: number): Promise<StreamableFile> {
+    const record = await this.ctx.records.get(id);
+    const pdf = await this.ctx.pdf.convert(generateDocx([record.data]));
+    return new StreamableFile(Buffer.from(pdf), {
+      type: 'application/pdf',
+      disposition: contentDisposition(exportFileName(record.id, record.data, 'pdf')),
     });
   }
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode, FieldError, FormBridgeError } from '@formbridge/common';
-import { CONTRACT_VERSION, ContractValidator, contractValidator } from '@formbridge/contract';
+import { CONTRACT_VERSION, ContractValidator, canonicalJson, contractValidator } from '@formbridge/contract';
 import { DefinitionRegistry, definitions } from '@formbridge/definitions';
+import { ReturnStamp, stampProperties } from '../return-stamp';
 import { LayerProperty, formProperty } from '../tagged-layer';
 import { FormRenderer } from './form-renderer';
 import {
@@ -22,6 +23,12 @@ import { ZipEntry, writeZip, zipEntry } from './zip-writer';
 export interface GenerateOptions {
   /** One id per record, stored in the document properties; by default a hash of the record. */
   recordIds?: string[];
+  /**
+   * For records generated from storage, one stamp per record (all of one deployment): the
+   * record id, version and seal go into the properties, so the filled-in form can come back
+   * as the record's next version.
+   */
+  stamps?: ReturnStamp[];
 }
 
 type Rec = Record<string, unknown>;
@@ -48,21 +55,24 @@ export class DocxGenerator {
     }
     assertValid(records, this.validator);
     const ids = options.recordIds ?? records.map(recordId);
-    if (ids.length !== records.length)
+    const stamps = options.stamps;
+    if (ids.length !== records.length || (stamps && stamps.length !== records.length))
       throw new FormBridgeError(ErrorCode.InvalidInput, 'give one record id per record');
     const body: string[] = [DOCUMENT_OPEN];
     const properties: Array<[string, string]> = [
       [LayerProperty.ContractVersion, CONTRACT_VERSION],
       [LayerProperty.FormCount, String(records.length)],
     ];
+    if (stamps) properties.push([LayerProperty.Deployment, stamps[0].deployment]);
     records.forEach((record, i) => {
       const renderer = this.renderer(record as Rec);
       renderer.render(record as Rec, body, i > 0);
       properties.push(
         [formProperty(i + 1, 'Type'), renderer.def.formType],
         [formProperty(i + 1, 'Edition'), renderer.def.edition],
-        [formProperty(i + 1, 'RecordId'), ids[i]],
       );
+      if (stamps) properties.push(...stampProperties(i + 1, stamps[i]));
+      else properties.push([formProperty(i + 1, 'RecordId'), ids[i]]);
     });
     body.push(DOCUMENT_CLOSE);
     this.staticParts ??= [
@@ -117,18 +127,6 @@ export function invalidRecord(errors: FieldError[]): FormBridgeError {
     `the record is invalid (${errors.length} field error${errors.length === 1 ? '' : 's'})`,
     { fieldErrors: errors },
   );
-}
-
-/** JSON with sorted keys: the same record always hashes the same. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Rec)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** A record's default id: derived from its content, so regenerating a record gives the same file. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode, FormBridgeError, isPermanentInputError } from '@formbridge/common';
+import { GenerateOptions, stampFor } from '@formbridge/forms';
 import { Batcher, ExportItem, Storage } from '@formbridge/storage';
 import { exportFileName } from '../export/export-file-name';
 import { rollForward } from '../export/roll-forward';
@@ -7,10 +8,16 @@ import type { JobContext, JobHandler, JobOf } from '../job.types';
 import { JobName } from '../queue.constants';
 
 /** Renders records into one .docx (the generator's `generateDocx`). */
-export type DocxRenderer = (records: object[]) => Uint8Array;
+export type DocxRenderer = (records: object[], options?: GenerateOptions) => Uint8Array;
+/** Renders a .docx as PDF (the LibreOffice converter pool). */
+export type PdfRenderer = (docx: Uint8Array) => Promise<Uint8Array>;
 
 export interface ExportOptions {
   asYear?: number;
+  /** Also render each form as PDF. */
+  pdf?: boolean;
+  /** Leave the .docx files out of the export's files and archive (PDF only). */
+  noDocx?: boolean;
 }
 
 interface Output {
@@ -18,7 +25,10 @@ interface Output {
   sha256: string;
   bytes: Uint8Array;
   name: string;
+  pdf?: { sha256: string; bytes: Uint8Array };
 }
+
+const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /**
  * Generates one record's .docx for an export batch and stores the bytes in the blob store (never
@@ -33,6 +43,7 @@ export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
   constructor(
     private readonly storage: Storage,
     private readonly render: DocxRenderer,
+    private readonly renderPdf?: PdfRenderer,
   ) {
     this.items = new Batcher(async (ids) => {
       const rows = new Map((await storage.batches.exportItems(ids)).map((r) => [r.id, r]));
@@ -40,9 +51,16 @@ export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
     });
     this.outputs = new Batcher(async (outputs) => {
       // Bytes first: an item never points at bytes that are not there.
-      await storage.blobs.putMany(outputs.map((o) => ({ sha256: o.sha256, bytes: o.bytes })));
+      await storage.blobs.putMany(
+        outputs.flatMap((o) => [{ sha256: o.sha256, bytes: o.bytes }, ...(o.pdf ? [o.pdf] : [])]),
+      );
       await storage.batches.markExportedMany(
-        outputs.map((o) => ({ itemId: o.itemId, outputSha256: o.sha256, outputName: o.name })),
+        outputs.map((o) => ({
+          itemId: o.itemId,
+          outputSha256: o.sha256,
+          outputName: o.name,
+          pdfSha256: o.pdf?.sha256,
+        })),
       );
       return outputs.map((): true => true);
     });
@@ -56,10 +74,30 @@ export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
       if (item.recordId === null || !item.data)
         throw new FormBridgeError(ErrorCode.NotFound, 'the record was deleted before it was exported');
       const asYear = typeof item.options?.asYear === 'number' ? item.options.asYear : undefined;
+      // A form rolled forward into another year is next year's filing, not a version of this
+      // one: it carries no stamp, and comes back as a record of its own.
+      const stamp =
+        asYear === undefined && item.version && item.formType
+          ? stampFor(
+              { id: item.recordId, version: item.version, formType: item.formType },
+              this.storage.deployment,
+            )
+          : undefined;
       const data = asYear === undefined ? item.data : rollForward(item.data, asYear);
-      const bytes = this.render([data]);
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
-      await this.outputs.run({ itemId, sha256, bytes, name: exportFileName(item.recordId, data) });
+      const bytes = this.render([data], stamp && { stamps: [stamp] });
+      let pdf: Output['pdf'];
+      if (item.options?.pdf === true) {
+        if (!this.renderPdf) throw new Error('this worker cannot render PDFs');
+        const pdfBytes = await this.renderPdf(bytes);
+        pdf = { sha256: sha256Of(pdfBytes), bytes: pdfBytes };
+      }
+      await this.outputs.run({
+        itemId,
+        sha256: sha256Of(bytes),
+        bytes,
+        name: exportFileName(item.recordId, data),
+        pdf,
+      });
       return { bytes: bytes.length };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

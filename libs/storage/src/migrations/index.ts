@@ -1,6 +1,8 @@
 import { initial } from './001-initial';
 import { blobStorage } from './002-blob-storage';
 import { instance } from './003-instance';
+import { pdfOutput } from './004-pdf-output';
+import { filings } from './005-filings';
 
 export interface Migration {
   id: string;
@@ -12,4 +14,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '001-initial', sql: initial },
   { id: '002-blob-storage', sql: blobStorage },
   { id: '003-instance', sql: instance },
+  { id: '004-pdf-output', sql: pdfOutput },
+  { id: '005-filings', sql: filings },
 ];

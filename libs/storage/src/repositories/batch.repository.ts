@@ -104,10 +104,19 @@ export class BatchRepository {
     return counts;
   }
 
-  /** Records the batch holds, and how many of them this batch added. */
-  async recordTotals(batchId: number): Promise<{ records: number; newRecords: number }> {
-    const [row] = await this.db.query<{ records: number; newRecords: number }>(
-      `SELECT COALESCE(sum(record_count), 0)::int AS records, COALESCE(sum(new_records), 0)::int AS "newRecords"
+  /**
+   * Records the batch holds, how many of them this batch added, and the records its returned
+   * forms updated with a new version.
+   */
+  async recordTotals(
+    batchId: number,
+  ): Promise<{ records: number; newRecords: number; updatedRecordIds: number[] }> {
+    const [row] = await this.db.query<{ records: number; newRecords: number; updatedRecordIds: number[] }>(
+      `SELECT COALESCE(sum(record_count), 0)::int AS records, COALESCE(sum(new_records), 0)::int AS "newRecords",
+              (SELECT COALESCE(jsonb_agg(DISTINCT u.id ORDER BY u.id), '[]'::jsonb)
+               FROM batch_items b, jsonb_array_elements_text(b.updated_records) AS x,
+                    LATERAL (SELECT x::bigint AS id) u
+               WHERE b.batch_id = $1) AS "updatedRecordIds"
        FROM batch_items WHERE batch_id = $1 AND status = 'done'`,
       [batchId],
     );
@@ -167,7 +176,8 @@ export class BatchRepository {
   /** Export items with their batch's options and their record's data, in one query. */
   async exportItems(itemIds: readonly number[]): Promise<ExportItem[]> {
     return this.db.query<ExportItem>(
-      `SELECT i.id, i.batch_id AS "batchId", i.status, i.record_id AS "recordId", b.options, r.data
+      `SELECT i.id, i.batch_id AS "batchId", i.status, i.record_id AS "recordId", b.options, r.data,
+              r.version, r.form_type AS "formType"
        FROM batch_items i JOIN batches b ON b.id = i.batch_id LEFT JOIN records r ON r.id = i.record_id
        WHERE i.id = ANY($1::bigint[])`,
       [itemIds],
@@ -214,7 +224,7 @@ export class BatchRepository {
   async exportRows(batchId: number, afterPosition: number, limit: number): Promise<ExportRow[]> {
     return this.db.query<ExportRow>(
       `SELECT i.position, i.status, i.error_code AS "errorCode", i.reason, i.output_sha256 AS "outputSha256",
-              i.output_name AS "outputName", i.record_id AS "recordId", r.form_type AS "formType", r.year,
+              i.output_name AS "outputName", i.pdf_sha256 AS "pdfSha256", i.record_id AS "recordId", r.form_type AS "formType", r.year,
               r.department, r.project
        FROM batch_items i LEFT JOIN records r ON r.id = i.record_id
        WHERE i.batch_id = $1 AND i.position > $2
@@ -227,17 +237,18 @@ export class BatchRepository {
     await this.markExportedMany([{ itemId, outputSha256, outputName }]);
   }
 
+  /** Items done: their .docx (and, when the export asked for it, the PDF) are in the blob store. */
   async markExportedMany(
-    items: ReadonlyArray<{ itemId: number; outputSha256: string; outputName: string }>,
+    items: ReadonlyArray<{ itemId: number; outputSha256: string; outputName: string; pdfSha256?: string }>,
   ): Promise<void> {
     if (!items.length) return;
     const { sql, params } = valuesList(
-      items.map((i) => [i.itemId, i.outputSha256, i.outputName]),
-      ['bigint', 'text', 'text'],
+      items.map((i) => [i.itemId, i.outputSha256, i.outputName, i.pdfSha256 ?? null]),
+      ['bigint', 'text', 'text', 'text'],
     );
     await this.db.query(
-      `UPDATE batch_items b SET status = 'done', output_sha256 = v.sha, output_name = v.name, error_code = NULL, reason = NULL, finished_at = now()
-       FROM (VALUES ${sql}) AS v(id, sha, name) WHERE b.id = v.id`,
+      `UPDATE batch_items b SET status = 'done', output_sha256 = v.sha, output_name = v.name, pdf_sha256 = v.pdf, error_code = NULL, reason = NULL, finished_at = now()
+       FROM (VALUES ${sql}) AS v(id, sha, name, pdf) WHERE b.id = v.id`,
       params,
     );
   }

@@ -1,18 +1,29 @@
 import { definitions, primaryAmountPath } from '@formbridge/definitions';
 import { Database } from '../database';
+import { rebuildVersions } from '../record-history';
 import {
   JsonObject,
   ParsedDocument,
+  RecordConflict,
+  RecordConflictSides,
   RecordFilter,
   RecordSort,
   RecordSortKey,
+  RecordSourceEntry,
   RecordVersionRow,
+  RecordWarning,
   StoredRecord,
+  VersionOrigin,
 } from '../storage.types';
+import { FilingStore, RECORD_WARNING, lockRecord, writeVersion } from './filing-store';
 
 const RECORD_COLUMNS = `r.id, r.version, r.form_type AS "formType", r.year, r.department, r.project, r.data,
-  r.created_at AS "createdAt", r.updated_at AS "updatedAt",
-  r.document_id AS "documentId", r.form_index AS "formIndex", d.sha256, d.name AS file`;
+  r.warnings, r.created_at AS "createdAt", r.updated_at AS "updatedAt",
+  r.document_id AS "documentId", r.form_index AS "formIndex", d.sha256, d.name AS file,
+  (SELECT COALESCE(jsonb_agg(jsonb_build_object('documentId', s.document_id, 'sha256', sd.sha256, 'file', s.file,
+                    'formIndex', s.form_index, 'version', s.version, 'firstSeen', s.first_seen)
+                    ORDER BY s.first_seen, s.document_id, s.form_index), '[]'::jsonb)
+   FROM record_sources s JOIN documents sd ON sd.id = s.document_id WHERE s.record_id = r.id) AS sources`;
 
 type RecordRow = Omit<StoredRecord, 'source'> & {
   documentId: number | null;
@@ -21,49 +32,66 @@ type RecordRow = Omit<StoredRecord, 'source'> & {
   file: string | null;
 };
 
-const toRecord = ({ documentId, formIndex, sha256, file, ...rest }: RecordRow): StoredRecord => ({
+const toRecord = ({ documentId, formIndex, sha256, file, sources, ...rest }: RecordRow): StoredRecord => ({
   ...rest,
   source: { documentId, sha256, file, formIndex },
+  sources: sources.map((x: RecordSourceEntry) => ({ ...x, firstSeen: new Date(x.firstSeen) })),
 });
 
-/**
- * The indexed columns, taken from the record itself so they never disagree with it; which fields
- * name the department and the project its form definition says (`summary`).
- */
-const DERIVED = `
-  form_type = $2::jsonb->>'formType',
-  year = CASE WHEN $2::jsonb->>'year' ~ '^[0-9]{1,4}$' THEN ($2::jsonb->>'year')::int END,
-  department = $4::text,
-  project = $5::text`;
+const CONFLICT_COLUMNS = `c.id, c.record_id AS "recordId", c.status, c.file, c.document_id AS "documentId",
+  c.form_index AS "formIndex", b.batch_id AS "batchId", c.base_version AS "baseVersion",
+  c.current_version AS "currentVersion", c.paths, c.created_at AS "createdAt", c.resolved_at AS "resolvedAt"`;
+
+interface VersionRow {
+  version: number;
+  origin: VersionOrigin;
+  createdAt: Date;
+  changes: RecordVersionRow['changes'] | null;
+  data: JsonObject | null;
+  warnings: RecordWarning[] | null;
+  documentId: number | null;
+  formIndex: number | null;
+  baseVersion: number | null;
+  file: string | null;
+}
+
+/** `WHERE a AND b …` of the conditions whose value is given (`?` is the value's parameter). */
+function whereOf(conditions: ReadonlyArray<[string, unknown]>, params: unknown[]): string {
+  const clauses = conditions
+    .filter(([, value]) => value !== undefined)
+    .map(([sql, value]) => {
+      params.push(value);
+      return sql.replace('?', `$${params.length}`);
+    });
+  return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+}
 
 function where(filter: RecordFilter, params: unknown[]): string {
-  const clauses: string[] = [];
-  const add = (sql: string, value: unknown) => {
-    params.push(value);
-    clauses.push(sql.replace('?', `$${params.length}`));
-  };
-  if (filter.year !== undefined) add('r.year = ?', filter.year);
-  if (filter.formType !== undefined) add('r.form_type = ?', filter.formType);
-  if (filter.department !== undefined) add(`r.department ILIKE '%' || ? || '%'`, filter.department);
-  if (filter.project !== undefined) add(`r.project ILIKE '%' || ? || '%'`, filter.project);
-  if (filter.batchId !== undefined)
-    add('r.document_id IN (SELECT document_id FROM batch_items WHERE batch_id = ?)', filter.batchId);
-  if (filter.q !== undefined && filter.q.trim())
-    add(
-      `r.data::text ILIKE '%' || ? || '%'`,
-      filter.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`),
-    );
-  if (filter.hasWarnings !== undefined)
-    clauses.push(
-      `${filter.hasWarnings ? '' : 'NOT '}EXISTS (SELECT 1 FROM documents wd, jsonb_array_elements(COALESCE(wd.warnings, '[]'::jsonb)) w
-        WHERE wd.id = r.document_id AND (w->>'recordIndex')::int = r.form_index)`,
-    );
-  if (filter.origin !== undefined)
-    add(
-      'EXISTS (SELECT 1 FROM record_versions ov WHERE ov.record_id = r.id AND ov.version = r.version AND ov.origin = ?)',
-      filter.origin,
-    );
-  return clauses.length ? `WHERE ${clauses.join(' AND ')}` : '';
+  const clause = whereOf(
+    [
+      ['r.year = ?', filter.year],
+      ['r.form_type = ?', filter.formType],
+      [`r.department ILIKE '%' || ? || '%'`, filter.department],
+      [`r.project ILIKE '%' || ? || '%'`, filter.project],
+      [
+        `r.id IN (SELECT s.record_id FROM record_sources s JOIN batch_items b ON b.document_id = s.document_id WHERE b.batch_id = ?)`,
+        filter.batchId,
+      ],
+      [
+        `r.data::text ILIKE '%' || ? || '%'`,
+        filter.q?.trim() ? filter.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`) : undefined,
+      ],
+      [
+        'EXISTS (SELECT 1 FROM record_versions ov WHERE ov.record_id = r.id AND ov.version = r.version AND ov.origin = ?)',
+        filter.origin,
+      ],
+    ],
+    params,
+  );
+  if (filter.hasWarnings === undefined) return clause;
+  // Warnings belong to the record (its own column since migration 005).
+  const warned = `${filter.hasWarnings ? '' : 'NOT '}(jsonb_array_length(r.warnings) > 0)`;
+  return clause ? `${clause} AND ${warned}` : `WHERE ${warned}`;
 }
 
 /**
@@ -108,56 +136,16 @@ export class RecordRepository {
   constructor(private readonly db: Database) {}
 
   /**
-   * Stores what parses of documents found, in one statement for all of them: the records (once
-   * per document and form index, whoever gets there first), their first versions, each document's
-   * parse outcome and its batch item. Running it again adds nothing, so a job that is run twice
-   * (its worker died after the commit) still stores each record exactly once. Returns, per input,
-   * how many records it added.
+   * Stores what parses of documents found, in one transaction for all of them. Each form of a
+   * document is attributed once (`record_sources`), so running it again adds nothing and a job
+   * that ran twice still stores each form once. A form returned from this deployment becomes its
+   * record's next version (or a conflict, or nothing when it brings no change); any other form
+   * whose content equals a stored record's is another source of that record; the rest are new
+   * records, with a `possible-duplicate` warning when a record of the same filing exists.
+   * Returns, per input, how many new records it added.
    */
   async storeParsedMany(parsed: readonly ParsedDocument[]): Promise<number[]> {
-    const rows = await this.db.query<{ itemId: number; newRecords: number }>(
-      `WITH input AS (
-         SELECT (x->>'itemId')::bigint AS item_id, (x->>'documentId')::bigint AS document_id, x->'records' AS records,
-                x->'summaries' AS summaries, x->'warnings' AS warnings
-         FROM jsonb_array_elements($1::jsonb) AS x
-       ), forms AS (
-         SELECT DISTINCT ON (i.document_id, e.ord) i.document_id, (e.ord - 1)::int AS form_index, e.value AS data,
-                i.summaries->((e.ord - 1)::int) AS summary
-         FROM input i, jsonb_array_elements(i.records) WITH ORDINALITY AS e(value, ord)
-       ), ins AS (
-         INSERT INTO records (form_type, year, department, project, data, document_id, form_index)
-         SELECT data->>'formType',
-                CASE WHEN data->>'year' ~ '^[0-9]{1,4}$' THEN (data->>'year')::int END,
-                summary->>'department', summary->>'project', data, document_id, form_index
-         FROM forms
-         ON CONFLICT (document_id, form_index) DO NOTHING
-         RETURNING id, document_id, data
-       ), versions AS (
-         INSERT INTO record_versions (record_id, version, data, origin) SELECT id, 1, data, 'import' FROM ins
-       ), added AS (
-         -- a document that came twice in one call counts its new records once, for its first item
-         SELECT i.item_id, CASE WHEN i.item_id = min(i.item_id) OVER (PARTITION BY i.document_id)
-                                THEN (SELECT count(*) FROM ins WHERE ins.document_id = i.document_id) ELSE 0 END::int AS n
-         FROM input i
-       ), doc AS (
-         UPDATE documents d SET parsed_at = now(), form_count = jsonb_array_length(i.records), warnings = i.warnings,
-                error_code = NULL, error_message = NULL
-         FROM input i WHERE d.id = i.document_id
-       ), item AS (
-         UPDATE batch_items b SET status = 'done', record_count = jsonb_array_length(i.records), new_records = a.n,
-                error_code = NULL, reason = NULL, finished_at = now()
-         FROM input i JOIN added a USING (item_id)
-         WHERE b.id = i.item_id AND b.status <> 'done'
-       )
-       SELECT item_id AS "itemId", n AS "newRecords" FROM added`,
-      [
-        JSON.stringify(
-          parsed.map((p) => ({ ...p, summaries: p.records.map((r) => definitions().summaryOf(r)) })),
-        ),
-      ],
-    );
-    const byItem = new Map(rows.map((r) => [r.itemId, r.newRecords]));
-    return parsed.map((p) => byItem.get(p.itemId) ?? 0);
+    return this.db.transaction((tx) => new FilingStore(tx).store(parsed));
   }
 
   async storeParsed(
@@ -233,33 +221,92 @@ export class RecordRepository {
   }
 
   /**
-   * Replaces a record's data and keeps the earlier one: the update and the new version row are
-   * one statement. With `expectedVersion`, nothing changes unless the record is still at it.
+   * Replaces a record's data and keeps what changed as its new version. With `expectedVersion`,
+   * nothing changes unless the record is still at it (undefined is returned then).
    */
   async update(id: number, data: JsonObject, expectedVersion?: number): Promise<number | undefined> {
-    const [row] = await this.db.query<{ version: number }>(
-      `WITH upd AS (
-         UPDATE records SET data = $2::jsonb, ${DERIVED}, version = version + 1, updated_at = now()
-         WHERE id = $1 AND ($3::int IS NULL OR version = $3::int)
-         RETURNING id, version, data
-       )
-       INSERT INTO record_versions (record_id, version, data, origin) SELECT id, version, data, 'edit' FROM upd
-       RETURNING version`,
-      [
-        id,
-        JSON.stringify(data),
-        expectedVersion ?? null,
-        definitions().summaryOf(data).department,
-        definitions().summaryOf(data).project,
-      ],
-    );
-    return row?.version;
+    return this.db.transaction(async (tx) => {
+      const current = await lockRecord(tx, id);
+      if (!current || (expectedVersion !== undefined && current.version !== expectedVersion))
+        return undefined;
+      return writeVersion(tx, current, data, {
+        origin: 'edit',
+        warnings: current.warnings.filter((w) => w.code === RECORD_WARNING),
+      });
+    });
   }
 
+  /** Every version, oldest first, each with its data rebuilt and its changes. */
   async versions(id: number): Promise<RecordVersionRow[]> {
-    return this.db.query<RecordVersionRow>(
-      `SELECT version, origin, data, created_at AS "createdAt" FROM record_versions WHERE record_id = $1 ORDER BY version`,
+    const record = await this.get(id);
+    if (!record) return [];
+    const rows = await this.db.query<VersionRow>(
+      `SELECT v.version, v.origin, v.created_at AS "createdAt", v.changes, v.data, v.warnings,
+              v.document_id AS "documentId", v.form_index AS "formIndex", v.base_version AS "baseVersion",
+              COALESCE(s.file, d.name) AS file
+       FROM record_versions v
+       LEFT JOIN documents d ON d.id = v.document_id
+       LEFT JOIN record_sources s ON s.document_id = v.document_id AND s.form_index = v.form_index
+       WHERE v.record_id = $1 ORDER BY v.version`,
       [id],
     );
+    const rebuilt = rebuildVersions(record.data, rows);
+    return rows.map((r) => ({
+      version: r.version,
+      origin: r.origin,
+      createdAt: r.createdAt,
+      source:
+        r.documentId === null
+          ? null
+          : { documentId: r.documentId, file: r.file, formIndex: r.formIndex ?? 0 },
+      baseVersion: r.baseVersion,
+      changes: rebuilt.get(r.version)?.changes ?? [],
+      warnings: r.warnings ?? [],
+      data: rebuilt.get(r.version)?.data ?? {},
+    }));
+  }
+
+  /** Returned forms whose changes clashed with later edits, newest first. */
+  async conflicts(filter: {
+    recordId?: number;
+    status?: 'open' | 'resolved';
+    batchId?: number;
+  }): Promise<RecordConflict[]> {
+    const params: unknown[] = [];
+    const conditions = whereOf(
+      [
+        ['c.record_id = ?', filter.recordId],
+        ['c.status = ?', filter.status],
+        ['b.batch_id = ?', filter.batchId],
+      ],
+      params,
+    );
+    return this.db.query<RecordConflict>(
+      `SELECT ${CONFLICT_COLUMNS} FROM record_conflicts c LEFT JOIN batch_items b ON b.id = c.batch_item_id
+       ${conditions} ORDER BY c.id DESC LIMIT 1000`,
+      params,
+    );
+  }
+
+  /** One conflict with both sides: the base version, the record as it was then, and the returned form. */
+  async conflict(conflictId: number): Promise<RecordConflictSides | undefined> {
+    const [row] = await this.db.query<RecordConflict & { returned: JsonObject }>(
+      `SELECT ${CONFLICT_COLUMNS}, c.returned FROM record_conflicts c LEFT JOIN batch_items b ON b.id = c.batch_item_id
+       WHERE c.id = $1`,
+      [conflictId],
+    );
+    if (!row) return undefined;
+    const versions = await this.versions(row.recordId);
+    const at = (v: number) => versions.find((x) => x.version === v)?.data ?? {};
+    return { ...row, base: at(row.baseVersion), current: at(row.currentVersion) };
+  }
+
+  /** Marks a conflict decided (the person applied what should stand with an edit, or dropped the form). */
+  async resolveConflict(conflictId: number): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE record_conflicts SET status = 'resolved', resolved_at = now() WHERE id = $1 AND status = 'open' RETURNING id`,
+      [conflictId],
+    );
+    return rows.length > 0;
   }
 }
