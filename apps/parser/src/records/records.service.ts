@@ -45,12 +45,8 @@ export class RecordsService {
     });
   }
 
-  /** The record, with the warnings its form was read with when the record does not carry its own. */
-  async get(id: number): Promise<PublicRecord> {
-    const record = await this.ctx.records.getPublic(id);
-    if (record.warnings !== undefined || record.source.documentId === null) return record;
-    const warnings = await this.ctx.storage.documents.warnings(record.source.documentId);
-    return { ...record, warnings: warnings.filter((w) => w.recordIndex === record.source.formIndex) };
+  get(id: number): Promise<PublicRecord> {
+    return this.ctx.records.getPublic(id);
   }
 
   /** The stored file the record was read from, as it was submitted. */
