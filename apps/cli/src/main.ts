@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
-import { reportAndExit } from './cli-error';
+import { exitQuietlyOnClosedPipe, reportAndExit } from './cli-error';
 import { registerParse } from './commands/parse.command';
 import { registerImport } from './commands/import.command';
 import { registerRecords } from './commands/records.command';
@@ -25,6 +25,7 @@ export function buildProgram(): Command {
   return program;
 }
 
+exitQuietlyOnClosedPipe();
 buildProgram()
   .parseAsync(process.argv)
   .catch((err: unknown) => reportAndExit(err));

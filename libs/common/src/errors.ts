@@ -20,6 +20,10 @@ export enum ErrorCode {
   InvalidInput = 'INVALID_INPUT',
   /** The resource changed since the version the caller based its change on. */
   Conflict = 'CONFLICT',
+  /** Redis or PostgreSQL is not answering (at start, or longer than OUTAGE_TIMEOUT_MS). */
+  Unavailable = 'UNAVAILABLE',
+  /** The embedded database is open in another process. */
+  DatabaseInUse = 'DATABASE_IN_USE',
 }
 
 export interface FieldError {
@@ -38,9 +42,16 @@ export class FormBridgeError extends Error {
   }
 }
 
+/** Faults that may pass: retrying later can succeed. */
+const TRANSIENT_CODES: ReadonlySet<ErrorCode> = new Set([
+  ErrorCode.ConverterMissing,
+  ErrorCode.Unavailable,
+  ErrorCode.DatabaseInUse,
+]);
+
 /** Input that will never be readable however often it is retried. */
 export function isPermanentInputError(err: unknown): boolean {
-  return err instanceof FormBridgeError && err.code !== ErrorCode.ConverterMissing;
+  return err instanceof FormBridgeError && !TRANSIENT_CODES.has(err.code);
 }
 
 export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -60,6 +71,8 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.NotFound]: 404,
   [ErrorCode.InvalidInput]: 400,
   [ErrorCode.Conflict]: 409,
+  [ErrorCode.Unavailable]: 503,
+  [ErrorCode.DatabaseInUse]: 503,
 };
 
 /** CLI exit codes: 0 success, 1 unexpected, 2 usage; input problems get their own numbers. */
@@ -80,4 +93,6 @@ export const EXIT_CODE_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.NotFound]: 12,
   [ErrorCode.InvalidInput]: 2,
   [ErrorCode.Conflict]: 14,
+  [ErrorCode.Unavailable]: 15,
+  [ErrorCode.DatabaseInUse]: 16,
 };

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Log, OutageMonitor, createLog } from '@formbridge/common';
 import type { EnvDto } from '@formbridge/config';
 import { FormParser } from '@formbridge/forms';
 import { RecordService, Storage } from '@formbridge/storage';
@@ -14,14 +16,25 @@ import { DocxRenderer, GenerateRecordJob } from './jobs/generate-record.job';
 import { ParseSubmissionJob } from './jobs/parse-submission.job';
 import { SealExportJob } from './jobs/seal-export.job';
 import { SealImportJob } from './jobs/seal-import.job';
-import { QueueName } from './queue.constants';
-import { createRedisConnection } from './redis-connection';
-import { WorkerHost, WorkerLogger } from './worker-host';
+import { BatchKind, QueueName } from './queue.constants';
+import { createRedisConnection, pingRedis } from './redis-connection';
+import { WorkerHost } from './worker-host';
 
 export interface BulkContextOptions {
   /** Needed only where generate jobs run (the generator service, `formbridge export`). */
   renderDocx?: DocxRenderer;
-  logger?: WorkerLogger;
+  /** Where the context logs; by default one-line logs on stderr at LOG_LEVEL (else `warn`). */
+  log?: Log;
+}
+
+/** Bounds a promise that may never settle (a connection that is gone). */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  const timer = new AbortController();
+  await Promise.race([
+    promise.catch(() => undefined),
+    sleep(ms, undefined, { signal: timer.signal }).catch(() => undefined),
+  ]);
+  timer.abort();
 }
 
 export function readOptionsOf(config: EnvDto): ReadOptions {
@@ -43,33 +56,63 @@ export class BulkContext {
   readonly exports: ExportService;
   readonly reports: BatchReportService;
   readonly records: RecordService;
+  /** The batch this process is producing, if any: named when it has to stop. */
+  batch?: { kind: BatchKind; id: number };
   private workerHost?: WorkerHost;
 
   private constructor(
     readonly config: EnvDto,
     readonly storage: Storage,
     readonly redis: Redis,
+    readonly redisOutage: OutageMonitor,
+    readonly log: Log,
     private readonly options: BulkContextOptions,
   ) {
     this.queue = new BullMqBatchQueue(redis, config, storage.instanceId);
-    this.imports = new ImportService(storage, this.queue, { maxFileBytes: config.MAX_FILE_BYTES });
-    this.exports = new ExportService(storage, this.queue);
+    this.imports = new ImportService(storage, this.queue, { maxFileBytes: config.MAX_FILE_BYTES }, log);
+    this.exports = new ExportService(storage, this.queue, log);
     this.reports = new BatchReportService(storage);
     this.records = new RecordService(storage.records);
   }
 
+  /**
+   * Redis first, then the database: either one not answering within CONNECT_TIMEOUT_MS is an
+   * UNAVAILABLE error that names it, at once, instead of a wait without end.
+   */
   static async open(config: EnvDto, options: BulkContextOptions = {}): Promise<BulkContext> {
-    const storage = await Storage.open(config);
-    return new BulkContext(config, storage, createRedisConnection(config.REDIS_URL), options);
+    const log =
+      options.log ?? createLog('queue', { level: config.LOG_LEVEL ?? 'warn', format: config.LOG_FORMAT });
+    const redisOutage = new OutageMonitor('Redis', config.OUTAGE_TIMEOUT_MS, log);
+    const redis = createRedisConnection(config.REDIS_URL, redisOutage);
+    let storage: Storage;
+    try {
+      await pingRedis(redis, config.REDIS_URL, config.CONNECT_TIMEOUT_MS);
+      storage = await Storage.open(config);
+    } catch (err) {
+      redis.disconnect();
+      throw err;
+    }
+    return new BulkContext(config, storage, redis, redisOutage, log, options);
+  }
+
+  /**
+   * Rejects once Redis has been gone longer than OUTAGE_TIMEOUT_MS (a lost PostgreSQL is bounded
+   * by the statements themselves). A command races its work against this.
+   */
+  async outageTimeout(signal: AbortSignal): Promise<never> {
+    for (;;) {
+      await sleep(500, undefined, { signal });
+      if (this.redisOutage.timedOut) throw this.redisOutage.gaveUp();
+    }
   }
 
   handlers(): JobHandler[] {
     const handlers: JobHandler[] = [
       new ParseSubmissionJob(this.storage, new FormParser(), readOptionsOf(this.config)),
       new SealImportJob(this.storage, this.config.BATCH_SEAL_TIMEOUT_MS),
-      new FinishImportJob(this.storage),
+      new FinishImportJob(this.storage, this.log),
       new SealExportJob(this.storage, this.config.BATCH_SEAL_TIMEOUT_MS),
-      new FinishExportJob(this.storage),
+      new FinishExportJob(this.storage, this.log),
     ];
     if (this.options.renderDocx) handlers.push(new GenerateRecordJob(this.storage, this.options.renderDocx));
     return handlers as JobHandler[];
@@ -78,16 +121,25 @@ export class BulkContext {
   /** Starts workers for these queues in this process. */
   startWorkers(queues: readonly QueueName[]): WorkerHost {
     if (this.workerHost) throw new Error('workers already started');
-    this.workerHost = new WorkerHost(this.redis, this.config, this.handlers(), this.options.logger);
+    this.workerHost = new WorkerHost(this.redis, this.config, this.handlers(), {
+      prefix: this.queue.prefix,
+      log: this.log,
+      onConnectionError: (err) => this.redisOutage.lost(err),
+    });
     this.workerHost.start(queues);
     return this.workerHost;
   }
 
-  /** Workers first (they finish their running jobs), then the queues, Redis and the database. */
+  /**
+   * Workers first (they finish their running jobs, within SHUTDOWN_TIMEOUT_MS), then the queues,
+   * Redis and the database. Nothing here waits on a server that is gone.
+   */
   async close(): Promise<void> {
-    await this.workerHost?.close();
-    await this.queue.close();
-    await this.redis.quit().catch(() => this.redis.disconnect());
-    await this.storage.close();
+    const grace = this.config.SHUTDOWN_TIMEOUT_MS;
+    await this.workerHost?.close(grace);
+    await within(this.queue.close(), 1000);
+    if (this.redis.status === 'ready') await within(this.redis.quit(), 1000);
+    this.redis.disconnect();
+    await within(this.storage.close(), 2000);
   }
 }

@@ -2,3 +2,5 @@ export * from './domain-exception.filter';
 export * from './health.controller';
 export * from './bootstrap';
 export * from './bulk';
+export * from './service-logger';
+export * from './service-process';

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, Transaction } from '@electric-sql/pglite';
+import { lockDataDir } from './data-dir-lock';
 import { Database, Queryable, quoteIdent } from './database';
 
 class TransactionQueryable implements Queryable {
@@ -25,16 +26,29 @@ export class PgliteDatabase implements Database {
   private constructor(
     private readonly db: PGlite,
     readonly schema: string,
+    private readonly unlock: () => void,
   ) {}
 
-  /** `dataDir` is a folder, or `memory://` for a throw-away database. */
+  /**
+   * `dataDir` is a folder, or `memory://` for a throw-away database. A folder is locked to this
+   * process until close (a second process is refused with DATABASE_IN_USE).
+   */
   static async open(dataDir: string, schema: string): Promise<PgliteDatabase> {
-    if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-    const db = await PGlite.create(dataDir);
-    await db.exec(
-      `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}; SET search_path TO ${quoteIdent(schema)};`,
-    );
-    return new PgliteDatabase(db, schema);
+    let unlock = () => undefined as void;
+    if (!dataDir.startsWith('memory://')) {
+      mkdirSync(dataDir, { recursive: true });
+      unlock = lockDataDir(dataDir);
+    }
+    try {
+      const db = await PGlite.create(dataDir);
+      await db.exec(
+        `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}; SET search_path TO ${quoteIdent(schema)};`,
+      );
+      return new PgliteDatabase(db, schema, unlock);
+    } catch (err) {
+      unlock();
+      throw err;
+    }
   }
 
   async query<T extends object>(sql: string, params?: readonly unknown[]): Promise<T[]> {
@@ -51,5 +65,6 @@ export class PgliteDatabase implements Database {
 
   async close(): Promise<void> {
     if (!this.db.closed) await this.db.close();
+    this.unlock();
   }
 }

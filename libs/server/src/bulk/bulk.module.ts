@@ -3,12 +3,12 @@ import {
   Global,
   Inject,
   Injectable,
-  Logger,
   Module,
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { createLog } from '@formbridge/common';
 import { loadConfig } from '@formbridge/config';
 import { BulkContext, DocxRenderer, QueueName } from '@formbridge/queue';
 import { ApiTokenGuard } from './api-token.guard';
@@ -49,17 +49,18 @@ class BulkLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 @Module({})
 export class BulkModule {
   static forRoot(options: BulkModuleOptions): DynamicModule {
-    const logger = new Logger('Queue');
     return {
       module: BulkModule,
       providers: [
         {
           provide: BulkContext,
-          useFactory: () =>
-            BulkContext.open(loadConfig(), {
+          useFactory: () => {
+            const config = loadConfig();
+            return BulkContext.open(config, {
               renderDocx: options.renderDocx,
-              logger: { error: (m) => logger.error(m) },
-            }),
+              log: createLog('queue', { level: config.LOG_LEVEL ?? 'log', format: config.LOG_FORMAT }),
+            });
+          },
         },
         { provide: WORKER_QUEUES, useValue: options.workers },
         BulkLifecycle,
