@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { exitQuietlyOnClosedPipe, reportAndExit } from './cli-error';
 import { registerParse } from './commands/parse.command';
 import { registerImport } from './commands/import.command';
@@ -7,6 +7,7 @@ import { registerRecords } from './commands/records.command';
 import { registerExport } from './commands/export.command';
 import { registerWorker } from './commands/worker.command';
 import { registerGenerate } from './commands/generate.command';
+import { registerCleanup } from './commands/cleanup.command';
 
 /**
  * The `formbridge` command. Each sub-command lives in commands/ and only translates between the
@@ -15,17 +16,24 @@ import { registerGenerate } from './commands/generate.command';
 export function buildProgram(): Command {
   const program = new Command('formbridge')
     .description('Moves fiscal performance-target filings between Word and a database')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Usage errors (a missing required option, an unknown command) exit 2 like every other bad
+    // usage, not commander's 1 (which means an unexpected error here).
+    .exitOverride();
   registerParse(program);
   registerImport(program);
   registerRecords(program);
   registerExport(program);
   registerWorker(program);
   registerGenerate(program);
+  registerCleanup(program);
   return program;
 }
 
 exitQuietlyOnClosedPipe();
 buildProgram()
   .parseAsync(process.argv)
-  .catch((err: unknown) => reportAndExit(err));
+  .catch((err: unknown) => {
+    if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
+    reportAndExit(err);
+  });

@@ -24,6 +24,8 @@ export enum ErrorCode {
   Unavailable = 'UNAVAILABLE',
   /** The embedded database is open in another process. */
   DatabaseInUse = 'DATABASE_IN_USE',
+  /** Kept for a limited time, and that time is over (an export's files after retention). */
+  Expired = 'EXPIRED',
 }
 
 export interface FieldError {
@@ -73,6 +75,7 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.Conflict]: 409,
   [ErrorCode.Unavailable]: 503,
   [ErrorCode.DatabaseInUse]: 503,
+  [ErrorCode.Expired]: 410,
 };
 
 /** CLI exit codes: 0 success, 1 unexpected, 2 usage; input problems get their own numbers. */
@@ -95,4 +98,5 @@ export const EXIT_CODE_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.Conflict]: 14,
   [ErrorCode.Unavailable]: 15,
   [ErrorCode.DatabaseInUse]: 16,
+  [ErrorCode.Expired]: 17,
 };

@@ -69,7 +69,7 @@ export class EnvDto {
   /** After SIGINT/SIGTERM, running jobs get this long to finish before the process exits anyway. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) SHUTDOWN_TIMEOUT_MS = 10_000;
   /** Failed jobs stay in Redis this long (their reasons are in the batch report for good). */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0) FAILED_JOB_RETENTION_DAYS = 30;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) FAILED_JOB_RETENTION_DAYS = 30;
   /** Generated export files (the bytes, not the report) are deleted this long after their export. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) EXPORT_RETENTION_DAYS = 7;
   /** Whether a service runs queue workers (false: HTTP only). */

@@ -17,6 +17,7 @@ import { ParseSubmissionJob } from './jobs/parse-submission.job';
 import { SealExportJob } from './jobs/seal-export.job';
 import { SealImportJob } from './jobs/seal-import.job';
 import { BatchKind, QueueName } from './queue.constants';
+import { CleanupSummary, RetentionPolicy, RetentionService } from './retention.service';
 import { createRedisConnection, pingRedis } from './redis-connection';
 import { WorkerHost } from './worker-host';
 
@@ -56,6 +57,7 @@ export class BulkContext {
   readonly exports: ExportService;
   readonly reports: BatchReportService;
   readonly records: RecordService;
+  readonly retention: RetentionService;
   /** The batch this process is producing, if any: named when it has to stop. */
   batch?: { kind: BatchKind; id: number };
   private workerHost?: WorkerHost;
@@ -73,6 +75,15 @@ export class BulkContext {
     this.exports = new ExportService(storage, this.queue, log);
     this.reports = new BatchReportService(storage);
     this.records = new RecordService(storage.records);
+    this.retention = new RetentionService(storage, this.queue, log);
+  }
+
+  /** Applies the retention settings now (or the given ones): `formbridge cleanup`, and services daily. */
+  cleanup(policy: Partial<RetentionPolicy> = {}): Promise<CleanupSummary> {
+    return this.retention.run({
+      exportDays: policy.exportDays ?? this.config.EXPORT_RETENTION_DAYS,
+      failedJobDays: policy.failedJobDays ?? this.config.FAILED_JOB_RETENTION_DAYS,
+    });
   }
 
   /**
@@ -136,7 +147,8 @@ export class BulkContext {
    */
   async close(): Promise<void> {
     const grace = this.config.SHUTDOWN_TIMEOUT_MS;
-    await this.workerHost?.close(grace);
+    // A forced close still talks to Redis; when Redis is gone, even that is not waited for.
+    if (this.workerHost) await within(this.workerHost.close(grace), grace + 1000);
     await within(this.queue.close(), 1000);
     if (this.redis.status === 'ready') await within(this.redis.quit(), 1000);
     this.redis.disconnect();

@@ -20,3 +20,4 @@ export * from './jobs/seal-import.job';
 export * from './jobs/finish-export.job';
 export * from './jobs/seal-export.job';
 export * from './bulk-context';
+export * from './retention.service';

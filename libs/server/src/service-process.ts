@@ -21,12 +21,18 @@ export function exitOnStartupFailure(service: string): (err: unknown) => never {
  */
 export function exitWithinAfterSignal(graceMs: number): void {
   let signalled = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    const code = signal === 'SIGINT' ? 130 : 143;
-    if (signalled) process.exit(code);
-    signalled = true;
-    setTimeout(() => process.exit(code), graceMs + 2000).unref();
+  // Ends the process the way the signal would have, once our listeners are gone.
+  const die = (signal: NodeJS.Signals) => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.kill(process.pid, signal);
   };
+  function onSignal(signal: NodeJS.Signals): void {
+    // The second one is Nest re-raising the signal after its shutdown hooks, or an impatient user.
+    if (signalled) return die(signal);
+    signalled = true;
+    setTimeout(() => die(signal), graceMs + 2000).unref();
+  }
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 }

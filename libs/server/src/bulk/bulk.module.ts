@@ -15,6 +15,7 @@ import { ApiTokenGuard } from './api-token.guard';
 import { QueueDashboard } from './queue-dashboard';
 
 const WORKER_QUEUES = Symbol('WORKER_QUEUES');
+const CLEANUP_EVERY_MS = 6 * 3600 * 1000;
 
 export interface BulkModuleOptions {
   /** Queues this service consumes (when WORKERS_ENABLED). */
@@ -26,17 +27,29 @@ export interface BulkModuleOptions {
 /** Starts the service's workers once the app is up, and closes everything on shutdown. */
 @Injectable()
 class BulkLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  private cleanupTimer?: NodeJS.Timeout;
+
   constructor(
     private readonly ctx: BulkContext,
     @Inject(WORKER_QUEUES) private readonly queues: QueueName[],
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.ctx.config.WORKERS_ENABLED && this.queues.length) this.ctx.startWorkers(this.queues);
+    if (!this.ctx.config.WORKERS_ENABLED || !this.queues.length) return;
+    this.ctx.startWorkers(this.queues);
+    // Retention runs where workers run: soon after start, then every few hours. Several services
+    // running it at once is harmless (each deletion checks again).
+    const cleanup = () =>
+      void this.ctx.cleanup().catch((err: Error) => this.ctx.log.warn(`cleanup failed: ${err.message}`));
+    this.cleanupTimer = setTimeout(() => {
+      cleanup();
+      this.cleanupTimer = setInterval(cleanup, CLEANUP_EVERY_MS).unref();
+    }, 60_000).unref();
   }
 
   /** Workers stop taking jobs and finish the running ones before the connections close. */
   async onModuleDestroy(): Promise<void> {
+    clearTimeout(this.cleanupTimer);
     await this.ctx.close();
   }
 }

@@ -3,9 +3,8 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import type { NextFunction, Request, Response } from 'express';
 import { BulkContext, QueueName } from '@formbridge/queue';
-import { hasToken } from './api-token.guard';
+import { tokenMiddleware } from '../bootstrap';
 
 export const DASHBOARD_PATH = '/queues';
 
@@ -26,11 +25,6 @@ export class QueueDashboard implements OnModuleInit {
       queues: Object.values(QueueName).map((name) => new BullMQAdapter(this.ctx.queue.queue(name))),
       serverAdapter,
     });
-    const token = this.ctx.config.FORMBRIDGE_API_TOKEN;
-    const guard = (req: Request, res: Response, next: NextFunction) => {
-      if (!token || hasToken(req.headers.authorization, token)) return next();
-      res.status(401).json({ statusCode: 401, message: 'send Authorization: Bearer <FORMBRIDGE_API_TOKEN>' });
-    };
-    app.use(DASHBOARD_PATH, guard, serverAdapter.getRouter());
+    app.use(DASHBOARD_PATH, tokenMiddleware(this.ctx.config.FORMBRIDGE_API_TOKEN), serverAdapter.getRouter());
   }
 }

@@ -1,6 +1,7 @@
 import { initial } from './001-initial';
 import { blobStorage } from './002-blob-storage';
 import { instance } from './003-instance';
+import { retention } from './004-retention';
 
 export interface Migration {
   id: string;
@@ -12,4 +13,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '001-initial', sql: initial },
   { id: '002-blob-storage', sql: blobStorage },
   { id: '003-instance', sql: instance },
+  { id: '004-retention', sql: retention },
 ];
