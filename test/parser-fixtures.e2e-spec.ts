@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ErrorCode } from '@formbridge/common';
 import { FormParser, WarningCode } from '@formbridge/forms';
 import { FIXTURES, canonical, goldenRecords } from './support/golden';
+import { withDeclaredSize } from './support/zip-headers';
 
 const parser = new FormParser();
 const golden = goldenRecords();
@@ -89,6 +90,29 @@ describe('bad input gets a clear error, quickly', () => {
         code: expect.stringMatching(new RegExp(`${ErrorCode.InflatedTooLarge}|${ErrorCode.CorruptFile}`)),
       });
     }
+  });
+
+  it.each(PRODUCERS)(
+    'a %s file whose docProps/core.xml declares a wrong size (Apache POI bug 55733) parses with no warning',
+    async (producer) => {
+      const bytes = readFileSync(join(FIXTURES, 'legacy', producer, 'seed-1.docx'));
+      const result = await parser.parse(withDeclaredSize(bytes, 'docProps/core.xml', 100));
+      expect(result.records.map(canonical)).toEqual([canonical(golden[0])]);
+      expect(result.warnings.filter((w) => w.code === WarningCode.PackagePartSize)).toEqual([]);
+    },
+  );
+
+  it('a document.xml that declares a wrong size but inflates within the cap is read, with a warning', async () => {
+    const bytes = readFileSync(join(FIXTURES, 'legacy', 'word', 'seed-1.docx'));
+    const result = await parser.parse(withDeclaredSize(bytes, 'word/document.xml', 1000));
+    expect(result.records.map(canonical)).toEqual([canonical(golden[0])]);
+    expect(result.warnings).toContainEqual(
+      expect.objectContaining({
+        code: WarningCode.PackagePartSize,
+        recordIndex: null,
+        message: expect.stringContaining('word/document.xml declares 1000 bytes'),
+      }),
+    );
   });
 
   it('a package with entries named ../../ is refused, and nothing is written anywhere', async () => {

@@ -49,6 +49,8 @@ export class EnvDto {
   @IsOptional() @Matches(/^[A-Za-z0-9_.-]{1,64}$/) QUEUE_PREFIX = 'formbridge';
   /** Parse jobs one process works on at once (parsing is CPU-bound; >1 overlaps database waits). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(256) PARSE_CONCURRENCY = 8;
+  /** Threads one process parses on (HTTP and queue alike); 0: one per core. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(64) PARSE_THREADS = 0;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(256) GENERATE_CONCURRENCY = 8;
   /** Tries per job for faults that may pass (unreadable input fails at once). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) JOB_ATTEMPTS = 5;

@@ -38,7 +38,13 @@ export class FormParser {
   parseDocument(doc: WordDocument): ParseResult {
     const slices = this.split(doc.blocks);
     const records: Record<string, unknown>[] = [];
-    const warnings: ParseWarning[] = [];
+    const warnings: ParseWarning[] = doc.packageWarnings.map((w) => ({
+      code: WarningCode.PackagePartSize,
+      message: w.message,
+      recordIndex: null,
+      path: null,
+      location: null,
+    }));
     const layer = TaggedLayer.read(doc);
     if (layer) warnings.push(...layer.warnings);
     if (!slices.length) {

@@ -6,3 +6,4 @@ export * from './checks';
 export * from './form-parser';
 export * from './tagged-layer';
 export * from './generate';
+export * from './pool/parse-pool';

@@ -18,6 +18,8 @@ export enum WarningCode {
   YearOutOfRange = 'year-out-of-range',
   ContractViolation = 'contract-violation',
   EditedLayer = 'edited-layer',
+  /** A part of the package declared a wrong size in its zip headers; it was read as it is. */
+  PackagePartSize = 'package-part-size',
 }
 
 export interface ParseWarning {

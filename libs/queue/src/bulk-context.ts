@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Log, OutageMonitor, createLog } from '@formbridge/common';
 import type { EnvDto } from '@formbridge/config';
-import { FormParser } from '@formbridge/forms';
+import { ParsePool } from '@formbridge/forms';
 import { RecordService, Storage } from '@formbridge/storage';
 import type { ReadOptions } from '@formbridge/word';
 import type { Redis } from 'ioredis';
@@ -119,7 +119,11 @@ export class BulkContext {
 
   handlers(): JobHandler[] {
     const handlers: JobHandler[] = [
-      new ParseSubmissionJob(this.storage, new FormParser(), readOptionsOf(this.config)),
+      new ParseSubmissionJob(
+        this.storage,
+        ParsePool.shared(this.config.PARSE_THREADS),
+        readOptionsOf(this.config),
+      ),
       new SealImportJob(this.storage, this.config.BATCH_SEAL_TIMEOUT_MS),
       new FinishImportJob(this.storage, this.log),
       new SealExportJob(this.storage, this.config.BATCH_SEAL_TIMEOUT_MS),

@@ -1,4 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { PGlite, Transaction } from '@electric-sql/pglite';
 import { lockDataDir } from './data-dir-lock';
 import { Database, Queryable, quoteIdent } from './database';
@@ -13,6 +16,24 @@ class TransactionQueryable implements Queryable {
   async exec(sql: string): Promise<void> {
     await this.tx.exec(sql);
   }
+}
+
+/**
+ * PGlite keeps PostgreSQL's 128 MB of shared buffers inside its WebAssembly memory, where every
+ * page once touched stays resident for the life of the process. The embedded database is one
+ * clerk's filings on an office PC; its data files are read through the operating system's
+ * page cache anyway (docs/bench.md).
+ */
+const PGLITE_CONF = ['shared_buffers=16MB'];
+
+/**
+ * A new data folder is made by initdb, which PGlite runs in a second PostgreSQL instance of its
+ * own: about 750 MB resident at its peak, and most of it stays resident in the process that did
+ * it. A short-lived process does it once per folder, so the long-running ones never carry it.
+ */
+async function initInChildProcess(dataDir: string): Promise<void> {
+  const code = `require(${JSON.stringify(require.resolve('@electric-sql/pglite'))}).PGlite.create(process.argv[1], { postgresqlconf: ${JSON.stringify(PGLITE_CONF)} }).then((db) => db.close())`;
+  await promisify(execFile)(process.execPath, ['-e', code, dataDir], { timeout: 10 * 60_000 });
 }
 
 /**
@@ -40,7 +61,9 @@ export class PgliteDatabase implements Database {
       unlock = lockDataDir(dataDir);
     }
     try {
-      const db = await PGlite.create(dataDir);
+      if (!dataDir.startsWith('memory://') && !existsSync(join(dataDir, 'PG_VERSION')))
+        await initInChildProcess(dataDir);
+      const db = await PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF });
       await db.exec(
         `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}; SET search_path TO ${quoteIdent(schema)};`,
       );

@@ -59,4 +59,12 @@ export interface WordDocument {
   tagged: TaggedText[];
   /** docProps/custom.xml properties (name → text value). */
   customProperties: Record<string, string>;
+  /** Parts read although their zip headers were wrong (the data itself was whole). */
+  packageWarnings: PackageWarning[];
+}
+
+/** A part that was read although its zip headers were wrong: worth telling, not worth refusing. */
+export interface PackageWarning {
+  part: string;
+  message: string;
 }

@@ -92,7 +92,8 @@ export function readDocx(bytes: Uint8Array, options: ReadOptions = {}): WordDocu
   const part = mainPartName(zip);
   const xml = zip.readText(part) ?? '';
   const { blocks, tagged } = readDocumentXml(xml);
-  return { blocks, tagged, customProperties: readCustomProperties(zip) };
+  const customProperties = readCustomProperties(zip);
+  return { blocks, tagged, customProperties, packageWarnings: zip.warnings };
 }
 
 /**

@@ -1,6 +1,9 @@
 import { ErrorCode } from '@formbridge/common';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Deflate, strToU8, zipSync } from 'fflate';
 import { documentXml, packageOf, p, r } from '../../../test/support/ooxml';
+import { withDeclaredSize } from '../../../test/support/zip-headers';
 import { readDocx, readSubmission } from './word-reader';
 import { ZipPackage } from './zip';
 
@@ -45,10 +48,10 @@ describe('ZipPackage', () => {
     );
   });
 
-  it('stops inflating as soon as a part outgrows the size its directory declared (a lying bomb)', () => {
+  it('stops inflating at the cap when a part outgrows the size its directory declared (a lying bomb)', () => {
     // 256 MB of spaces deflate to ~250 KB; the directory claims 300 KB inflated. Only reading
     // the part is timed, not building the bomb.
-    const zip = new ZipPackage(bombZip(256 << 20, 300_000));
+    const zip = new ZipPackage(bombZip(256 << 20, 300_000), { maxEntryBytes: 8 << 20, maxEntries: 10 });
     const started = Date.now();
     expect(() => zip.read('word/document.xml')).toThrow(
       expect.objectContaining({ code: ErrorCode.InflatedTooLarge }),
@@ -56,10 +59,28 @@ describe('ZipPackage', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
-  it('refuses a directory that declares a part smaller than its compressed data', () => {
-    expect(() => new ZipPackage(bombZip(4 << 20, 1000))).toThrow(
-      expect.objectContaining({ code: ErrorCode.CorruptFile }),
+  it('refuses a part that declares less than its compressed data when it inflates past the cap', () => {
+    const zip = new ZipPackage(bombZip(4 << 20, 1000), { maxEntryBytes: 1 << 20, maxEntries: 10 });
+    expect(() => zip.read('word/document.xml')).toThrow(
+      expect.objectContaining({ code: ErrorCode.InflatedTooLarge }),
     );
+  });
+
+  it('reads a part whose declared size is wrong but whose data inflates within the cap, with a warning', () => {
+    for (const declared of [1000, 5 << 20]) {
+      const zip = new ZipPackage(bombZip(4 << 20, declared), { maxEntryBytes: 8 << 20, maxEntries: 10 });
+      expect(zip.read('word/document.xml')?.length).toBe(4 << 20);
+      expect(zip.warnings).toEqual([
+        { part: 'word/document.xml', message: expect.stringContaining(`declares ${declared} bytes`) },
+      ]);
+    }
+  });
+
+  it('does not look at parts it does not read (a wrong size in docProps/core.xml, Apache POI bug 55733)', () => {
+    const word = readFileSync(join(__dirname, '../../../fixtures/legacy/word/seed-1.docx'));
+    const doc = readDocx(withDeclaredSize(word, 'docProps/core.xml', 100));
+    expect(doc.packageWarnings).toEqual([]);
+    expect(doc.blocks.length).toBeGreaterThan(0);
   });
 
   it('reports a truncated package as corrupt', () => {

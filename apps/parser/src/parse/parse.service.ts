@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { loadConfig } from '@formbridge/config';
-import { FormParser, ParseResult } from '@formbridge/forms';
+import { ParsePool, ParseResult } from '@formbridge/forms';
 import { ReadOptions, renderHtml } from '@formbridge/word';
 
 @Injectable()
 export class ParseService {
-  private readonly parser = new FormParser();
+  private readonly parser: ParsePool;
   private readonly options: ReadOptions;
 
   constructor() {
     const config = loadConfig();
+    // Off the event loop: /health and the other routes answer while files are parsed.
+    this.parser = ParsePool.shared(config.PARSE_THREADS);
     this.options = {
       maxBytes: config.MAX_FILE_BYTES,
       zip: { maxEntryBytes: config.MAX_INFLATED_BYTES, maxEntries: 5000 },

@@ -1,5 +1,5 @@
 import { ErrorCode, FormBridgeError, isPermanentInputError } from '@formbridge/common';
-import type { FormParser } from '@formbridge/forms';
+import type { SubmissionParser } from '@formbridge/forms';
 import { Batcher, ParseItem, ParsedDocument, Storage } from '@formbridge/storage';
 import type { ReadOptions } from '@formbridge/word';
 import type { JobContext, JobHandler, JobOf } from '../job.types';
@@ -18,7 +18,7 @@ export class ParseSubmissionJob implements JobHandler<JobName.ParseSubmission> {
 
   constructor(
     private readonly storage: Storage,
-    private readonly parser: FormParser,
+    private readonly parser: SubmissionParser,
     private readonly readOptions: ReadOptions,
   ) {
     const withContent = storage.blobs.location === 'database';
@@ -46,11 +46,7 @@ export class ParseSubmissionJob implements JobHandler<JobName.ParseSubmission> {
     }
     try {
       const bytes = item.content ?? (await this.storage.blobs.get(item.sha256));
-      // .docx takes the synchronous fast path; .doc and .rtf go through the converter.
-      const result =
-        item.format === 'docx'
-          ? this.parser.parseDocx(bytes, this.readOptions)
-          : await this.parser.parse(bytes, this.readOptions);
+      const result = await this.parser.parse(bytes, this.readOptions);
       const newRecords = await this.results.run({
         itemId,
         documentId: item.documentId,

@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ErrorCode } from '@formbridge/common';
+import type { ParsePool as ParsePoolType } from '@formbridge/forms';
+import { FIXTURES, canonical, goldenRecords } from './support/golden';
+
+// The pool starts its threads from the build (a thread runs plain JavaScript), so this suite uses
+// the built library, as the services and the CLI do; test/global-setup.js builds it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { ParsePool } = require('../dist/libs/forms/src/pool/parse-pool') as {
+  ParsePool: typeof ParsePoolType;
+};
+
+describe('ParsePool (parsing on worker threads)', () => {
+  const golden = goldenRecords();
+  let pool: ParsePoolType;
+  beforeAll(() => {
+    pool = new ParsePool(2);
+  });
+  afterAll(() => pool.close());
+
+  it('parses many submissions at once on its threads to the golden records, each to its own', async () => {
+    const files = ['word', 'wps', 'libreoffice'].flatMap((producer) =>
+      [1, 2, 3, 4].map((n) => ({
+        n,
+        bytes: readFileSync(join(FIXTURES, 'legacy', producer, `seed-${n}.docx`)),
+      })),
+    );
+    const results = await Promise.all(files.map((f) => pool.parse(f.bytes)));
+    results.forEach((result, i) => {
+      expect(result.records.map(canonical)).toEqual([canonical(golden[files[i].n - 1])]);
+    });
+  });
+
+  it('passes a part of a larger buffer without its neighbours', async () => {
+    const bytes = readFileSync(join(FIXTURES, 'legacy', 'word', 'seed-1.docx'));
+    const padded = Buffer.concat([Buffer.from('junk before'), bytes, Buffer.from('junk after')]);
+    const view = padded.subarray(11, 11 + bytes.length);
+    expect((await pool.parse(view)).records.map(canonical)).toEqual([canonical(golden[0])]);
+  });
+
+  it('gives back the domain error with its code for a file that cannot be read', async () => {
+    const bomb = readFileSync(join(FIXTURES, 'bad', 'zip-bomb.docx'));
+    // The built library's own FormBridgeError class, rebuilt from what the thread sent.
+    await expect(pool.parse(bomb)).rejects.toMatchObject({
+      name: 'FormBridgeError',
+      code: ErrorCode.InflatedTooLarge,
+      message: expect.stringContaining('decompression bomb'),
+    });
+    await expect(pool.parse(new Uint8Array(0))).rejects.toMatchObject({ code: ErrorCode.EmptyFile });
+  });
+
+  it('applies the read options it is given (the size limit) inside the thread', async () => {
+    const bytes = readFileSync(join(FIXTURES, 'legacy', 'word', 'seed-1.docx'));
+    await expect(pool.parse(bytes, { maxBytes: 100 })).rejects.toMatchObject({ code: ErrorCode.TooLarge });
+  });
+
+  it('refuses work once closed', async () => {
+    const closed = new ParsePool(1);
+    await closed.close();
+    await expect(closed.parse(new Uint8Array(1))).rejects.toThrow('closed');
+  });
+});
