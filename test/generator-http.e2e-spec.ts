@@ -64,7 +64,8 @@ describe('generator service over HTTP', () => {
       records: [golden[0], { ...golden[3], departmentName: null, year: 'last year' }],
     }).expect(400);
     expect(res.body).toMatchObject({ code: 'INVALID_RECORD', message: expect.any(String) });
-    const errors = (res.body as { details: { errors: Array<{ path: string; reason: string }> } }).details.errors;
+    const errors = (res.body as { details: { errors: Array<{ path: string; reason: string }> } }).details
+      .errors;
     expect(new Set(errors.map((e) => e.path))).toEqual(
       new Set(['$.records[1].departmentName', '$.records[1].year']),
     );

@@ -48,7 +48,12 @@ export class RetentionService {
         if (removed.length < CLEAN_PAGE) break;
       }
     }
-    const summary = { exportBatches: batches, exportFilesDeleted: unused.length, bytesFreed, failedJobsRemoved };
+    const summary = {
+      exportBatches: batches,
+      exportFilesDeleted: unused.length,
+      bytesFreed,
+      failedJobsRemoved,
+    };
     this.log?.log('cleanup done', { ...summary });
     return summary;
   }

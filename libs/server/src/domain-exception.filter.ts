@@ -38,7 +38,11 @@ function bodyOfHttpException(exception: HttpException): ErrorBody {
   const raw = typeof response === 'string' ? response : (response as { message?: unknown }).message;
   if (Array.isArray(raw)) {
     const errors = fieldErrorsOf(raw.map(String));
-    return { code, message: errors.length === 1 ? errors[0].reason : `${errors.length} invalid fields`, details: { errors } };
+    return {
+      code,
+      message: errors.length === 1 ? errors[0].reason : `${errors.length} invalid fields`,
+      details: { errors },
+    };
   }
   return { code, message: typeof raw === 'string' && raw ? raw : exception.message };
 }
@@ -67,9 +71,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
     // Errors of Express's own middleware (a body too large or not JSON) carry their status.
     const status = (exception as { status?: unknown } | undefined)?.status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      res
-        .status(status)
-        .json(bodyOfHttpException(new HttpException((exception as Error).message, status)));
+      res.status(status).json(bodyOfHttpException(new HttpException((exception as Error).message, status)));
       return;
     }
     this.logger.error(exception instanceof Error ? exception.message : String(exception));

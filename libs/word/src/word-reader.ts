@@ -31,7 +31,8 @@ function scanPart(
 }
 
 /** Word's main part types: document, template, macro-enabled (ms-word…main+xml). */
-const WORD_MAIN_TYPE = /wordprocessingml\.(document|template)\.main|ms-word\.(document|template)\.macroEnabled/i;
+const WORD_MAIN_TYPE =
+  /wordprocessingml\.(document|template)\.main|ms-word\.(document|template)\.macroEnabled/i;
 
 /** The declared content type of a part (an .xlsx or .pptx names its own), if the package says. */
 function contentTypeOf(zip: ZipPackage, part: string): string | undefined {
