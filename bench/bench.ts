@@ -23,6 +23,7 @@ interface Options {
   only: Part[];
   postgres: string;
   redis: string;
+  soak?: boolean;
 }
 
 const TARGET = { parse: 10, generate: 5, importSeconds: 30, exportSeconds: 30, forms: 10_000, rssMB: 400 };
@@ -93,6 +94,17 @@ function targets(r: Omit<BenchReport, 'targets'>): Target[] {
 async function main(opts: Options): Promise<void> {
   const started = performance.now();
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  if (opts.soak) {
+    const { benchSoak, renderSoak } = await import('./soak.bench');
+    const soak = await benchSoak({
+      forms: opts.forms ?? 50_000,
+      postgresUrl: opts.postgres,
+      redisUrl: opts.redis,
+      log,
+    });
+    process.stdout.write(opts.json ? `${JSON.stringify(soak, null, 2)}\n` : `${renderSoak(soak)}\n`);
+    return;
+  }
   const m = machine();
   const run = new Set(opts.only);
   log(`${m.cpu}, ${m.cores} cores, Node ${m.node}, load ${m.loadAtStart}`);
@@ -176,6 +188,10 @@ const program = new Command('bench')
     'postgres://postgres@127.0.0.1:5432/postgres',
   )
   .option('--redis <url>', 'Redis server (queues under a prefix of their own)', 'redis://127.0.0.1:6379')
+  .option(
+    '--soak',
+    'instead: a long import and export (--forms, default 50000) with two worker processes, RSS and Redis memory sampled (issue 10)',
+  )
   .action((opts: Options) => main(opts));
 
 program.parseAsync(process.argv).catch((err: unknown) => {
