@@ -97,6 +97,31 @@ describe('faults with real processes', () => {
     running.push(r);
     return r;
   };
+  /** `formbridge import` of the test files, once `atLeast` of them are stored. */
+  const importUnderWay = async (env: Record<string, string>, atLeast = 20) => {
+    const importer = run(['import', '--compact', join(dir, 'in')], env);
+    await waitFor(
+      async () => (await doneItems(env.DATABASE_URL, env.DATABASE_SCHEMA)) >= atLeast,
+      120_000,
+      'the import to be under way',
+    );
+    return importer;
+  };
+  /** The command ended well, and every file's record is stored exactly once. */
+  const expectEveryFileOnce = async (importer: Running, env: Record<string, string>) => {
+    expect(await exitedWithin(importer, 180_000)).toBe(0);
+    expect(summaryOf(importer)).toMatchObject({
+      status: 'completed',
+      files: FILES,
+      imported: FILES,
+      failed: 0,
+    });
+    expect(await storedCounts(env.DATABASE_URL, env.DATABASE_SCHEMA)).toEqual({
+      records: FILES,
+      versions: FILES,
+      documents: FILES,
+    });
+  };
 
   beforeAll(() => {
     writeVariants(join(dir, 'in'), FILES, 'f');
@@ -213,28 +238,12 @@ describe('faults with real processes', () => {
     cleanups.push(() => redis.stop());
     const env = testEnv({ ...fast, REDIS_URL: redis.url });
     cleanups.push(() => dropSchema(env.DATABASE_SCHEMA));
-    const importer = run(['import', '--compact', join(dir, 'in')], env);
-    await waitFor(
-      async () => (await doneItems(TEST_DATABASE_URL, env.DATABASE_SCHEMA)) >= 20,
-      120_000,
-      'the import to be under way',
-    );
+    const importer = await importUnderWay(env);
     await redis.kill();
     await new Promise((resolve) => setTimeout(resolve, 3000));
     await redis.restart();
 
-    expect(await exitedWithin(importer, 180_000)).toBe(0);
-    expect(summaryOf(importer)).toMatchObject({
-      status: 'completed',
-      files: FILES,
-      imported: FILES,
-      failed: 0,
-    });
-    expect(await storedCounts(TEST_DATABASE_URL, env.DATABASE_SCHEMA)).toEqual({
-      records: FILES,
-      versions: FILES,
-      documents: FILES,
-    });
+    await expectEveryFileOnce(importer, env);
     expect({ lost: occurrences(importer.stderr(), /lost Redis/), stderr: importer.stderr() }).toMatchObject({
       lost: 1,
     });
@@ -247,26 +256,10 @@ describe('faults with real processes', () => {
     cleanups.push(() => pg.stop());
     const env = testEnv({ ...fast, DATABASE_URL: pg.url });
     cleanups.push(() => dropQueues(env.QUEUE_PREFIX));
-    const importer = run(['import', '--compact', join(dir, 'in')], env);
-    await waitFor(
-      async () => (await doneItems(pg.url, env.DATABASE_SCHEMA)) >= 20,
-      120_000,
-      'the import to be under way',
-    );
+    const importer = await importUnderWay(env);
     await pg.restart(2000);
 
-    expect(await exitedWithin(importer, 180_000)).toBe(0);
-    expect(summaryOf(importer)).toMatchObject({
-      status: 'completed',
-      files: FILES,
-      imported: FILES,
-      failed: 0,
-    });
-    expect(await storedCounts(pg.url, env.DATABASE_SCHEMA)).toEqual({
-      records: FILES,
-      versions: FILES,
-      documents: FILES,
-    });
+    await expectEveryFileOnce(importer, env);
     expect(occurrences(importer.stderr(), /lost PostgreSQL/)).toBe(1);
     expect(importer.stderr()).toMatch(/PostgreSQL is back after/);
   }, 300_000);
@@ -276,12 +269,7 @@ describe('faults with real processes', () => {
     cleanups.push(() => redis.stop());
     const env = testEnv({ ...fast, REDIS_URL: redis.url });
     cleanups.push(() => dropSchema(env.DATABASE_SCHEMA));
-    const importer = run(['import', '--compact', join(dir, 'in')], env);
-    await waitFor(
-      async () => (await doneItems(TEST_DATABASE_URL, env.DATABASE_SCHEMA)) >= 20,
-      120_000,
-      'the import to be under way',
-    );
+    const importer = await importUnderWay(env);
     await redis.kill();
     await waitFor(async () => importer.stderr().includes('lost Redis'), 15_000, 'the import to notice');
     const stopping = Date.now();
@@ -294,13 +282,7 @@ describe('faults with real processes', () => {
 
     await redis.restart();
     const again = run(['import', '--compact', join(dir, 'in')], env);
-    expect(await exitedWithin(again, 180_000)).toBe(0);
-    expect(summaryOf(again)).toMatchObject({ status: 'completed', files: FILES, imported: FILES, failed: 0 });
-    expect(await storedCounts(TEST_DATABASE_URL, env.DATABASE_SCHEMA)).toEqual({
-      records: FILES,
-      versions: FILES,
-      documents: FILES,
-    });
+    await expectEveryFileOnce(again, env);
   }, 300_000);
 
   it('Redis gone longer than OUTAGE_TIMEOUT_MS: the import stops by itself, naming the batch and how to resume it', async () => {
@@ -308,12 +290,7 @@ describe('faults with real processes', () => {
     cleanups.push(() => redis.stop());
     const env = testEnv({ ...fast, REDIS_URL: redis.url, OUTAGE_TIMEOUT_MS: '3000' });
     cleanups.push(() => dropSchema(env.DATABASE_SCHEMA));
-    const importer = run(['import', '--compact', join(dir, 'in')], env);
-    await waitFor(
-      async () => (await doneItems(TEST_DATABASE_URL, env.DATABASE_SCHEMA)) >= 5,
-      120_000,
-      'the import to be under way',
-    );
+    const importer = await importUnderWay(env, 5);
     await redis.kill();
     expect(await exitedWithin(importer, 30_000)).toBe(15);
     expect(importer.stderr()).toMatch(

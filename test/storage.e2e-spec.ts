@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode } from '@formbridge/common';
-import { InstanceRepository, RecordService, Storage, migrate } from '@formbridge/storage';
+import { InstanceRepository, MIGRATIONS, RecordService, Storage, migrate } from '@formbridge/storage';
 import { dropSchema, testConfig, testEnv } from './support/bulk-env';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -48,7 +48,7 @@ describe.each([
   it('applies each migration once, however often it starts', async () => {
     expect(await migrate(storage.db)).toEqual([]);
     const rows = await storage.db.query<{ id: string }>('SELECT id FROM schema_migrations');
-    expect(rows.map((r) => r.id)).toEqual(['001-initial', '002-blob-storage', '003-instance']);
+    expect(rows.map((r) => r.id)).toEqual(MIGRATIONS.map((m) => m.id));
     // The database's own id, made once by its migration, stays the same on every start.
     expect(storage.instanceId).toMatch(/^[0-9a-f]{12}$/);
     expect(await new InstanceRepository(storage.db).id()).toBe(storage.instanceId);
