@@ -53,6 +53,15 @@ export class BenchDatabase {
     return this.storage;
   }
 
+  /** The database's size on disk (tables, indexes, TOAST, the file bytes kept in it). */
+  async sizeBytes(): Promise<number> {
+    return this.admin(async (c) => {
+      await c.query('CHECKPOINT').catch(() => undefined);
+      const rows = await c.query<{ size: string }>('SELECT pg_database_size($1) AS size', [this.name]);
+      return Number(rows.rows[0].size);
+    });
+  }
+
   async recordCount(): Promise<number> {
     if (!this.storage) throw new Error('no benchmark database open');
     return this.storage.records.count({});

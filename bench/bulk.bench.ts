@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateDocx } from '@formbridge/forms';
+import { deleteQueueKeys } from '@formbridge/queue';
 import { BenchDatabase } from './bench-database';
+import { EmbeddedFolder } from './embedded-folder';
 import { CLI } from './paths';
 import { Child, waitFor } from './processes';
 import { VariedRecords } from './varied-records';
@@ -34,10 +36,21 @@ export interface BulkRun {
 export interface BulkResult {
   forms: number;
   files: { count: number; totalMB: number; generateSeconds: number };
+  /** The parser alone on the same files, one thread, bytes in memory (median of the runs). */
+  parseAloneSeconds?: number;
+  /** The generator alone on the same records, one thread, in memory (median of the runs). */
+  generateAloneSeconds?: number;
   importOneProcess?: BulkRun;
   importTwoProcesses?: BulkRun;
   exportOneProcess?: BulkRun;
   exportTwoProcesses?: BulkRun;
+  /** `formbridge import` / `export` with no DATABASE_URL: the embedded database (PGlite). */
+  importEmbedded?: BulkRun;
+  exportEmbedded?: BulkRun;
+  /** The one-off process that creates a new embedded data folder (initdb), before the import. */
+  embeddedInit?: { seconds: number; peakRssMB: number };
+  /** What one stored filing costs on disk: database growth over the import ÷ records. */
+  bytesPerFiling: { postgres?: number; embedded?: number };
 }
 
 export interface BulkOptions {
@@ -46,6 +59,7 @@ export interface BulkOptions {
   repetitions: number;
   postgresUrl: string;
   redisUrl: string;
+  embeddedFolder: EmbeddedFolder;
   log: (line: string) => void;
 }
 
@@ -134,17 +148,24 @@ export async function benchBulk(options: BulkOptions): Promise<BulkResult> {
   const { forms, log } = options;
   const tmp = mkdtempSync(join(tmpdir(), 'formbridge-bench-'));
   const db = new BenchDatabase(options.postgresUrl, options.redisUrl);
-  const result: BulkResult = { forms, files: { count: 0, totalMB: 0, generateSeconds: 0 } };
+  const result: BulkResult = {
+    forms,
+    files: { count: 0, totalMB: 0, generateSeconds: 0 },
+    bytesPerFiling: {},
+  };
   const workers: Child[] = [];
   const stopWorkers = async () => {
     for (const w of workers.splice(0)) await w.stop();
   };
-  const runs: Record<'import1' | 'import2' | 'export1' | 'export2', BulkRun[]> = {
+  const runs: Record<'import1' | 'import2' | 'export1' | 'export2' | 'importE' | 'exportE', BulkRun[]> = {
     import1: [],
     import2: [],
     export1: [],
     export2: [],
+    importE: [],
+    exportE: [],
   };
+  const alone = { parse: [] as number[], generate: [] as number[] };
   try {
     const filesDir = join(tmp, 'submissions');
     log(`writing ${forms} generated one-form files to ${filesDir}`);
@@ -152,10 +173,16 @@ export async function benchBulk(options: BulkOptions): Promise<BulkResult> {
 
     for (let rep = 1; rep <= options.repetitions; rep++) {
       const of = options.repetitions > 1 ? ` (${rep}/${options.repetitions})` : '';
+      log(`the parser alone on the same files, and the generator alone on the same records${of}`);
+      alone.parse.push(await aloneRun(['parse', filesDir], tmp));
+      alone.generate.push(await aloneRun(['generate', String(forms)], tmp));
+
       // Import 1: the importing CLI and its own workers, nothing else.
       await db.fresh();
+      const emptyBytes = await db.sizeBytes();
       log(`import, workers of one process${of}`);
       runs.import1.push(await importRun('import, 1 worker process', [], db, filesDir, forms, tmp));
+      result.bytesPerFiling.postgres = Math.round(((await db.sizeBytes()) - emptyBytes) / forms);
 
       // Import 2: a fresh database (the same files would otherwise be recognised by their
       // SHA-256 and not parsed again), the CLI's workers plus one `formbridge worker` process.
@@ -172,7 +199,19 @@ export async function benchBulk(options: BulkOptions): Promise<BulkResult> {
       workers.push(await startWorker('generate', db, tmp));
       runs.export2.push(await exportRun('export, 2 worker processes', workers, db, forms, tmp));
       await stopWorkers();
+
+      // The same import and export on the embedded database, as a clerk runs them.
+      log(`import and export on the embedded database${of}`);
+      const embedded = await embeddedRuns(options.embeddedFolder, db, filesDir, forms, tmp, rep);
+      runs.importE.push(embedded.importRun);
+      runs.exportE.push(embedded.exportRun);
+      result.embeddedInit = options.embeddedFolder.firstStart;
+      result.bytesPerFiling.embedded = embedded.bytesPerFiling;
     }
+    result.parseAloneSeconds = median(alone.parse);
+    result.generateAloneSeconds = median(alone.generate);
+    result.importEmbedded = combine(runs.importE);
+    result.exportEmbedded = combine(runs.exportE);
     result.importOneProcess = combine(runs.import1);
     result.importTwoProcesses = combine(runs.import2);
     result.exportOneProcess = combine(runs.export1);
@@ -183,6 +222,93 @@ export async function benchBulk(options: BulkOptions): Promise<BulkResult> {
     rmSync(tmp, { recursive: true, force: true });
   }
   return result;
+}
+
+const median = (list: number[]) => round1([...list].sort((a, b) => a - b)[Math.floor((list.length - 1) / 2)]);
+
+/** bench/alone.js in a clean process: its own timing of the parser or generator loop, in seconds. */
+async function aloneRun(args: string[], tmp: string): Promise<number> {
+  const child = new Child('alone', [join(__dirname, 'alone.js'), ...args], {}, tmp);
+  const code = await child.exited;
+  const out = lastJson(child.stdout());
+  if (code !== 0 || typeof out?.seconds !== 'number')
+    throw new Error(`bench/alone.js ${args[0]} failed: ${child.stderr().slice(-1000)}`);
+  return out.seconds;
+}
+
+function folderBytes(dir: string): number {
+  let total = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    total += e.isDirectory() ? folderBytes(p) : statSync(p).size;
+  }
+  return total;
+}
+
+/**
+ * `formbridge import` and `export` with no DATABASE_URL, into a new embedded data folder. The
+ * folder is a copy of one `formbridge records` created (see EmbeddedFolder), as the PostgreSQL
+ * runs get a fresh migrated database.
+ */
+async function embeddedRuns(
+  folder: EmbeddedFolder,
+  db: BenchDatabase,
+  filesDir: string,
+  forms: number,
+  tmp: string,
+  rep: number,
+): Promise<{
+  importRun: BulkRun;
+  exportRun: BulkRun;
+  bytesPerFiling: number;
+}> {
+  const dataDir = join(tmp, `pglite-${rep}`);
+  const prefix = `${db.prefix}_emb${rep}`;
+  const env = {
+    DATABASE_URL: '',
+    PGLITE_DIR: dataDir,
+    REDIS_URL: db.redisUrl,
+    QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'warn',
+  };
+  try {
+    await folder.copyTo(dataDir, db.redisUrl);
+    const emptyBytes = folderBytes(dataDir);
+    const cli = new Child('formbridge import (embedded)', [CLI, 'import', filesDir, '--compact'], env, tmp);
+    const run = await watched(cli, [], forms, () => Promise.resolve(0));
+    const imported = Number(run.summary?.newRecords ?? -1);
+    const importResult = bulkRun('import, embedded database', [], run, imported, {
+      summary: ['status', 'files', 'imported', 'failed', 'records', 'newRecords', 'seconds'],
+      ok: run.code === 0 && imported === forms,
+      detail: `exit ${run.code}; the import stored ${imported} new records (expected exactly ${forms})`,
+    });
+    const bytesPerFiling = Math.round((folderBytes(dataDir) - emptyBytes) / forms);
+    const out = join(tmp, `export-embedded-${rep}`);
+    const ex = new Child(
+      'formbridge export (embedded)',
+      [CLI, 'export', '--out', out, '--compact'],
+      env,
+      tmp,
+    );
+    const exRun = await watched(ex, [], forms, () =>
+      Promise.resolve(existsSync(out) ? readdirSync(out).length : 0),
+    );
+    const files = existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.docx')).length : 0;
+    rmSync(out, { recursive: true, force: true });
+    const exportResult = bulkRun('export, embedded database', [], exRun, files, {
+      summary: ['status', 'records', 'written', 'failed', 'seconds'],
+      ok: exRun.code === 0 && files === forms,
+      detail: `exit ${exRun.code}; ${files} .docx files written (expected exactly ${forms})`,
+    });
+    return {
+      importRun: importResult,
+      exportRun: exportResult,
+      bytesPerFiling,
+    };
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    await deleteQueueKeys(db.redisUrl, prefix);
+  }
 }
 
 /**

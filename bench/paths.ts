@@ -11,3 +11,4 @@ function findRoot(start: string): string {
 
 export const ROOT = findRoot(__dirname);
 export const CLI = join(ROOT, 'bin', 'formbridge.js');
+export const PARSER_SERVICE = join(ROOT, 'dist', 'apps', 'parser', 'src', 'main.js');

@@ -79,6 +79,27 @@ export class Child {
     return this.hwmKB / 1024;
   }
 
+  /** Highest VmHWM seen so far of the processes this one started (polled: call it often). */
+  descendantsHwmMB(): number {
+    const walk = (pid: number): number => {
+      let children: number[] = [];
+      try {
+        children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+          .trim()
+          .split(/\s+/)
+          .filter(Boolean)
+          .map(Number);
+      } catch {
+        return 0;
+      }
+      return Math.max(0, ...children.map((c) => Math.max((procStatus(c)?.hwmKB ?? 0) / 1024, walk(c))));
+    };
+    this.childrenHwmMB = Math.max(this.childrenHwmMB, walk(this.pid));
+    return this.childrenHwmMB;
+  }
+
+  private childrenHwmMB = 0;
+
   /** SIGTERM (the services close their workers gracefully), SIGKILL if it hangs. */
   async stop(timeoutMs = 15_000): Promise<void> {
     if (!this.alive) return;

@@ -1,5 +1,6 @@
 import type { BulkResult, BulkRun } from './bulk.bench';
 import type { GenerateCase } from './generate.bench';
+import type { HttpRun } from './http.bench';
 import type { Machine } from './machine';
 import type { ParseCase } from './parse.bench';
 import type { Ratio, Spread } from './timing';
@@ -26,7 +27,22 @@ export interface BenchReport {
   exportSeconds: number | null;
   exportSecondsOneProcess: number | null;
   forms: number;
-  peakRssMB: number | null;
+  /** Parse as a queue worker runs it (a parse thread, ioredis loaded), slower headline file. */
+  parseInWorkerSpeedupVsMammoth: number | null;
+  /** `formbridge import` wall time ÷ the parser alone on the same files (one thread). */
+  importOverParse: { embedded: number | null; postgres: number | null };
+  /** `formbridge export` wall time ÷ the generator alone on the same records (one thread). */
+  exportOverGenerate: { embedded: number | null; postgres: number | null };
+  /** Highest peak RSS of any long-running process of each set-up; the embedded first start apart. */
+  peakRssMB: { embedded: number | null; postgres: number | null; embeddedFirstStart: number | null };
+  bytesPerFiling: { postgres?: number; embedded?: number };
+  http?: {
+    embedded?: HttpRun;
+    postgres?: HttpRun;
+    /** The same four-form file parsed in-process, one thread (the parse part's median). */
+    inProcessParsesPerSecond: number | null;
+    embeddedOverInProcess: number | null;
+  };
   targets: Target[];
   parse: ParseCase[];
   generate: GenerateCase[];
@@ -89,7 +105,7 @@ export function renderTable(r: BenchReport): string {
       ),
     );
     out.push(
-      '* not in the headline ratio: other producers, and the parse as a queue worker runs it (ioredis loaded; docs/bench.md)',
+      '* not in the plain-call headline: other producers; and the parse as a queue worker runs it (on a parse thread, ioredis loaded in the process: parseInWorkerSpeedupVsMammoth; docs/bench.md)',
     );
   }
   if (r.generate.length) {
@@ -118,7 +134,10 @@ export function renderTable(r: BenchReport): string {
     const b = r.bulk;
     out.push('');
     out.push(
-      `Bulk: ${b.forms} one-form files (${b.files.totalMB} MB, generated in ${b.files.generateSeconds} s) through BullMQ into PostgreSQL`,
+      `Bulk: ${b.forms} one-form files (${b.files.totalMB} MB, generated in ${b.files.generateSeconds} s) through BullMQ into PostgreSQL and the embedded database`,
+    );
+    out.push(
+      `alone, one thread, in memory: the parser ${b.parseAloneSeconds ?? '-'} s for the files, the generator ${b.generateAloneSeconds ?? '-'} s for the records (medians)`,
     );
     out.push(
       table(
@@ -128,11 +147,25 @@ export function renderTable(r: BenchReport): string {
           bulkRow(b.importTwoProcesses, 'import, 2 worker processes'),
           bulkRow(b.exportOneProcess, 'export, 1 worker process'),
           bulkRow(b.exportTwoProcesses, 'export, 2 worker processes'),
+          bulkRow(b.importEmbedded, 'import, embedded database'),
+          bulkRow(b.exportEmbedded, 'export, embedded database'),
         ],
       ),
     );
-    const runs = [b.importOneProcess, b.importTwoProcesses, b.exportOneProcess, b.exportTwoProcesses].filter(
-      (run): run is BulkRun => !!run,
+    const runs = [
+      b.importOneProcess,
+      b.importTwoProcesses,
+      b.exportOneProcess,
+      b.exportTwoProcesses,
+      b.importEmbedded,
+      b.exportEmbedded,
+    ].filter((run): run is BulkRun => !!run);
+    if (b.embeddedInit)
+      out.push(
+        `embedded first start (initdb and migrations, once per data folder, untimed): ${b.embeddedInit.seconds} s, peak RSS ${b.embeddedInit.peakRssMB} MB`,
+      );
+    out.push(
+      `bytes per stored filing (database growth over the import ÷ filings; file bytes kept in the database): PostgreSQL ${b.bytesPerFiling.postgres ?? '-'}, embedded ${b.bytesPerFiling.embedded ?? '-'}`,
     );
     out.push('');
     out.push(
@@ -156,8 +189,43 @@ export function renderTable(r: BenchReport): string {
     for (const run of runs)
       out.push(`check ${run.name}: ${run.check.ok ? 'ok' : 'FAILED'} — ${run.check.detail}`);
   }
+  if (r.http) {
+    const h = r.http;
+    out.push('');
+    out.push(
+      `HTTP: POST /parse of the four-form file on loopback (autocannon), while GET /health is asked every 50 ms; in-process parse of the same file: ${h.inProcessParsesPerSecond ?? '-'}/s on one thread`,
+    );
+    out.push(
+      table(
+        [
+          'service on',
+          'requests',
+          'conns',
+          'req/s',
+          'p50 ms',
+          'p99 ms',
+          'errors',
+          'health p50/p99/max ms',
+          'RSS idle/peak MB',
+        ],
+        [h.embedded, h.postgres]
+          .filter((run): run is HttpRun => !!run)
+          .map((run) => [
+            run.setUp,
+            String(run.requests),
+            String(run.connections),
+            run.requestsPerSecond.toFixed(0),
+            String(run.latencyMs.p50),
+            String(run.latencyMs.p99),
+            String(run.errors + run.non2xx),
+            `${run.healthMs.p50}/${run.healthMs.p99}/${run.healthMs.max}`,
+            `${run.idleRssMB.toFixed(0)}/${run.peakRssMB.toFixed(0)}`,
+          ]),
+      ),
+    );
+  }
   out.push('');
-  out.push('Targets (issue 5)');
+  out.push('Targets (issues 5, 13, 14)');
   out.push(
     table(
       ['target', 'wanted', 'measured', ''],

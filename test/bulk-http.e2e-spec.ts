@@ -2,7 +2,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BAD_FIXTURES, WORD_FIXTURES, seedVariant, variantProject, zipOf } from './support/bulk-files';
-import { RunningService, startService, stopService, testEnv, waitFor } from './support/bulk-env';
+import {
+  RunningService,
+  SERVICE_START_MS,
+  startService,
+  stopService,
+  testEnv,
+  waitFor,
+} from './support/bulk-env';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
@@ -44,7 +51,7 @@ describe('bulk HTTP API (parser service on PGlite)', () => {
   beforeAll(async () => {
     service = await startService('parser', env);
     base = service.base;
-  });
+  }, SERVICE_START_MS + 10_000);
 
   afterAll(async () => {
     await stopService(service, env);

@@ -100,6 +100,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** How long a service may take to answer /health; hooks that start one allow a little more. */
+export const SERVICE_START_MS = 150_000;
+
 /** A built service (`apps/<app>/src/main.js`) on a free port, answering /health. */
 export interface RunningService extends Running {
   base: string;
@@ -123,7 +126,9 @@ export async function startService(
         (r) => r.ok,
         () => false,
       ),
-    60_000,
+    // A new embedded data folder is created first (initdb in a process of its own): slow on a
+    // busy machine.
+    SERVICE_START_MS,
     `the ${app} service (${running.stderr()})`,
   );
   return { ...running, base };
