@@ -102,21 +102,6 @@ describe('one error shape over HTTP, and errors the command line reports plainly
     expect((await fetch(`${service.base}/health`)).status).toBe(200);
   });
 
-  it('POST /imports refuses a file over MAX_FILE_BYTES at upload time with 413, like POST /parse', async () => {
-    const big = new Uint8Array(300_000).fill(0x41);
-    const imports = await upload('/imports', 'files', [
-      ['ok.docx', seedVariant('e1')],
-      ['big.docx', big],
-    ]);
-    expect(imports).toMatchObject({ status: 413, body: errorShape('TOO_LARGE') });
-    expect((imports.body as { message: string }).message).toContain('big.docx');
-    const parse = await upload('/parse', 'file', [['big.docx', big]]);
-    expect(parse).toMatchObject({ status: 413, body: errorShape('TOO_LARGE') });
-    // Nothing was queued for the refused request.
-    const listed = await call('/records');
-    expect(listed.body).toMatchObject({ total: 0 });
-  });
-
   it('a spreadsheet or a presentation is NOT_WORD, over HTTP and on the command line', async () => {
     const files: Array<[string, Uint8Array]> = [
       ['表.xlsx', await spreadsheet()],
@@ -181,5 +166,22 @@ describe('one error shape over HTTP, and errors the command line reports plainly
     expect(badSetting.stderr).toMatch(
       /^formbridge: invalid configuration: .*REDIS_URL.*PARSE_CONCURRENCY.*\n$/,
     );
+  });
+
+  // Last: a server answering 413 before it has read the whole upload leaves the client's pooled
+  // connection broken, and fetch does not retry the next POST on it (write EPIPE).
+  it('POST /imports refuses a file over MAX_FILE_BYTES at upload time with 413, like POST /parse', async () => {
+    const big = new Uint8Array(300_000).fill(0x41);
+    const imports = await upload('/imports', 'files', [
+      ['ok.docx', seedVariant('e1')],
+      ['big.docx', big],
+    ]);
+    expect(imports).toMatchObject({ status: 413, body: errorShape('TOO_LARGE') });
+    expect((imports.body as { message: string }).message).toContain('big.docx');
+    const parse = await upload('/parse', 'file', [['big.docx', big]]);
+    expect(parse).toMatchObject({ status: 413, body: errorShape('TOO_LARGE') });
+    // Nothing was queued for the refused request.
+    const listed = await call('/records');
+    expect(listed.body).toMatchObject({ total: 0 });
   });
 });
