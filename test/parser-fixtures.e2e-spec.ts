@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode } from '@formbridge/common';
+import { validateRecord } from '@formbridge/contract';
 import { FormParser, WarningCode } from '@formbridge/forms';
 import { FIXTURES, canonical, goldenRecords } from './support/golden';
 import { withDeclaredSize } from './support/zip-headers';
@@ -53,14 +54,27 @@ describe('quirks of real Word files', () => {
 
 describe('warnings point back into the document', () => {
   it('every warning has a code, a message, a record index, a path and a location', async () => {
-    const result = await parser.parse(readFileSync(join(FIXTURES, 'legacy', 'word', 'seed-all.docx')));
-    for (const w of result.warnings) {
+    // Files that have warnings: the quirks, and a form whose checks flag made-up mismatches.
+    const dir = join(FIXTURES, 'quirks');
+    const files = [
+      ...readdirSync(dir)
+        .filter((f) => f.endsWith('.docx'))
+        .map((f) => join(dir, f)),
+      join(FIXTURES, 'family', 'word', 'self-evaluation-mismatches.docx'),
+    ];
+    const results = await Promise.all(files.map((f) => parser.parse(readFileSync(f))));
+    const warnings = results.flatMap((r) => r.warnings);
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings.some((w) => w.location !== null && w.recordIndex !== null)).toBe(true);
+    for (const w of warnings) {
       expect(Object.values(WarningCode)).toContain(w.code);
       expect(w.message).toEqual(expect.any(String));
       expect(w).toHaveProperty('recordIndex');
       expect(w).toHaveProperty('path');
       expect(w).toHaveProperty('location');
     }
+    // Every record parse prints passes the contract's validation.
+    for (const r of results.flatMap((x) => x.records)) expect(validateRecord(r)).toEqual([]);
   });
 });
 

@@ -77,6 +77,35 @@ describe('parser service over HTTP', () => {
     expect(Object.keys(docs.paths)).toEqual(expect.arrayContaining(['/parse', '/preview']));
   });
 
+  it('GET /definitions serves every form definition with the JSON Schema of its records, for pages built from them', async () => {
+    const list = (await (await fetch(`${base}/definitions`)).json()) as Array<{
+      formType: string;
+      edition: string;
+      fields: Array<{ path: string }>;
+      schema: { properties: Record<string, unknown> };
+      layout?: unknown;
+    }>;
+    const seed1 = goldenRecords()[0];
+    const special = list.find((d) => d.formType === seed1.formType)!;
+    expect(special.edition).toBe('2019');
+    expect(special.layout).toBeUndefined();
+    expect(Object.keys(special.schema.properties).sort()).toEqual(Object.keys(seed1).sort());
+    expect(special.fields.map((f) => f.path)).toContain('indicators');
+    const one = await fetch(`${base}/definitions/${String(seed1.formType)}`);
+    expect(one.status).toBe(200);
+    expect(((await one.json()) as { editions: unknown[] }).editions).toHaveLength(1);
+    const missing = await fetch(`${base}/definitions/no-such-form`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ code: 'NOT_FOUND' });
+    const docs = (await (await fetch(`${base}/docs/json`)).json()) as {
+      components: { schemas: Record<string, { oneOf?: unknown[] }> };
+    };
+    expect(docs.components.schemas.FormRecord.oneOf).toHaveLength(
+      list.map((d) => d.formType).filter((t, i, a) => a.indexOf(t) === i).length,
+    );
+    expect(docs.components.schemas[String(seed1.formType)]).toMatchObject({ type: 'object' });
+  });
+
   it('POST /preview renders an HTML view of the submission', async () => {
     const res = await upload(
       '/preview',

@@ -18,7 +18,7 @@ export function canonical(value: unknown): string {
 export function goldenRecords(): Record<string, unknown>[] {
   const dir = join(FIXTURES, 'golden');
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => f.startsWith('seed-') && f.endsWith('.json'))
     .sort()
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown>);
 }

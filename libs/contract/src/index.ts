@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 export * from './records';
+export * from './schema';
 export * from './validate';
-export * from './validators';

@@ -1,18 +1,125 @@
-import { plainToInstance } from 'class-transformer';
-import { ValidationError, validateSync } from 'class-validator';
+import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import type { FieldError } from '@formbridge/common';
-import { FORM_TYPES, FormRecord, FormType, RECORD_CLASSES } from './records';
+import { DefinitionRegistry, FormDefinition, definitions } from '@formbridge/definitions';
+import type { FormRecord } from './records';
+import { JsonSchema, recordSchema } from './schema';
 
-function flatten(errors: ValidationError[], prefix: string, out: FieldError[]): void {
-  for (const e of errors) {
-    const path = /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : `${prefix}.${e.property}`;
-    for (const reason of Object.values(e.constraints ?? {})) out.push({ path, reason });
-    if (e.children?.length) flatten(e.children, path, out);
+function jsonPath(instancePath: string): string {
+  let out = '$';
+  for (const part of instancePath.split('/').slice(1)) {
+    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    out += /^\d+$/.test(key) ? `[${key}]` : `.${key}`;
+  }
+  return out;
+}
+
+function fieldError(e: ErrorObject): FieldError {
+  const path = jsonPath(e.instancePath);
+  const name = path.replace(/^.*[.[]/, '').replace(/\]$/, '');
+  switch (e.keyword) {
+    case 'required': {
+      const missing = (e.params as { missingProperty: string }).missingProperty;
+      return {
+        path: `${path}.${missing}`,
+        reason: `${missing} is missing (null when the form leaves it empty)`,
+      };
+    }
+    case 'additionalProperties': {
+      const extra = (e.params as { additionalProperty: string }).additionalProperty;
+      return { path: `${path}.${extra}`, reason: `property ${extra} should not exist` };
+    }
+    default: {
+      const reason = (e.parentSchema as JsonSchema | undefined)?.['x-reason'];
+      return { path, reason: `${name} ${reason ?? e.message ?? 'is invalid'}` };
+    }
   }
 }
 
-export function isFormType(value: unknown): value is FormType {
-  return typeof value === 'string' && (FORM_TYPES as readonly string[]).includes(value);
+/**
+ * Record validation compiled from the form definitions: each definition becomes a JSON Schema,
+ * compiled once by Ajv into a validating function. A record is valid when it matches an edition
+ * of its form type; errors are those of the newest edition.
+ */
+export class ContractValidator {
+  private readonly byType = new Map<string, Array<{ def: FormDefinition; validate: ValidateFunction }>>();
+  readonly schemas = new Map<string, JsonSchema>();
+
+  constructor(readonly registry: DefinitionRegistry) {
+    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+    ajv.addKeyword({ keyword: 'x-reason', schemaType: 'string' });
+    for (const formType of registry.formTypes()) {
+      const editions = registry.editions(formType).reverse();
+      this.schemas.set(formType, recordSchema(editions[0]));
+      this.byType.set(
+        formType,
+        editions.map((def) => ({ def, validate: ajv.compile(toAjv(recordSchema(def))) })),
+      );
+    }
+  }
+
+  formTypes(): string[] {
+    return [...this.byType.keys()];
+  }
+
+  validate(plain: unknown): FieldError[] {
+    if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
+      return [{ path: '$', reason: 'a record must be a JSON object' }];
+    }
+    const formType = (plain as { formType?: unknown }).formType;
+    const validators = typeof formType === 'string' ? this.byType.get(formType) : undefined;
+    if (!validators) {
+      return [{ path: '$.formType', reason: `formType must be one of: ${this.formTypes().join(', ')}` }];
+    }
+    for (const v of validators) if (v.validate(plain)) return [];
+    return dedupe((validators[0].validate.errors ?? []).map(fieldError));
+  }
+
+  /**
+   * The edition a record is drawn in: the one its year uses when the record fits it, else the
+   * newest it fits, else the one its year uses (and validation says why it does not fit).
+   */
+  editionFor(record: Record<string, unknown>): FormDefinition | undefined {
+    const formType = String(record.formType);
+    const preferred =
+      typeof record.year === 'number'
+        ? this.registry.forYear(formType, record.year)
+        : this.registry.get(formType);
+    const validators = this.byType.get(formType) ?? [];
+    if (validators.find((v) => v.def === preferred)?.validate(record)) return preferred;
+    return validators.find((v) => v.validate(record))?.def ?? preferred;
+  }
+}
+
+/** Ajv reads `nullable` itself only alongside `type`; spelled out as a type list it needs no help. */
+function toAjv(schema: JsonSchema): object {
+  const { nullable, properties, items, ...rest } = schema;
+  const out: Record<string, unknown> = { ...rest };
+  if (nullable && typeof rest.type === 'string') out.type = [rest.type, 'null'];
+  if (properties)
+    out.properties = Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, toAjv(v)]));
+  if (items) out.items = toAjv(items);
+  return out;
+}
+
+function dedupe(errors: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const k = `${e.path}\u0000${e.reason}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+let shared: ContractValidator | undefined;
+
+export function contractValidator(): ContractValidator {
+  shared ??= new ContractValidator(definitions());
+  return shared;
+}
+
+export function isFormType(value: unknown): value is string {
+  return typeof value === 'string' && contractValidator().formTypes().includes(value);
 }
 
 /**
@@ -20,21 +127,7 @@ export function isFormType(value: unknown): value is FormType {
  * Unknown properties are errors, so a typo never silently drops data.
  */
 export function validateRecord(plain: unknown): FieldError[] {
-  if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
-    return [{ path: '$', reason: 'a record must be a JSON object' }];
-  }
-  const formType = (plain as { formType?: unknown }).formType;
-  if (!isFormType(formType)) {
-    return [{ path: '$.formType', reason: `formType must be one of: ${FORM_TYPES.join(', ')}` }];
-  }
-  const instance = plainToInstance(RECORD_CLASSES[formType], plain) as object;
-  const errors: FieldError[] = [];
-  flatten(
-    validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }),
-    '$',
-    errors,
-  );
-  return errors;
+  return contractValidator().validate(plain);
 }
 
 export function assertRecord(plain: unknown): asserts plain is FormRecord {

@@ -3,7 +3,18 @@
  * its labels and their variants, which cell holds which field, its standard rows and its
  * layout. The parser, the generator and the checks all read it; no label lives in code.
  */
-export type ValueType = 'text' | 'amount' | 'month' | 'date' | 'list' | 'item' | 'choice';
+export type ValueType =
+  | 'text'
+  | 'amount'
+  | 'month'
+  | 'date'
+  | 'list'
+  | 'item'
+  | 'choice'
+  /** A number with two fraction digits (`10` → `"10.00"`): weights, scores. */
+  | 'decimal'
+  /** A percentage as a number with two fraction digits (`97.5%` → `"97.50"`). */
+  | 'percent';
 
 export interface ChoiceOption {
   value: string;
@@ -22,6 +33,11 @@ export interface CellField {
   options?: ChoiceOption[];
   /** Id of a group (`groups`) whose rows this label belongs to. */
   section?: string;
+  /**
+   * A total row under a grid (`总分 | 100 | 94.92`): of the cells right of the label, the value is
+   * the one under this column of that grid.
+   */
+  underColumn?: { grid: string; column: string };
 }
 
 export interface GridColumn {
@@ -30,6 +46,32 @@ export interface GridColumn {
   type: ValueType;
   /** true: an empty cell takes the value above (vertical merges); 'whenEmptyRow' likewise. */
   carryDown?: boolean | 'whenEmptyRow';
+  /** The record must hold a value (never null). */
+  required?: boolean;
+  /**
+   * Official terms of a column and the variants read as them (`计划` → `计划标准`); anything else
+   * is kept verbatim with a warning.
+   */
+  terms?: Record<string, string[]>;
+  /**
+   * A weight printed in the label (`产出指标（50分）`): stripped from the value, and the rows under
+   * that label must add up to it in column `sumOf`.
+   */
+  weightInLabel?: { sumOf: string };
+  /** A value derived from another column of the same row, never read from the document. */
+  derive?: DeriveRule;
+}
+
+/**
+ * `comparison`: a target such as `≥95%` as `{ op, number, unit }`; `op` is the key of `operators`
+ * whose variant the value starts with (none: `default`); `null` when the value is not a number
+ * with an optional operator and unit.
+ */
+export interface DeriveRule {
+  rule: 'comparison';
+  from: string;
+  operators: Record<string, string[]>;
+  default: string;
 }
 
 /** A block of rows under a (usually vertically merged) label with a header row. */
@@ -43,6 +85,20 @@ export interface GridField {
   vocabulary?: { level1: string; level2: string; terms: Record<string, string[]> };
   /** Rows the official form always draws: a count of blank rows, or fixed key values. */
   standardRows?: number | Array<Record<string, string>>;
+  /** `object`: the block holds one row, read as one object (default `list`: an array of rows). */
+  as?: 'list' | 'object';
+}
+
+/**
+ * A table of values under one label: rows named by their first cell, columns by a header row
+ * (`项目资金 | 年度资金总额 | 年初预算数 …`). Every row × column is a value, null when blank.
+ */
+export interface MatrixField {
+  kind: 'matrix';
+  path: string;
+  labels: string[];
+  rows: Array<{ key: string; labels: string[] }>;
+  columns: Array<{ key: string; labels: string[]; type: ValueType }>;
 }
 
 export interface KeyedValue {
@@ -70,12 +126,30 @@ export interface ReviewsField {
   standard: string[];
 }
 
-export type FieldDefinition = CellField | GridField | KeyedField | ReviewsField;
+export type FieldDefinition = CellField | GridField | KeyedField | ReviewsField | MatrixField;
 
+/**
+ * Checks that flag, never reject. Paths may hold `[]` (every item of a list: summed in `parts`,
+ * paired item by item in `ratio` and `notAbove`) and `*` (every key of an object).
+ */
 export type CheckDefinition =
-  | { kind: 'sum'; total: string; parts: string[] }
+  /** `total` (a path, or `equals`, a fixed figure) must be the sum of `parts`. */
+  | { kind: 'sum'; total?: string; equals?: string; parts: string[]; code?: string }
   | { kind: 'order'; list: string; start: string; end: string }
-  | { kind: 'yearRange'; min: number; maxAhead: number };
+  | { kind: 'yearRange'; min: number; maxAhead: number }
+  /** `value` must be `numerator` ÷ `denominator` × `factor`, to `tolerance`. */
+  | {
+      kind: 'ratio';
+      value: string;
+      numerator: string;
+      denominator: string;
+      factor: number;
+      tolerance: string;
+    }
+  /** `value` may not exceed `limit` (a score above its weight). */
+  | { kind: 'notAbove'; value: string; limit: string }
+  /** The weight printed in a grid column's labels (`weightInLabel`) must be the sum of its rows. */
+  | { kind: 'labelWeight'; list: string; column: string };
 
 export interface GroupDefinition {
   id: string;
@@ -86,7 +160,26 @@ export interface FormDefinition {
   formType: string;
   edition: string;
   contractVersion: string;
-  attachmentLabel: { default: string; pattern: string };
+  /** The filing years this edition is used for (`export --as-year` picks by them). */
+  years?: { from?: number; to?: number };
+  /**
+   * How a record of another edition of the same form type maps onto this one: by edition, the
+   * paths that were renamed (`old → new`); fields this edition lacks are dropped, fields it adds
+   * start empty.
+   */
+  mapFrom?: Record<string, Record<string, string>>;
+  /** The fields that name the department and the project: record lists, exports and file names use them. */
+  summary?: { department?: string; project?: string };
+  /**
+   * `export --as-year N`: what of last year's record starts next year's draft. `clear` paths become
+   * null, `shiftYears` dates move by the years between, `set` paths take the given value; `year`
+   * becomes N and everything else is kept. Paths may hold `[]` and `*`.
+   */
+  rollForward?: { clear?: string[]; shiftYears?: string[]; set?: Record<string, unknown> };
+  /** A null default: the form carries no attachment label, and none is assumed. */
+  attachmentLabel: { default: string | null; pattern: string };
+  /** `单位：元` printed on the form: the unit its amounts are written in (default 万元). */
+  amountUnit?: { labels: string[] };
   title: { text: string; variants: string[] };
   yearPattern: string;
   yearLine: string;
@@ -140,6 +233,8 @@ export type LayoutRow = (
   | { group: string; fields: string[]; spans: { label: number; value: number } }
   /** One row per review; a `groupLabels` label is merged down them when the field has one. */
   | { reviews: string; spans: { label: number; value: number } }
+  /** A matrix field: label merged down a header row and one row per matrix row. */
+  | { matrix: string; labelSpan?: number; spans: Record<string, number> }
 ) & {
   /** Smallest row height in twips (room to write by hand). */
   minHeight?: number;

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { FieldDefinition, FormDefinition } from './definition.types';
 
-const FIELD_KINDS = new Set(['cell', 'line', 'grid', 'keyed', 'reviews']);
+const FIELD_KINDS = new Set(['cell', 'line', 'grid', 'keyed', 'reviews', 'matrix']);
 
 /** templates/ sits at the repository root, above both src/ and dist/. */
 export function findTemplatesDir(start = __dirname): string {
@@ -24,7 +24,9 @@ function assertDefinition(def: FormDefinition, file: string): void {
     if (typeof def[key] !== 'string' || !def[key]) fail(`${key} is missing`);
   }
   if (!def.title?.text || !Array.isArray(def.title.variants)) fail('title.text/variants missing');
-  if (!def.attachmentLabel?.default) fail('attachmentLabel.default missing');
+  // A null default: the form type prints no attachment label of its own.
+  if (!def.attachmentLabel || (def.attachmentLabel.default !== null && !def.attachmentLabel.default))
+    fail('attachmentLabel.default missing');
   if (!Array.isArray(def.fields) || def.fields.length === 0) fail('fields missing');
   const paths = new Set<string>();
   for (const f of def.fields as FieldDefinition[]) {
@@ -66,8 +68,39 @@ export class DefinitionRegistry {
     return this.definitions.find((d) => d.formType === formType && d.edition === edition);
   }
 
+  /** Every edition of a form type, oldest first. */
+  editions(formType: string): FormDefinition[] {
+    return this.definitions
+      .filter((d) => d.formType === formType)
+      .sort((a, b) => a.edition.localeCompare(b.edition));
+  }
+
+  /**
+   * The edition a filing year uses: the newest whose `years` include it; without such an
+   * edition, the newest that starts no later than the year, else the newest of all.
+   */
+  forYear(formType: string, year: number): FormDefinition | undefined {
+    const all = this.editions(formType).reverse();
+    const from = (d: FormDefinition) => d.years?.from ?? -Infinity;
+    const to = (d: FormDefinition) => d.years?.to ?? Infinity;
+    return all.find((d) => from(d) <= year && year <= to(d)) ?? all.find((d) => from(d) <= year) ?? all[0];
+  }
+
   formTypes(): string[] {
     return [...this.byType.keys()];
+  }
+
+  /**
+   * The department and project a record is filed for, as its definition's `summary` names them:
+   * the columns records are listed, filtered and exported by.
+   */
+  summaryOf(record: Record<string, unknown>): { department: string | null; project: string | null } {
+    const def = typeof record.formType === 'string' ? this.byType.get(record.formType) : undefined;
+    const text = (path?: string) => {
+      const v = path ? record[path] : undefined;
+      return typeof v === 'string' && v.trim() ? v : null;
+    };
+    return { department: text(def?.summary?.department), project: text(def?.summary?.project) };
   }
 }
 

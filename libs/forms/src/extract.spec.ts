@@ -119,7 +119,7 @@ describe('reading a special-fund form', () => {
     );
   });
 
-  it('flags, never rejects: unknown indicator labels, a schedule that ends before it starts, a missing name, bad amounts, leftover text', () => {
+  it('flags, never rejects: unknown indicator labels, a schedule that ends before it starts, a missing name, bad amounts (left empty), leftover text', () => {
     const body =
       heading +
       table(
@@ -142,7 +142,7 @@ describe('reading a special-fund form', () => {
     const { records, warnings } = parse(body);
     expect(records[0]).toMatchObject({
       projectName: null,
-      totalFunds: '约二十万',
+      totalFunds: null,
       schedule: [{ content: '建设', start: '2020-12', end: '2020-01' }],
       indicators: [{ level1: '产出指标', level2: '速度指标', content: '快', value: '1', remark: null }],
     });
@@ -153,6 +153,7 @@ describe('reading a special-fund form', () => {
     });
     expect(byCode(WarningCode.InvalidAmount)[0]).toMatchObject({
       path: '$.totalFunds',
+      message: expect.stringContaining('约二十万'),
       location: { table: 0, row: 1, cell: 1 },
     });
     expect(byCode(WarningCode.ScheduleOrder)[0]).toMatchObject({ path: '$.schedule[0].start' });
@@ -180,6 +181,33 @@ describe('reading a special-fund form', () => {
       year: 2021,
       reviews: [{ authority: '财政部门预算股', opinion: '同意，列入二〇二一年度预算。', date: '2021-03-31' }],
     });
+  });
+
+  it('reads an option written out without any box as the choice, and two written out as none', () => {
+    const one = parse(heading + table(row('专项名称', 'X', '专项属性', '延续专项')));
+    expect(one.records[0]).toMatchObject({ projectAttribute: 'continuing' });
+    const both = parse(heading + table(row('专项名称', 'X', '专项属性', '延续专项 新增专项')));
+    expect(both.records[0]).toMatchObject({ projectAttribute: null });
+    const more = parse(heading + table(row('专项名称', 'X', '专项属性', '新增专项（2020年）')));
+    expect(more.records[0]).toMatchObject({ projectAttribute: null });
+  });
+
+  it('keeps the first value of a label written twice and says where the second was', () => {
+    const { records, warnings } = parse(
+      heading +
+        table(
+          row('专项名称', '第一个名称', '部门名称', '某部门'),
+          row('专项名称', '第二个名称', '资金总额（万元）', '10'),
+        ),
+    );
+    expect(records[0]).toMatchObject({
+      projectName: '第一个名称',
+      departmentName: '某部门',
+      totalFunds: '10.00',
+    });
+    expect(warnings.filter((w) => w.code === WarningCode.DuplicateField)).toEqual([
+      expect.objectContaining({ path: '$.projectName', location: { table: 0, row: 1, cell: 1 } }),
+    ]);
   });
 
   it('says when two options are ticked and keeps neither', () => {

@@ -1,130 +1,17 @@
-import type {
-  CellField,
-  FieldDefinition,
-  FormDefinition,
-  GridField,
-  KeyedField,
-  ReviewsField,
-  ValueType,
-} from '@formbridge/definitions';
+import type { CellField, ValueType } from '@formbridge/definitions';
 import type { SourceLocation, WordBlock, WordParagraph } from '@formbridge/word';
+import { CompiledDefinition, UNIT_PATH } from './compiled-definition';
+import { convertValue, readUnit } from './convert';
 import { GridCell, GridRow, layoutTable } from './layout';
-import {
-  BLANK_DATE,
-  CHINESE_DATE,
-  EMBEDDED_DATE,
-  arabicDate,
-  cleanText,
-  isCheckboxGlyph,
-  isCheckedGlyph,
-  labelKey,
-  labelPattern,
-  normaliseAmount,
-  normaliseDate,
-  toItem,
-  toList,
-  trimText,
-} from './text';
+import { getPath, setPath } from './paths';
+import { reviewOf, Review } from './reviews';
+import { ColumnSpan, ReadContext, Section, bestColumn, readGrid, readKeyed, readMatrix } from './sections';
+import { cleanText, isCheckboxGlyph, isCheckedGlyph, labelKey, labelPattern, trimText } from './text';
 import { ParseWarning, WarningCode } from './warnings';
 
-type Target =
-  | { kind: 'field'; field: CellField }
-  | { kind: 'grid'; field: GridField }
-  | { kind: 'header'; field: GridField }
-  | { kind: 'keyed'; field: KeyedField }
-  | { kind: 'group' }
-  | { kind: 'structural' };
-
-/** Everything about a definition the reader needs, compiled once. */
-export class CompiledDefinition {
-  readonly labels = new Map<string, Target>();
-  readonly titleKeys: string[];
-  readonly attachment: RegExp;
-  readonly year: RegExp;
-  readonly reviews?: ReviewsField;
-  readonly inline: RegExp;
-  readonly inlineFields = new Map<string, CellField>();
-  readonly boilerplate: RegExp[];
-  readonly keyPatterns = new Map<string, RegExp[]>();
-
-  constructor(readonly def: FormDefinition) {
-    this.titleKeys = def.title.variants.map(labelKey).sort((a, b) => b.length - a.length);
-    this.attachment = new RegExp(def.attachmentLabel.pattern, 'u');
-    this.year = new RegExp(def.yearPattern, 'u');
-    const add = (label: string, t: Target) => {
-      const k = labelKey(label);
-      if (!this.labels.has(k)) this.labels.set(k, t);
-    };
-    const inlineLabels: string[] = [];
-    for (const f of def.fields) {
-      switch (f.kind) {
-        case 'cell':
-        case 'line':
-          for (const l of f.labels) {
-            add(l, { kind: 'field', field: f });
-            this.inlineFields.set(labelKey(l), f);
-            inlineLabels.push(l);
-          }
-          break;
-        case 'grid':
-          f.labels.forEach((l) => add(l, { kind: 'grid', field: f }));
-          f.columns.forEach((c) => c.labels.forEach((l) => add(l, { kind: 'header', field: f })));
-          break;
-        case 'keyed':
-          f.labels.forEach((l) => add(l, { kind: 'keyed', field: f }));
-          for (const k of f.keys) {
-            this.keyPatterns.set(
-              k.path,
-              [...k.labels]
-                .sort((a, b) => b.length - a.length)
-                .map(
-                  (l) =>
-                    new RegExp(
-                      `${labelPattern(l)}[\\s\\u3000]*[:：]?[\\s\\u3000]*([-+]?[0-9０-９][0-9０-９,，.．]*[\\s\\u3000]*(?:万元|万|元)?)?`,
-                      'u',
-                    ),
-                ),
-            );
-          }
-          break;
-        case 'reviews':
-          this.reviews = f;
-          f.groupLabels?.forEach((l) => add(l, { kind: 'group' }));
-          break;
-      }
-    }
-    def.groups.forEach((g) => g.labels.forEach((l) => add(l, { kind: 'group' })));
-    def.structuralLabels.forEach((l) => add(l, { kind: 'structural' }));
-    inlineLabels.sort((a, b) => labelKey(b).length - labelKey(a).length);
-    this.inline = new RegExp(`(${inlineLabels.map(labelPattern).join('|')})[\\s\\u3000]*[:：]`, 'gu');
-    this.boilerplate = [...def.boilerplate]
-      .sort((a, b) => b.length - a.length)
-      .map((b) => new RegExp(labelPattern(b), 'gu'));
-  }
-
-  isTitle(text: string): boolean {
-    const key = labelKey(text);
-    if (!key) return false;
-    return this.titleKeys.some((t) => key.includes(t) && key.length <= t.length + 16);
-  }
-
-  isAttachment(text: string): boolean {
-    return this.attachment.test(labelKey(text));
-  }
-
-  reviewAuthority(text: string): string | undefined {
-    if (!this.reviews) return undefined;
-    const key = labelKey(text);
-    const suffix = labelKey(this.reviews.labelSuffix);
-    return key.length > suffix.length && key.endsWith(suffix) ? key.slice(0, -suffix.length) : undefined;
-  }
-
-  stripBoilerplate(text: string): string {
-    let s = text;
-    for (const b of this.boilerplate) s = s.replace(b, ' ');
-    return s.replace(BLANK_DATE, ' ');
-  }
-}
+export { CompiledDefinition } from './compiled-definition';
+export { convertValue } from './convert';
+export { getPath, setPath } from './paths';
 
 interface Source {
   text: string;
@@ -133,34 +20,33 @@ interface Source {
   cell?: GridCell;
 }
 
-interface Section {
-  field: GridField | KeyedField;
-  col: number;
-  byHeader: boolean;
-  rows: GridRow[];
-  label?: GridCell;
+export interface Extraction {
+  record: Record<string, unknown>;
+  warnings: ParseWarning[];
+  locations: Map<string, SourceLocation>;
+  /** Weights printed in labels, for the `labelWeight` checks. */
+  labelWeights: Map<string, string>;
 }
 
 /** Reads one form (its slice of the document) into a record, collecting warnings. */
-export class FormExtractor {
+export class FormExtractor implements ReadContext {
   private readonly record: Record<string, unknown> = {};
   private readonly found = new Map<string, SourceLocation>();
   private readonly warnings: ParseWarning[] = [];
   private readonly consumed = new Set<GridCell>();
-  private readonly reviews: Array<{ authority: string; opinion: string | null; date: string | null }> = [];
+  private readonly reviews: Review[] = [];
+  readonly gridColumns = new Map<string, ColumnSpan[]>();
+  readonly labelWeights = new Map<string, string>();
+  unit = '万元';
   /** Set when a label ends its row with no value: the next row may hold the value. */
   private below?: (text: string, location: SourceLocation) => void;
 
   constructor(
-    private readonly c: CompiledDefinition,
+    readonly c: CompiledDefinition,
     private readonly recordIndex: number,
   ) {}
 
-  extract(blocks: WordBlock[]): {
-    record: Record<string, unknown>;
-    warnings: ParseWarning[];
-    locations: Map<string, SourceLocation>;
-  } {
+  extract(blocks: WordBlock[]): Extraction {
     const paragraphs: Source[] = [];
     const rows: GridRow[] = [];
     let firstTableRows = -1;
@@ -183,6 +69,7 @@ export class FormExtractor {
         r.cells.filter((c) => !c.continued && !this.isLabel(c.text)).map((c) => this.cellSource(c)),
       );
     this.readHeading([...before, ...topCells], [...paragraphs, ...topCells]);
+    this.readUnitLine([...paragraphs, ...rows.flatMap((r) => r.cells.map((c) => this.cellSource(c)))]);
     this.readRows(rows);
     const loose: Source[] = [
       ...paragraphs.filter((p) => !p.consumed),
@@ -192,23 +79,31 @@ export class FormExtractor {
     ];
     this.readInline(loose);
     this.reportLeftovers(loose);
-    return { record: this.assemble(), warnings: this.warnings, locations: this.found };
+    return {
+      record: this.assemble(),
+      warnings: this.warnings,
+      locations: this.found,
+      labelWeights: this.labelWeights,
+    };
   }
 
-  private warn(
-    code: WarningCode,
-    message: string,
-    path: string | null,
-    location: SourceLocation | null,
-  ): void {
+  warn(code: WarningCode, message: string, path: string | null, location: SourceLocation | null): void {
     this.warnings.push({ code, message, recordIndex: this.recordIndex, path, location });
+  }
+
+  consume(cell: GridCell): void {
+    this.consumed.add(cell);
+  }
+
+  locate(path: string, location: SourceLocation): void {
+    this.found.set(path, location);
   }
 
   private cellSource(cell: GridCell): Source {
     return { text: cell.text, location: cell.location, consumed: this.consumed.has(cell), cell };
   }
 
-  private consume(s: Source): void {
+  private consumeSource(s: Source): void {
     s.consumed = true;
     if (s.cell) this.consumed.add(s.cell);
   }
@@ -217,19 +112,21 @@ export class FormExtractor {
     const { def } = this.c;
     const attachment = all.find((p) => this.c.isAttachment(p.text));
     if (attachment) {
-      this.consume(attachment);
+      this.consumeSource(attachment);
       this.set('attachmentLabel', labelKey(attachment.text), attachment.location);
     } else {
       this.set('attachmentLabel', def.attachmentLabel.default, null);
-      this.warn(
-        WarningCode.AttachmentLabelMissing,
-        `no ${def.attachmentLabel.default} label found; assumed it`,
-        '$.attachmentLabel',
-        null,
-      );
+      // A form type that carries no attachment label on its official layout assumes none.
+      if (def.attachmentLabel.default !== null)
+        this.warn(
+          WarningCode.AttachmentLabelMissing,
+          `no ${def.attachmentLabel.default} label found; assumed it`,
+          '$.attachmentLabel',
+          null,
+        );
     }
     const title = all.find((p) => this.c.isTitle(p.text));
-    if (title) this.consume(title);
+    if (title) this.consumeSource(title);
     for (const p of title ? [title, ...before] : before) {
       const m = this.c.year.exec(p.text.normalize('NFKC'));
       if (m) {
@@ -241,7 +138,7 @@ export class FormExtractor {
                 .normalize('NFKC')
                 .replace(this.c.year, '')
                 .replace(/[()（）\s\u3000]/gu, '');
-        if (!rest) this.consume(p);
+        if (!rest) this.consumeSource(p);
         return;
       }
     }
@@ -249,7 +146,26 @@ export class FormExtractor {
     this.warn(WarningCode.YearMissing, `no year line such as ${def.yearLine} was found`, '$.year', null);
   }
 
-  private set(path: string, value: unknown, location: SourceLocation | null): void {
+  /** `单位：元` anywhere on the form: amounts written without a unit are in it. */
+  private readUnitLine(sources: Source[]): void {
+    if (!this.c.def.amountUnit) return;
+    for (const s of sources) {
+      const text = s.text.normalize('NFC');
+      if (text.indexOf('：') < 0 && text.indexOf(':') < 0) continue;
+      const matches = [...text.matchAll(this.c.inline)];
+      matches.forEach((m, k) => {
+        if (this.c.inlineFields.get(labelKey(m[1]))?.path !== UNIT_PATH) return;
+        // `预算单位：…` is not a unit line: the label must stand on its own.
+        if (/[\p{Script=Han}A-Za-z]$/u.test(text.slice(0, m.index))) return;
+        const end = k + 1 < matches.length ? matches[k + 1].index : text.length;
+        this.unit = readUnit(text.slice((m.index ?? 0) + m[0].length, end), (code, message) =>
+          this.warn(code, message, null, s.location),
+        );
+      });
+    }
+  }
+
+  set(path: string, value: unknown, location: SourceLocation | null): void {
     if (this.found.has(path)) {
       const existing = getPath(this.record, path);
       const empty = (v: unknown) => v === null || (Array.isArray(v) && v.length === 0);
@@ -285,14 +201,22 @@ export class FormExtractor {
       }
       if (section) this.finishSection(section);
       section = undefined;
-      const target = first.continued ? undefined : this.c.labels.get(labelKey(first.text));
-      if (target?.kind === 'grid' || target?.kind === 'keyed') {
+      const found = first.continued ? undefined : this.c.target(first.text);
+      const target = found?.target;
+      if (target?.kind === 'grid' || target?.kind === 'keyed' || target?.kind === 'matrix') {
         this.consumed.add(first);
-        section = { field: target.field, col: first.col, byHeader: false, rows: [row], label: first };
+        section = {
+          field: target.field,
+          col: first.col,
+          byHeader: false,
+          rows: [row],
+          label: first,
+          unit: found?.unit ?? this.unit,
+        };
         continue;
       }
       if (target?.kind === 'header' && this.headerCount(row, target.field) >= 2) {
-        section = { field: target.field, col: first.col, byHeader: true, rows: [row] };
+        section = { field: target.field, col: first.col, byHeader: true, rows: [row], unit: this.unit };
         continue;
       }
       this.readPairs(row.cells);
@@ -313,15 +237,22 @@ export class FormExtractor {
   private belongs(section: Section, first: GridCell): boolean {
     if (first.continued || !trimText(first.text) || first.col > section.col + 1e-9) return true;
     if (!section.byHeader) return false;
-    const t = this.c.labels.get(labelKey(first.text));
+    const t = this.c.target(first.text)?.target;
     return t === undefined || (t.kind === 'header' && t.field === section.field);
   }
 
-  private headerCount(row: GridRow, field: GridField): number {
+  private headerCount(row: GridRow, field: Section['field']): number {
     return row.cells.filter((c) => {
-      const t = this.c.labels.get(labelKey(c.text));
+      const t = this.c.target(c.text)?.target;
       return t?.kind === 'header' && t.field === field;
     }).length;
+  }
+
+  private finishSection(section: Section): void {
+    const { field } = section;
+    if (field.kind === 'grid') readGrid(this, section, field);
+    else if (field.kind === 'matrix') readMatrix(this, section, field);
+    else readKeyed(this, section, field);
   }
 
   /** Label cells and the value cells to their right: `专项名称 | X | 专项属性 | Y`. */
@@ -329,25 +260,28 @@ export class FormExtractor {
     for (let i = 0; i < cells.length; i++) {
       const cell = cells[i];
       if (cell.continued || this.consumed.has(cell) || !trimText(cell.text)) continue;
-      const key = labelKey(cell.text);
-      const target = this.c.labels.get(key);
+      const found = this.c.target(cell.text);
+      const target = found?.target;
       if (target?.kind === 'group' || target?.kind === 'structural') {
         this.consumed.add(cell);
         continue;
       }
       if (target?.kind === 'field') {
         this.consumed.add(cell);
+        const field = target.field;
         const values = this.valueCells(cells, i + 1);
         if (values.length === 0 && i === cells.length - 1) {
-          this.below = (text, location) => this.assign(target.field, text, location);
+          this.below = (text, location) => this.assign(field, text, location, found?.unit);
           continue;
         }
         values.forEach((v) => this.consumed.add(v));
-        const joiner = target.field.type === 'choice' ? ' ' : '\n';
+        const taken = this.underColumn(field, values);
+        const joiner = field.type === 'choice' ? ' ' : '\n';
         this.assign(
-          target.field,
-          values.map((v) => v.text).join(joiner),
-          values[0]?.location ?? cell.location,
+          field,
+          taken.map((v) => v.text).join(joiner),
+          taken[0]?.location ?? cell.location,
+          found?.unit,
         );
         continue;
       }
@@ -362,7 +296,7 @@ export class FormExtractor {
           const index = this.reviews.length;
           this.addReview(authority, '', cell.location);
           this.below = (text, location) => {
-            this.reviews[index] = this.reviewOf(authority, text);
+            this.reviews[index] = reviewOf(this.c, authority, text);
             this.found.set(`reviews[${index}]`, location);
           };
           continue;
@@ -371,6 +305,17 @@ export class FormExtractor {
         this.addReview(authority, values.map((v) => v.text).join('\n'), values[0]?.location ?? cell.location);
       }
     }
+  }
+
+  /** A total row beneath a grid (`总分 | 100 | 94.92`): the value is the cell under its column. */
+  private underColumn(field: CellField, values: GridCell[]): GridCell[] {
+    if (!field.underColumn || values.length < 2) return values;
+    const column = this.gridColumns
+      .get(field.underColumn.grid)
+      ?.find((c) => c.key === field.underColumn!.column);
+    if (!column) return values;
+    const hit = values.filter((v) => bestColumn([column], v) !== undefined && trimText(v.text));
+    return hit.length ? hit : values;
   }
 
   /** The cells after a label up to the next label: the label's value. */
@@ -385,25 +330,27 @@ export class FormExtractor {
   }
 
   private isLabel(text: string): boolean {
-    const key = labelKey(text);
-    return key.length > 0 && (this.c.labels.has(key) || this.c.reviewAuthority(text) !== undefined);
+    return this.c.target(text) !== undefined || this.c.reviewAuthority(text) !== undefined;
   }
 
-  private assign(field: CellField, raw: string, location: SourceLocation): void {
+  private assign(field: CellField, raw: string, location: SourceLocation, unit?: string): void {
     const path = field.path;
-    const value = this.convert(field.type, raw, `$.${path}`, location, field);
+    const value =
+      field.type === 'choice'
+        ? this.choose(field.options ?? [], raw, `$.${path}`, location)
+        : this.convert(field.type, raw, `$.${path}`, location, unit);
     this.set(path, value, location);
   }
 
-  private convert(
-    type: ValueType,
-    raw: string,
-    path: string,
-    location: SourceLocation,
-    field?: CellField,
-  ): unknown {
-    if (type === 'choice') return this.choose(field?.options ?? [], raw, path, location);
-    return convertValue(this.c, type, raw, (code, message) => this.warn(code, message, path, location));
+  convert(type: ValueType, raw: string, path: string, location: SourceLocation, unit?: string): unknown {
+    if (type === 'choice') return cleanText(raw);
+    return convertValue(
+      this.c,
+      type,
+      raw,
+      (code, message) => this.warn(code, message, path, location),
+      unit ?? this.unit,
+    );
   }
 
   /** `延续专项☑ 新增专项□` or `☑延续专项 □新增专项`: the glyph beside each option says whether it is ticked. */
@@ -455,181 +402,8 @@ export class FormExtractor {
 
   private addReview(authority: string, raw: string, location: SourceLocation): void {
     const index = this.reviews.length;
-    this.reviews.push(this.reviewOf(authority, raw));
+    this.reviews.push(reviewOf(this.c, authority, raw));
     this.found.set(`reviews[${index}]`, location);
-  }
-
-  private reviewOf(
-    authority: string,
-    raw: string,
-  ): { authority: string; opinion: string | null; date: string | null } {
-    let text = this.c.stripBoilerplate(raw.normalize('NFC'));
-    let date: string | null = null;
-    const m = EMBEDDED_DATE.exec(text.normalize('NFKC'));
-    const cn = m ? null : CHINESE_DATE.exec(text);
-    const written = m ? `${m[1]}年${m[2]}月${m[3]}日` : cn?.[3] !== undefined ? arabicDate(cn) : undefined;
-    if (written) {
-      const r = normaliseDate(written, true);
-      if (r.ok) {
-        date = r.value;
-        text = m ? removeDate(text) : text.replace(CHINESE_DATE, ' ');
-      }
-    }
-    return { authority, opinion: cleanText(text), date };
-  }
-
-  // ---- sections ---------------------------------------------------------------------------
-
-  private finishSection(section: Section): void {
-    if (section.field.kind === 'grid') this.finishGrid(section, section.field);
-    else this.finishKeyed(section, section.field);
-  }
-
-  private finishGrid(section: Section, field: GridField): void {
-    const headerRow = section.rows.findIndex(
-      (r) => this.headerCount(r, field) >= Math.min(2, field.columns.length),
-    );
-    const columns: Array<{ key: string; lo: number; hi: number }> = [];
-    if (headerRow >= 0) {
-      for (const cell of section.rows[headerRow].cells) {
-        const k = labelKey(cell.text);
-        const column = field.columns.find((c) => c.labels.some((l) => labelKey(l) === k));
-        if (column) {
-          this.consumed.add(cell);
-          columns.push({ key: column.key, lo: cell.col, hi: cell.col + cell.span });
-        }
-      }
-    } else {
-      this.warn(
-        WarningCode.GridHeaderMissing,
-        `the ${field.path} block has no header row; read its columns in order`,
-        `$.${field.path}`,
-        section.label?.location ?? null,
-      );
-    }
-    const start = Math.min(...columns.map((c) => c.lo));
-    const items: Array<Record<string, unknown>> = [];
-    const carried: Record<string, string | null> = {};
-    const body = section.rows.slice(headerRow + 1);
-    for (const row of body) {
-      const raw: Record<string, string[]> = {};
-      const merged = new Set<string>();
-      let location: SourceLocation | undefined;
-      const cells = row.cells.filter(
-        (c) => c !== section.label && (columns.length ? c.col + c.span > start + 1e-9 : c.col > section.col),
-      );
-      cells.forEach((cell, i) => {
-        const key = columns.length ? bestColumn(columns, cell) : field.columns[i]?.key;
-        if (!key) return;
-        this.consumed.add(cell);
-        if (cell.continued) merged.add(key);
-        else (raw[key] ??= []).push(cell.text);
-        location ??= cell.location;
-      });
-      const item: Record<string, unknown> = {};
-      for (const column of field.columns) {
-        const text = (raw[column.key] ?? []).join('\n');
-        const value = this.convert(
-          column.type,
-          text,
-          `$.${field.path}[${items.length}].${column.key}`,
-          location ?? {},
-          undefined,
-        );
-        if (
-          column.carryDown &&
-          (value === null || merged.has(column.key)) &&
-          carried[column.key] !== undefined
-        ) {
-          item[column.key] = carried[column.key];
-        } else item[column.key] = value;
-      }
-      for (const column of field.columns)
-        if (column.carryDown) carried[column.key] = item[column.key] as string | null;
-      const keep = (field.keepRowWhenAny ?? field.columns.map((c) => c.key)).some(
-        (k) => item[k] !== null && item[k] !== undefined,
-      );
-      if (!keep) continue;
-      this.applyVocabulary(field, item, items.length, location ?? {});
-      if (location) this.found.set(`${field.path}[${items.length}]`, location);
-      items.push(item);
-    }
-    this.set(field.path, items, section.label?.location ?? null);
-  }
-
-  /**
-   * Indicator levels are official vocabulary: a label written with stray spaces, a colon or
-   * other bracket widths is the official term; anything else is kept verbatim and flagged.
-   */
-  private applyVocabulary(
-    field: GridField,
-    item: Record<string, unknown>,
-    index: number,
-    location: SourceLocation,
-  ): void {
-    const v = field.vocabulary;
-    if (!v) return;
-    const official = (value: unknown, terms: string[]): string | null =>
-      typeof value === 'string' ? (terms.find((t) => labelKey(t) === labelKey(value)) ?? value) : null;
-    const l1 = official(item[v.level1], Object.keys(v.terms));
-    const known2 = l1 !== null ? v.terms[l1] : undefined;
-    const l2 = official(item[v.level2], known2 ?? Object.values(v.terms).flat());
-    item[v.level1] = l1;
-    item[v.level2] = l2;
-    if (l1 === null || known2 === undefined) {
-      this.warn(
-        WarningCode.UnknownIndicatorLabel,
-        `"${l1 ?? ''}" is not an official ${v.level1} label; kept verbatim`,
-        `$.${field.path}[${index}].${v.level1}`,
-        location,
-      );
-    }
-    if (l2 === null || (known2 !== undefined && !known2.includes(l2))) {
-      this.warn(
-        WarningCode.UnknownIndicatorLabel,
-        `"${l2 ?? ''}" is not an official ${v.level2} label under "${l1 ?? ''}"; kept verbatim`,
-        `$.${field.path}[${index}].${v.level2}`,
-        location,
-      );
-    }
-  }
-
-  private finishKeyed(section: Section, field: KeyedField): void {
-    const cells = section.rows.flatMap((r) => r.cells).filter((c) => c !== section.label && !c.continued);
-    const text = section.rows
-      .map((r) =>
-        r.cells
-          .filter((c) => c !== section.label && !c.continued)
-          .map((c) => c.text)
-          .join('\t'),
-      )
-      .join('\n');
-    cells.forEach((c) => this.consumed.add(c));
-    let rest = text;
-    const location = cells[0]?.location ?? section.label?.location ?? {};
-    for (const key of field.keys) {
-      const path = `${field.path}.${key.path}`;
-      let value: string | null = null;
-      for (const pattern of this.c.keyPatterns.get(key.path) ?? []) {
-        const m = pattern.exec(text);
-        if (!m) continue;
-        rest = rest.replace(m[0], '');
-        if (m[1] !== undefined) value = this.convert(key.type, m[1], `$.${path}`, location) as string | null;
-        break;
-      }
-      this.set(path, value, location);
-    }
-    for (const [k, t] of this.c.labels) {
-      if (t.kind === 'structural') rest = rest.replace(new RegExp(labelPattern(k), 'gu'), '');
-    }
-    const left = cleanText(rest.replace(/[:：;；,，。]/gu, ' '));
-    if (left)
-      this.warn(
-        WarningCode.UnconsumedText,
-        `text no field took in the ${field.path} block: "${left}"`,
-        `$.${field.path}`,
-        location,
-      );
   }
 
   // ---- lines outside the table ------------------------------------------------------------
@@ -640,8 +414,9 @@ export class FormExtractor {
       const text = s.text.normalize('NFC');
       const whole = this.c.inlineFields.get(labelKey(text));
       if (whole) {
-        this.consume(s);
-        this.setIfAbsent(whole.path, whole.type === 'list' ? [] : null, s.location);
+        this.consumeSource(s);
+        if (whole.path !== UNIT_PATH)
+          this.setIfAbsent(whole.path, whole.type === 'list' ? [] : null, s.location);
         continue;
       }
       if (text.indexOf('：') < 0 && text.indexOf(':') < 0) continue;
@@ -649,14 +424,13 @@ export class FormExtractor {
       if (!matches.length) continue;
       const leading = cleanText(this.c.stripBoilerplate(text.slice(0, matches[0].index)));
       if (leading) continue;
-      this.consume(s);
+      this.consumeSource(s);
       matches.forEach((m, k) => {
         const field = this.c.inlineFields.get(labelKey(m[1]));
-        if (!field) return;
+        if (!field || field.path === UNIT_PATH) return;
         const end = k + 1 < matches.length ? matches[k + 1].index : text.length;
         const raw = this.c.stripBoilerplate(text.slice((m.index ?? 0) + m[0].length, end));
-        const value = this.convert(field.type, raw, `$.${field.path}`, s.location, field);
-        this.set(field.path, value, s.location);
+        this.assign(field, raw, s.location);
       });
     }
   }
@@ -697,7 +471,10 @@ export class FormExtractor {
           setPath(out, f.path, this.reviews);
           break;
         case 'grid':
-          copy(f.path, []);
+          copy(f.path, f.as === 'object' ? Object.fromEntries(f.columns.map((c) => [c.key, null])) : []);
+          break;
+        case 'matrix':
+          for (const r of f.rows) for (const c of f.columns) copy(`${f.path}.${r.key}.${c.key}`, null);
           break;
         case 'keyed':
           for (const k of f.keys) {
@@ -724,81 +501,6 @@ export class FormExtractor {
   }
 }
 
-/**
- * A value of the given type from the text of its cell, by the contract's normalisation rules.
- * Text that does not read as its type is kept as written and reported (flag, never reject).
- * Choices need their options and are read by the extractor itself.
- */
-export function convertValue(
-  c: CompiledDefinition,
-  type: Exclude<ValueType, 'choice'>,
-  raw: string,
-  report: (code: WarningCode, message: string) => void,
-): unknown {
-  const prefixes = c.def.listItemPrefixes;
-  switch (type) {
-    case 'amount': {
-      const r = normaliseAmount(raw);
-      if (!r.ok) report(WarningCode.InvalidAmount, `"${r.value}" is not an amount in 万元; kept as written`);
-      return r.value;
-    }
-    case 'month':
-    case 'date': {
-      const r = normaliseDate(c.stripBoilerplate(raw), type === 'date');
-      if (!r.ok) report(WarningCode.InvalidDate, `"${r.value}" is not a ${type}; kept as written`);
-      return r.value;
-    }
-    case 'list':
-      return toList(raw, prefixes);
-    case 'item':
-      return toItem(raw, prefixes);
-    default:
-      return cleanText(raw);
-  }
-}
-
-function bestColumn(
-  columns: Array<{ key: string; lo: number; hi: number }>,
-  cell: GridCell,
-): string | undefined {
-  let best: string | undefined;
-  let overlap = 0;
-  for (const c of columns) {
-    const o = Math.min(c.hi, cell.col + cell.span) - Math.max(c.lo, cell.col);
-    if (o > overlap + 1e-9) {
-      overlap = o;
-      best = c.key;
-    }
-  }
-  return best;
-}
-
-function removeDate(text: string): string {
-  // The date may be written with spaces between its parts; drop it from the opinion text.
-  return text.replace(new RegExp(EMBEDDED_DATE.source, 'u'), ' ');
-}
-
 function paragraphSource(p: WordParagraph): Source {
   return { text: p.text, location: { paragraph: p.index }, consumed: false };
 }
-
-export function getPath(obj: Record<string, unknown>, path: string): unknown {
-  let cur: unknown = obj;
-  for (const part of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return cur;
-}
-
-export function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = path.split('.');
-  let cur = obj;
-  for (const part of parts.slice(0, -1)) {
-    if (typeof cur[part] !== 'object' || cur[part] === null) cur[part] = {};
-    cur = cur[part] as Record<string, unknown>;
-  }
-  cur[parts[parts.length - 1]] = value;
-}
-
-export type { FieldDefinition };

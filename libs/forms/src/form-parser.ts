@@ -1,10 +1,10 @@
-import { validateRecord } from '@formbridge/contract';
+import { ContractValidator, contractValidator } from '@formbridge/contract';
 import { DefinitionRegistry, FormDefinition, definitions } from '@formbridge/definitions';
 import { ReadOptions, WordBlock, WordDocument, readDocx, readSubmission } from '@formbridge/word';
 import { runChecks } from './checks';
 import { CompiledDefinition, FormExtractor } from './extract';
 import { TaggedLayer } from './tagged-layer';
-import { labelKey } from './text';
+import { labelKey, looksLikeFormTitle } from './text';
 import { ParseResult, ParseWarning, WarningCode } from './warnings';
 
 interface FormSlice {
@@ -13,6 +13,15 @@ interface FormSlice {
   titled: boolean;
 }
 
+/** Where a form begins: a known title (one or more editions carry it) or a title no definition knows. */
+interface FormStart {
+  at: number;
+  candidates: CompiledDefinition[];
+}
+
+/** An attachment label of any form (`附件2`, `附件 3-1`), pulled along with the title below it. */
+const ANY_ATTACHMENT = /^附件[\d\-－—–]+$/u;
+
 /**
  * Turns a Word submission into one record per form, in document order. Forms are found by
  * their titles (in a paragraph or in the first rows of a table); everything up to the next
@@ -20,9 +29,11 @@ interface FormSlice {
  */
 export class FormParser {
   private readonly compiled: CompiledDefinition[];
+  private readonly validator: ContractValidator;
 
   constructor(registry: DefinitionRegistry = definitions()) {
     this.compiled = registry.definitions.map((d) => new CompiledDefinition(d));
+    this.validator = registry === definitions() ? contractValidator() : new ContractValidator(registry);
   }
 
   /** Any submission format; legacy ones go through the converter. */
@@ -36,8 +47,6 @@ export class FormParser {
   }
 
   parseDocument(doc: WordDocument): ParseResult {
-    const slices = this.split(doc.blocks);
-    const records: Record<string, unknown>[] = [];
     const warnings: ParseWarning[] = doc.packageWarnings.map((w) => ({
       code: WarningCode.PackagePartSize,
       message: w.message,
@@ -45,6 +54,9 @@ export class FormParser {
       path: null,
       location: null,
     }));
+    const slices = this.split(doc.blocks, warnings);
+    const records: Record<string, unknown>[] = [];
+    const forms: ParseResult['forms'] = [];
     const layer = TaggedLayer.read(doc);
     if (layer) warnings.push(...layer.warnings);
     if (!slices.length) {
@@ -71,9 +83,16 @@ export class FormParser {
       }
       warnings.push(
         ...result.warnings,
-        ...runChecks(slice.compiled.def, result.record, index, result.locations),
+        ...runChecks(
+          slice.compiled.def,
+          result.record,
+          index,
+          result.locations,
+          undefined,
+          result.labelWeights,
+        ),
       );
-      for (const e of validateRecord(result.record)) {
+      for (const e of this.validator.validate(result.record)) {
         if (warnings.some((w) => w.recordIndex === index && w.path === e.path)) continue;
         warnings.push({
           code: WarningCode.ContractViolation,
@@ -84,64 +103,98 @@ export class FormParser {
         });
       }
       records.push(result.record);
+      forms.push({ formType: slice.compiled.def.formType, edition: slice.compiled.def.edition });
     });
-    return { records, warnings };
+    return { records, warnings, forms };
   }
 
-  private titleOf(block: WordBlock): CompiledDefinition | undefined {
-    if (block.kind === 'paragraph') return this.compiled.find((c) => c.isTitle(block.text));
+  /** The definitions whose title a block carries; `[]` for a form title no definition knows. */
+  private titleOf(block: WordBlock): CompiledDefinition[] | undefined {
+    if (block.kind === 'paragraph') {
+      const found = this.compiled.filter((c) => c.isTitle(block.text));
+      if (found.length) return found;
+      // A form ends where the next form's title begins, whether FormBridge knows that form or not.
+      const unknown = looksLikeFormTitle(block.text) && !this.compiled.some((c) => c.target(block.text));
+      return unknown ? [] : undefined;
+    }
     for (const row of block.rows.slice(0, 2)) {
       for (const cell of row.cells) {
-        const found = this.compiled.find((c) => c.isTitle(cell.text));
-        if (found) return found;
+        const found = this.compiled.filter((c) => c.isTitle(cell.text));
+        if (found.length) return found;
       }
     }
     return undefined;
   }
 
-  private split(blocks: WordBlock[]): FormSlice[] {
-    const starts: Array<{ at: number; compiled: CompiledDefinition }> = [];
+  private split(blocks: WordBlock[], warnings: ParseWarning[]): FormSlice[] {
+    const starts: FormStart[] = [];
     blocks.forEach((b, i) => {
-      const compiled = this.titleOf(b);
-      if (compiled) starts.push({ at: i, compiled });
+      const candidates = this.titleOf(b);
+      if (candidates) starts.push({ at: i, candidates });
     });
-    if (!starts.length) {
-      const guess = this.guessByLabels(blocks);
+    if (!starts.some((s) => s.candidates.length)) {
+      const guess = this.guessByLabels(blocks, this.compiled);
       return guess ? [{ compiled: guess, blocks, titled: false }] : [];
     }
     // Pull each form's start back over the attachment label printed above its title.
-    const begins = starts.map(({ at, compiled }, k) => {
+    const begins = starts.map(({ at, candidates }, k) => {
       const floor = k > 0 ? starts[k - 1].at + 1 : 0;
       for (let j = at - 1; j >= floor && at - j <= 4; j--) {
         const b = blocks[j];
         if (b.kind !== 'paragraph') break;
-        if (compiled.isAttachment(b.text)) return j;
+        if (candidates.some((c) => c.isAttachment(b.text)) || ANY_ATTACHMENT.test(labelKey(b.text))) return j;
         if (b.text.trim()) break;
       }
       return at;
     });
-    return starts.map(({ compiled }, k) => ({
-      compiled,
-      blocks: blocks.slice(begins[k], begins[k + 1] ?? blocks.length),
-      titled: true,
-    }));
+    const slices: FormSlice[] = [];
+    starts.forEach(({ at, candidates }, k) => {
+      const slice = blocks.slice(begins[k], begins[k + 1] ?? blocks.length);
+      if (!candidates.length) {
+        const title = blocks[at];
+        warnings.push({
+          code: WarningCode.UnknownForm,
+          message: `"${title.kind === 'paragraph' ? title.text.trim() : ''}" is not a form FormBridge knows; its pages were skipped`,
+          recordIndex: null,
+          path: null,
+          location: title.kind === 'paragraph' ? { paragraph: title.index } : null,
+        });
+        return;
+      }
+      // Editions that share a title are told apart by how many of their labels the form carries.
+      const compiled =
+        candidates.length === 1 ? candidates[0] : (this.guessByLabels(slice, candidates, 0) ?? candidates[0]);
+      slices.push({ compiled, blocks: slice, titled: true });
+    });
+    return slices;
   }
 
   /** A form without its title is still recognised when its table carries enough of its labels. */
-  private guessByLabels(blocks: WordBlock[]): CompiledDefinition | undefined {
+  private guessByLabels(
+    blocks: WordBlock[],
+    among: CompiledDefinition[],
+    minimum = 4,
+  ): CompiledDefinition | undefined {
     let best: CompiledDefinition | undefined;
-    let bestScore = 0;
+    let bestScore = minimum - 1;
     const cells = blocks.flatMap((b) =>
-      b.kind === 'table' ? b.rows.flatMap((r) => r.cells.map((c) => labelKey(c.text))) : [],
+      b.kind === 'table' ? b.rows.flatMap((r) => r.cells.map((c) => c.text)) : [],
     );
-    for (const c of this.compiled) {
-      const score = new Set(cells.filter((k) => c.labels.has(k)).map((k) => c.labels.get(k))).size;
-      if (score > bestScore) {
+    for (const c of among) {
+      const score = new Set(cells.map((t) => c.target(t)?.target).filter((t) => t !== undefined)).size;
+      // Ties go to the newer edition.
+      if (
+        score > bestScore ||
+        (score === bestScore &&
+          best &&
+          best.def.formType === c.def.formType &&
+          c.def.edition > best.def.edition)
+      ) {
         bestScore = score;
         best = c;
       }
     }
-    return bestScore >= 4 ? best : undefined;
+    return best;
   }
 
   definitionFor(formType: string): FormDefinition | undefined {

@@ -2,6 +2,7 @@ export * from './warnings';
 export * from './text';
 export * from './layout';
 export * from './extract';
+export * from './paths';
 export * from './checks';
 export * from './form-parser';
 export * from './tagged-layer';

@@ -1,6 +1,7 @@
 import { CONTRACT_VERSION } from '@formbridge/contract';
 import type { CellField, GridField, KeyedValue, ValueType } from '@formbridge/definitions';
 import type { SourceLocation, TaggedText, WordBlock, WordDocument, WordTable } from '@formbridge/word';
+import { derive } from './convert';
 import { CompiledDefinition, convertValue, getPath, setPath } from './extract';
 import { cleanText, isCheckedGlyph, normaliseDate } from './text';
 import { ParseWarning, WarningCode } from './warnings';
@@ -192,7 +193,13 @@ class LayerReader {
           f.keys.forEach((k: KeyedValue) => this.scalars.set(`${f.path}.${k.path}`, k));
           break;
         case 'grid':
-          this.grids.set(f.path, f);
+          // A one-row grid is tagged like the values of an object: `goals.expected`.
+          if (f.as === 'object') f.columns.forEach((c) => this.scalars.set(`${f.path}.${c.key}`, c));
+          else this.grids.set(f.path, f);
+          break;
+        case 'matrix':
+          for (const r of f.rows)
+            for (const c of f.columns) this.scalars.set(`${f.path}.${r.key}.${c.key}`, c);
           break;
         case 'reviews':
           this.reviews = f.path;
@@ -269,6 +276,7 @@ class LayerReader {
     for (const cells of rows) {
       const item: Rec = {};
       for (const column of field.columns) {
+        if (column.derive) continue;
         const cell = cells.find((x) => x.key === column.key);
         let value = cell
           ? this.convert(
@@ -284,7 +292,12 @@ class LayerReader {
         item[column.key] = value;
       }
       for (const column of field.columns) if (column.carryDown) carried[column.key] = item[column.key];
-      const keep = (field.keepRowWhenAny ?? field.columns.map((c) => c.key)).some((k) => item[k] !== null);
+      const keep = (field.keepRowWhenAny ?? field.columns.filter((c) => !c.derive).map((c) => c.key)).some(
+        (k) => item[k] !== null,
+      );
+      for (const column of field.columns) {
+        if (column.derive) item[column.key] = derive(column.derive, item[column.derive.from]);
+      }
       if (keep) items.push(item);
     }
     return items;
@@ -300,14 +313,14 @@ class LayerReader {
       if (!date.ok)
         this.warn(
           WarningCode.InvalidDate,
-          `"${date.value}" is not a date; kept as written`,
+          `"${date.value}" is not a date; left empty`,
           `reviews[${items.length}].date`,
           cells[0].location,
         );
       items.push({
         authority,
         opinion: cleanText(this.c.stripBoilerplate(text('opinion'))),
-        date: date.value,
+        date: date.ok ? date.value : null,
       });
     }
     return items;

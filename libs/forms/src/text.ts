@@ -56,28 +56,75 @@ export function labelPattern(label: string): string {
 
 const UNIT_WAN = /万元?$/u;
 
+/** The units amounts are written in, and how many places the decimal point moves to reach 万元. */
+export type AmountUnit = '万元' | '元';
+
+/** `万元`, `元`, `（元）`, `人民币元` → the unit; anything else (`千元`) → undefined. */
+export function amountUnit(raw: string): AmountUnit | undefined {
+  const s = raw
+    .normalize('NFKC')
+    .replace(/[\s()（）:：]/gu, '')
+    .replace(/^人民币/u, '');
+  return s === '万元' || s === '元' ? s : undefined;
+}
+
+/** A unit in brackets at the end of a label: `年初预算数（元）` → `元`. */
+export function labelUnit(key: string): { base: string; unit: string } | undefined {
+  const m = /^(.+?)[(（]([^()（）]*元)[)）]$/u.exec(key);
+  return m ? { base: m[1], unit: m[2] } : undefined;
+}
+
+/** Cells that say "not applicable" (`—`, `/`, `-`) rather than a figure. */
+export function isNotApplicable(raw: string | null): boolean {
+  const text = cleanText(raw);
+  return text !== null && /^[-—–－―/／\\×xX*＊]+$/u.test(text);
+}
+
 /**
  * Amounts are decimal strings in 万元 with two fraction digits, never floats.
  * `226.00万元` → `226.00`, `25万` → `25.00`, `0` → `0.00`, `2,260,000元` → `226.00`.
+ * A figure without a unit of its own is in `unit` (the form's or its column's).
  */
-export function normaliseAmount(raw: string | null): { value: string | null; ok: boolean } {
+export function normaliseAmount(
+  raw: string | null,
+  unit: AmountUnit = '万元',
+): { value: string | null; ok: boolean } {
   const text = cleanText(raw);
-  if (text === null) return { value: null, ok: true };
+  if (text === null || isNotApplicable(text)) return { value: null, ok: true };
   let s = text
     .normalize('NFKC')
     .replace(/[\s,，]/gu, '')
     .replace(/^[¥￥]/u, '')
     // 226.00(万元): the unit in brackets after the figure.
     .replace(/[(（](万?元)[)）]$/u, '$1');
-  let shift = 0;
-  if (UNIT_WAN.test(s)) s = s.replace(UNIT_WAN, '');
-  else if (s.endsWith('元')) {
+  let shift = unit === '元' ? 4 : 0;
+  if (UNIT_WAN.test(s)) {
+    s = s.replace(UNIT_WAN, '');
+    shift = 0;
+  } else if (s.endsWith('元')) {
     s = s.slice(0, -1);
     shift = 4;
   }
   const m = /^(-?)(\d+)(?:\.(\d+))?$/u.exec(s);
   if (!m) return { value: text, ok: false };
   const [, sign, int, frac = ''] = m;
+  const value = shiftPoint(sign, int, frac, shift, false);
+  return value === undefined ? { value: text, ok: false } : { value, ok: true };
+}
+
+/**
+ * The decimal `sign int.frac` divided by 10^shift, with two fraction digits, by moving the point
+ * in the string (no float rounding). More digits are refused (undefined) unless `round`.
+ */
+function shiftPoint(sign: string, int: string, frac: string, shift: number, round: true): string;
+function shiftPoint(sign: string, int: string, frac: string, shift: number, round: false): string | undefined;
+function shiftPoint(
+  sign: string,
+  int: string,
+  frac: string,
+  shift: number,
+  round: boolean,
+): string | undefined {
   // Shift the decimal point in the string itself: yuan → 万元 without float rounding.
   let digits = int + frac;
   let point = int.length - shift;
@@ -85,13 +132,41 @@ export function normaliseAmount(raw: string | null): { value: string | null; ok:
     digits = '0'.repeat(1 - point) + digits;
     point = 1;
   }
-  const whole = digits.slice(0, point).replace(/^0+(?=\d)/u, '');
+  let whole = digits.slice(0, point).replace(/^0+(?=\d)/u, '');
   let fraction = digits.slice(point);
   if (fraction.length > 2) {
-    if (/[1-9]/u.test(fraction.slice(2))) return { value: text, ok: false };
-    fraction = fraction.slice(0, 2);
+    if (round) {
+      // Half up, on the digits themselves.
+      const up = Number(fraction[2]) >= 5;
+      fraction = fraction.slice(0, 2);
+      if (up) {
+        const cents = (BigInt(whole + fraction) + 1n).toString().padStart(3, '0');
+        whole = cents.slice(0, -2);
+        fraction = cents.slice(-2);
+      }
+    } else if (/[1-9]/u.test(fraction.slice(2))) return undefined;
+    else fraction = fraction.slice(0, 2);
   }
-  return { value: `${sign}${whole}.${fraction.padEnd(2, '0')}`, ok: true };
+  return `${sign}${whole}.${fraction.padEnd(2, '0')}`;
+}
+
+/**
+ * Weights, scores and percentages: `10` → `10.00`, `9.72分` → `9.72`, `97.5%` → `97.50`
+ * (rounded half up to two places, as a computed rate may run longer).
+ */
+export function normaliseDecimal(
+  raw: string | null,
+  percent: boolean,
+): { value: string | null; ok: boolean } {
+  const text = cleanText(raw);
+  if (text === null || isNotApplicable(text)) return { value: null, ok: true };
+  const s = text
+    .normalize('NFKC')
+    .replace(/[\s,，]/gu, '')
+    .replace(percent ? /%$/u : /分$/u, '');
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/u.exec(s);
+  if (!m) return { value: text, ok: false };
+  return { value: shiftPoint(m[1], m[2], m[3] ?? '', 0, true), ok: true };
 }
 
 const pad = (n: string) => n.padStart(2, '0');
@@ -169,6 +244,21 @@ export function normaliseDate(raw: string | null, dateOnly = false): { value: st
 /** Finds a date written anywhere inside a text (as review cells carry them after the seal). */
 export const EMBEDDED_DATE =
   /(\d{4})[\s\u3000]*(?:年|[.\-/])[\s\u3000]*(\d{1,2})[\s\u3000]*(?:月|[.\-/])[\s\u3000]*(\d{1,2})[\s\u3000]*[日号]?/u;
+/**
+ * The shape of a form's title, known or not: a short line of its own that names a table
+ * (`…表`), with no colon (not a `label：value` line) and no sentence punctuation.
+ */
+export function looksLikeFormTitle(text: string): boolean {
+  const key = text.normalize('NFKC').replace(/[\s\u3000]+/gu, '');
+  return (
+    key.length >= 6 &&
+    key.length <= 40 &&
+    /表$/u.test(key) &&
+    !/[:：,，。;；、]/u.test(key) &&
+    /^[\p{Script=Han}\d()（）\-—]+$/u.test(key)
+  );
+}
+
 /** A printed date line nobody filled in: `年   月   日`. */
 export const BLANK_DATE = /(?:^|[\s\u3000])年[\s\u3000]+月[\s\u3000]+日/gu;
 

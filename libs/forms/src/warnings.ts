@@ -8,6 +8,10 @@ export enum WarningCode {
   RequiredFieldEmpty = 'required-field-empty',
   InvalidAmount = 'invalid-amount',
   InvalidDate = 'invalid-date',
+  InvalidNumber = 'invalid-number',
+  InvalidUnit = 'invalid-unit',
+  UnknownTerm = 'unknown-term',
+  UnknownForm = 'unknown-form',
   AmbiguousChoice = 'ambiguous-choice',
   UnknownIndicatorLabel = 'unknown-indicator-label',
   GridHeaderMissing = 'grid-header-missing',
@@ -15,6 +19,9 @@ export enum WarningCode {
   DuplicateField = 'duplicate-field',
   SumMismatch = 'sum-mismatch',
   ScheduleOrder = 'schedule-order',
+  RatioMismatch = 'ratio-mismatch',
+  AboveLimit = 'above-limit',
+  WeightMismatch = 'weight-mismatch',
   YearOutOfRange = 'year-out-of-range',
   ContractViolation = 'contract-violation',
   EditedLayer = 'edited-layer',
@@ -35,4 +42,6 @@ export interface ParseWarning {
 export interface ParseResult {
   records: Record<string, unknown>[];
   warnings: ParseWarning[];
+  /** Which definition read each record: its form type and edition, in the order of `records`. */
+  forms: Array<{ formType: string; edition: string }>;
 }

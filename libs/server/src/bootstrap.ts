@@ -4,6 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { loadConfig } from '@formbridge/config';
 import { hasToken } from './bulk/api-token.guard';
 import { DomainExceptionFilter, ErrorBody } from './domain-exception.filter';
+import { addRecordSchemas } from './record-schemas';
 
 /**
  * Express middleware for what Nest's guards do not cover (the OpenAPI pages, Bull Board): the same
@@ -24,9 +25,16 @@ export function configureApp(app: INestApplication, title: string, description: 
   app.useGlobalFilters(new DomainExceptionFilter());
   app.enableShutdownHooks();
   app.use('/docs', tokenMiddleware(loadConfig().FORMBRIDGE_API_TOKEN));
-  const doc = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle(title).setDescription(description).setVersion('1').addBearerAuth().build(),
+  const doc = addRecordSchemas(
+    SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle(title)
+        .setDescription(description)
+        .setVersion('1')
+        .addBearerAuth()
+        .build(),
+    ),
   );
   SwaggerModule.setup('docs', app, doc, { jsonDocumentUrl: 'docs/json' });
   return app;

@@ -4,3 +4,4 @@ export * from './bootstrap';
 export * from './bulk';
 export * from './service-logger';
 export * from './service-process';
+export * from './record-schemas';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '@formbridge/config';
+import { definitions } from '@formbridge/definitions';
 import { RecordService, Storage } from '@formbridge/storage';
 import { FilterOptions, addFilterOptions, filterOf } from '../record-filter-options';
 
@@ -7,6 +8,7 @@ interface RecordsOptions extends FilterOptions {
   json?: boolean;
 }
 
+const summaryOf = (r: Record<string, unknown>) => definitions().summaryOf(r);
 const cell = (v: unknown, width: number) => {
   const text = v === null || v === undefined ? '' : String(v);
   return [...text].length > width ? `${[...text].slice(0, width - 1).join('')}…` : text.padEnd(width);
@@ -39,7 +41,7 @@ export function registerRecords(program: Command): void {
         for await (const r of records) {
           n++;
           out.write(
-            `${cell(r.id, 8)} ${cell(r.year, 5)} ${cell(r.formType, 38)} ${cell(r.departmentName, 24)} ${r.projectName ?? ''}\n`,
+            `${cell(r.id, 8)} ${cell(r.year, 5)} ${cell(r.formType, 38)} ${cell(summaryOf(r).department, 24)} ${summaryOf(r).project ?? ''}\n`,
           );
         }
         process.stderr.write(`${n} record${n === 1 ? '' : 's'}\n`);

@@ -9,22 +9,14 @@ export const GENERATE_BODY_SCHEMA: SchemaObject = {
     'One record of the FormBridge contract (RECORDS.md), or {"records": [record, …]} for one document holding several forms. ' +
     'Each record is validated against the contract before anything is generated.',
   oneOf: [
-    {
-      type: 'object',
-      description: 'one record',
-      required: ['formType'],
-      properties: {
-        formType: {
-          type: 'string',
-          enum: ['special-fund-performance-target', 'department-overall-performance-target'],
-        },
-      },
-    },
+    { $ref: '#/components/schemas/FormRecord' },
     {
       type: 'object',
       description: 'several records',
       required: ['records'],
-      properties: { records: { type: 'array', minItems: 1, items: { type: 'object' } } },
+      properties: {
+        records: { type: 'array', minItems: 1, items: { $ref: '#/components/schemas/FormRecord' } },
+      },
     },
   ],
 };

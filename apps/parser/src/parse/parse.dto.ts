@@ -20,12 +20,22 @@ export class ParseWarningDto {
   @ApiProperty({ nullable: true, type: SourceLocationDto }) location!: SourceLocationDto | null;
 }
 
+export class FormReadDto {
+  @ApiProperty({ example: 'project-performance-target' }) formType!: string;
+  @ApiProperty({ example: '2021' }) edition!: string;
+}
+
 export class ParseResultDto {
   @ApiProperty({
     description: 'One record per form, in document order (see RECORDS.md)',
     type: 'array',
-    items: { type: 'object' },
+    items: { $ref: '#/components/schemas/FormRecord' },
   })
   records!: Record<string, unknown>[];
   @ApiProperty({ type: [ParseWarningDto] }) warnings!: ParseWarningDto[];
+  @ApiProperty({
+    type: [FormReadDto],
+    description: 'Which definition (form type and edition) read each record',
+  })
+  forms!: FormReadDto[];
 }

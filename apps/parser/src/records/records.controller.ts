@@ -9,7 +9,7 @@ import {
   StreamableFile,
   ValidationPipe,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { PublicRecord, RecordPage, RecordVersionRow } from '@formbridge/storage';
 import { RecordQueryDto } from './records.dto';
 import { RecordsService } from './records.service';
@@ -36,6 +36,7 @@ export class RecordsController {
   }
 
   @Put(':id')
+  @ApiBody({ schema: { $ref: '#/components/schemas/FormRecord' } })
   @ApiOkResponse({
     description: 'The edited record (validated against the contract); the earlier version is kept',
   })

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode, FieldError, FormBridgeError } from '@formbridge/common';
-import { CONTRACT_VERSION, validateRecord } from '@formbridge/contract';
+import { CONTRACT_VERSION, ContractValidator, contractValidator } from '@formbridge/contract';
 import { DefinitionRegistry, definitions } from '@formbridge/definitions';
 import { LayerProperty, formProperty } from '../tagged-layer';
 import { FormRenderer } from './form-renderer';
@@ -36,13 +36,17 @@ export class DocxGenerator {
   private readonly renderers = new Map<string, FormRenderer>();
   private staticParts?: ZipEntry[];
 
-  constructor(private readonly registry: DefinitionRegistry = definitions()) {}
+  private readonly validator: ContractValidator;
+
+  constructor(private readonly registry: DefinitionRegistry = definitions()) {
+    this.validator = registry === definitions() ? contractValidator() : new ContractValidator(registry);
+  }
 
   generate(records: object[], options: GenerateOptions = {}): Uint8Array {
     if (!Array.isArray(records) || records.length === 0) {
       throw new FormBridgeError(ErrorCode.InvalidInput, 'there is no record to generate a form from');
     }
-    assertValid(records);
+    assertValid(records, this.validator);
     const ids = options.recordIds ?? records.map(recordId);
     if (ids.length !== records.length)
       throw new FormBridgeError(ErrorCode.InvalidInput, 'give one record id per record');
@@ -52,7 +56,7 @@ export class DocxGenerator {
       [LayerProperty.FormCount, String(records.length)],
     ];
     records.forEach((record, i) => {
-      const renderer = this.renderer((record as Rec).formType as string);
+      const renderer = this.renderer(record as Rec);
       renderer.render(record as Rec, body, i > 0);
       properties.push(
         [formProperty(i + 1, 'Type'), renderer.def.formType],
@@ -79,23 +83,29 @@ export class DocxGenerator {
     ]);
   }
 
-  private renderer(formType: string): FormRenderer {
-    let r = this.renderers.get(formType);
+  /** The record's form in the edition its year uses (or the one it fits), compiled on first use. */
+  private renderer(record: Rec): FormRenderer {
+    const def = this.validator.editionFor(record);
+    if (!def)
+      throw new FormBridgeError(
+        ErrorCode.UnknownFormType,
+        `no form definition for ${String(record.formType)}`,
+      );
+    const key = `${def.formType}.${def.edition}`;
+    let r = this.renderers.get(key);
     if (!r) {
-      const def = this.registry.get(formType);
-      if (!def) throw new FormBridgeError(ErrorCode.UnknownFormType, `no form definition for ${formType}`);
       r = new FormRenderer(def);
-      this.renderers.set(formType, r);
+      this.renderers.set(key, r);
     }
     return r;
   }
 }
 
 /** Checks every record against the contract; paths point into the array when there are several. */
-function assertValid(records: object[]): void {
+function assertValid(records: object[], validator: ContractValidator): void {
   const errors: FieldError[] = [];
   records.forEach((r, i) => {
-    for (const e of validateRecord(r))
+    for (const e of validator.validate(r))
       errors.push(records.length === 1 ? e : { path: e.path.replace(/^\$/, `$[${i}]`), reason: e.reason });
   });
   if (errors.length) throw invalidRecord(errors);
@@ -130,10 +140,8 @@ export function recordId(record: object): string {
 /** What a person would call the document: the first form's project or department. */
 export function documentTitle(records: object[]): string {
   const first = records[0] as Rec;
-  const name = [first.projectName, first.departmentName, first.formType].find(
-    (v) => typeof v === 'string' && v.trim(),
-  );
-  return String(name);
+  const { project, department } = definitions().summaryOf(first);
+  return String(project ?? department ?? first.formType);
 }
 
 /** A file name for the generated document, safe on every file system. */

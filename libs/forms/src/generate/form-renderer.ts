@@ -8,10 +8,11 @@ import type {
   KeyedLayoutCell,
   LayoutCell,
   LayoutRow,
+  MatrixField,
   ReviewsField,
   ValueType,
 } from '@formbridge/definitions';
-import { getPath } from '../extract';
+import { getPath } from '../paths';
 import { normaliseDate, toItem, toList } from '../text';
 import {
   cellOpen,
@@ -178,6 +179,7 @@ export class FormRenderer {
     else if ('keyed' in row) this.compileKeyed(row.keyed, row.rows, row.minHeight);
     else if ('group' in row) this.compileGroup(row.group, row.fields, row.spans, row.minHeight);
     else if ('reviews' in row) this.compileReviews(row.reviews, row.spans, row.minHeight);
+    else if ('matrix' in row) this.compileMatrix(row.matrix, row.labelSpan ?? 1, row.spans, row.minHeight);
     else throw fail(this.def, `unknown row ${JSON.stringify(row)}`);
   }
 
@@ -278,21 +280,27 @@ export class FormRenderer {
       rowOpen(minHeight, true),
       this.labelCell(0, labelSpan, field.labels[0], 'restart', true),
     ];
-    const columns = field.columns.map((c) => {
-      const span = spans[c.key];
-      if (!span) throw fail(this.def, `grid ${path} gives no span for column ${c.key}`);
-      header.push(this.labelCell(col, span, c.labels[0], undefined, true));
-      const compiled = this.gridColumn(field, c, col, span, mergeKeys.includes(c.key));
-      col += span;
-      return compiled;
-    });
+    // Derived columns (a target read from its value) are not printed: the parser derives them again.
+    const single = field.as === 'object';
+    const columns = field.columns
+      .filter((c) => !c.derive)
+      .map((c) => {
+        const span = spans[c.key];
+        if (!span) throw fail(this.def, `grid ${path} gives no span for column ${c.key}`);
+        header.push(this.labelCell(col, span, c.labels[0], undefined, true));
+        const compiled = this.gridColumn(field, c, col, span, mergeKeys.includes(c.key), single);
+        col += span;
+        return compiled;
+      });
     this.checkRowWidth(col, `grid ${path}`);
     const headerXml = `${header.join('')}</w:tr>`;
     const bodyOpen = rowOpen(minHeight) + this.labelCell(0, labelSpan, '', 'continue');
     const standard = field.standardRows;
     this.parts.push((r, out) => {
       out.push(headerXml);
-      const rows = withStandardRows((getPath(r, path) as Rec[] | undefined) ?? [], standard);
+      const rows = single
+        ? [(getPath(r, path) as Rec | undefined) ?? {}]
+        : withStandardRows((getPath(r, path) as Rec[] | undefined) ?? [], standard);
       const merges = mergeKeys.map((_, j) =>
         rows.map((row, i) => i > 0 && mergeKeys.slice(0, j + 1).every((k) => row[k] === rows[i - 1][k])),
       );
@@ -308,8 +316,15 @@ export class FormRenderer {
     });
   }
 
-  private gridColumn(field: GridField, c: GridColumn, col: number, span: number, merge: boolean) {
-    const tag = `${field.path}[].${c.key}`;
+  private gridColumn(
+    field: GridField,
+    c: GridColumn,
+    col: number,
+    span: number,
+    merge: boolean,
+    single: boolean,
+  ) {
+    const tag = single ? `${field.path}.${c.key}` : `${field.path}[].${c.key}`;
     const style = c.carryDown ? Style.Centered : styleFor(c.type);
     const value = controlledParagraphs(tag, c.labels[0], style);
     const width = this.width(col, span);
@@ -328,6 +343,59 @@ export class FormRenderer {
         out.push(vMerge === 'restart' ? opens.restart : opens.none, value(lines), '</w:tc>');
       },
     };
+  }
+
+  /**
+   * `label | corner | column labels` over one row per matrix row: `label | row label | values`,
+   * the block's label merged down. `spans` gives `row` (the row labels) and each column.
+   */
+  private compileMatrix(
+    path: string,
+    labelSpan: number,
+    spans: Record<string, number>,
+    minHeight?: number,
+  ): void {
+    const field = this.field(path, 'matrix');
+    this.place(path);
+    const rowSpan = spans.row;
+    if (!rowSpan) throw fail(this.def, `matrix ${path} gives no span for its row labels`);
+    const header: string[] = [
+      rowOpen(minHeight, true),
+      this.labelCell(0, labelSpan, field.labels[0], 'restart', true),
+      this.labelCell(labelSpan, rowSpan, '', undefined, true),
+    ];
+    let col = labelSpan + rowSpan;
+    const columns = field.columns.map((c) => {
+      const span = spans[c.key];
+      if (!span) throw fail(this.def, `matrix ${path} gives no span for column ${c.key}`);
+      header.push(this.labelCell(col, span, c.labels[0], undefined, true));
+      const at = { c, col, span };
+      col += span;
+      return at;
+    });
+    this.checkRowWidth(col, `matrix ${path}`);
+    this.parts.push((_r, out) => out.push(`${header.join('')}</w:tr>`));
+    for (const row of field.rows) {
+      this.parts.push(
+        ...merge([
+          rowOpen(minHeight),
+          this.labelCell(0, labelSpan, '', 'continue'),
+          this.labelCell(labelSpan, rowSpan, row.labels[0]),
+          ...columns.map(({ c, col: at, span }) =>
+            this.valueCell(
+              `${path}.${row.key}.${c.key}`,
+              c.type,
+              at,
+              span,
+              c.labels[0],
+              undefined,
+              Style.Centered,
+            ),
+          ),
+          '</w:tr>',
+        ]),
+      );
+    }
   }
 
   private compileKeyed(path: string, rows: KeyedLayoutCell[][], minHeight?: number): void {
@@ -493,6 +561,8 @@ export class FormRenderer {
         ];
       case 'date':
         return [formatDate(String(value), layout.dates.date, true)];
+      case 'percent':
+        return [`${String(value)}%`];
       default:
         return String(value).split('\n');
     }
@@ -503,6 +573,7 @@ export class FormRenderer {
   private field(path: string, kind: 'grid'): GridField;
   private field(path: string, kind: 'keyed'): KeyedField;
   private field(path: string, kind: 'reviews'): ReviewsField;
+  private field(path: string, kind: 'matrix'): MatrixField;
   private field(path: string, kind: FieldDefinition['kind']): FieldDefinition {
     const f = this.fields.get(path);
     if (!f || f.kind !== kind) throw fail(this.def, `no ${kind} field ${path}`);

@@ -1,7 +1,7 @@
 import { exportFileName } from './export-file-name';
 
 describe('exportFileName', () => {
-  it('names a file by year, form type, subject and record id', () => {
+  it('names a file by year, form type, the subject its definition names, and record id', () => {
     expect(
       exportFileName(42, {
         year: 2020,
@@ -21,10 +21,10 @@ describe('exportFileName', () => {
   it('never yields a path: separators, control characters and leading dots are neutralised', () => {
     const name = exportFileName(1, {
       year: 2019,
-      formType: 'x',
+      formType: 'special-fund-performance-target',
       projectName: '../../etc/passwd\u0000a:b*c?',
     });
-    expect(name).toBe('2019_x__.._etc_passwd_a_b_c__r1.docx');
+    expect(name).toBe('2019_special-fund-performance-target__.._etc_passwd_a_b_c__r1.docx');
     expect(name).not.toContain('/');
     expect(exportFileName(2, { projectName: '   ' })).toBe('undated_form_r2.docx');
   });

@@ -1,3 +1,5 @@
+import { definitions } from '@formbridge/definitions';
+
 type Json = Record<string, unknown>;
 
 const UNSAFE = /[\\/:*?"<>|\u0000-\u001f\u007f]+/g;
@@ -14,9 +16,8 @@ function clean(text: string, max: number): string {
 export function exportFileName(recordId: number, record: Json): string {
   const year = typeof record.year === 'number' ? String(record.year) : 'undated';
   const formType = typeof record.formType === 'string' ? clean(record.formType, 60) : 'form';
-  const subject = [record.projectName, record.departmentName].find(
-    (v) => typeof v === 'string' && v.trim(),
-  ) as string | undefined;
+  const { project, department } = definitions().summaryOf(record);
+  const subject = project ?? department ?? undefined;
   const parts = [year, formType, subject ? clean(subject, 60) : '', `r${recordId}`].filter(Boolean);
   return `${parts.join('_')}.docx`;
 }

@@ -1,3 +1,4 @@
+import { definitions } from '@formbridge/definitions';
 import { Database } from '../database';
 import { JsonObject, ParsedDocument, RecordFilter, RecordVersionRow, StoredRecord } from '../storage.types';
 
@@ -17,12 +18,15 @@ const toRecord = ({ documentId, formIndex, sha256, file, ...rest }: RecordRow): 
   source: { documentId, sha256, file, formIndex },
 });
 
-/** The indexed columns, taken from the record itself so they never disagree with it. */
+/**
+ * The indexed columns, taken from the record itself so they never disagree with it; which fields
+ * name the department and the project its form definition says (`summary`).
+ */
 const DERIVED = `
   form_type = $2::jsonb->>'formType',
   year = CASE WHEN $2::jsonb->>'year' ~ '^[0-9]{1,4}$' THEN ($2::jsonb->>'year')::int END,
-  department = $2::jsonb->>'departmentName',
-  project = $2::jsonb->>'projectName'`;
+  department = $4::text,
+  project = $5::text`;
 
 function where(filter: RecordFilter, params: unknown[]): string {
   const clauses: string[] = [];
@@ -52,16 +56,18 @@ export class RecordRepository {
   async storeParsedMany(parsed: readonly ParsedDocument[]): Promise<number[]> {
     const rows = await this.db.query<{ itemId: number; newRecords: number }>(
       `WITH input AS (
-         SELECT (x->>'itemId')::bigint AS item_id, (x->>'documentId')::bigint AS document_id, x->'records' AS records, x->'warnings' AS warnings
+         SELECT (x->>'itemId')::bigint AS item_id, (x->>'documentId')::bigint AS document_id, x->'records' AS records,
+                x->'summaries' AS summaries, x->'warnings' AS warnings
          FROM jsonb_array_elements($1::jsonb) AS x
        ), forms AS (
-         SELECT DISTINCT ON (i.document_id, e.ord) i.document_id, (e.ord - 1)::int AS form_index, e.value AS data
+         SELECT DISTINCT ON (i.document_id, e.ord) i.document_id, (e.ord - 1)::int AS form_index, e.value AS data,
+                i.summaries->((e.ord - 1)::int) AS summary
          FROM input i, jsonb_array_elements(i.records) WITH ORDINALITY AS e(value, ord)
        ), ins AS (
          INSERT INTO records (form_type, year, department, project, data, document_id, form_index)
          SELECT data->>'formType',
                 CASE WHEN data->>'year' ~ '^[0-9]{1,4}$' THEN (data->>'year')::int END,
-                data->>'departmentName', data->>'projectName', data, document_id, form_index
+                summary->>'department', summary->>'project', data, document_id, form_index
          FROM forms
          ON CONFLICT (document_id, form_index) DO NOTHING
          RETURNING id, document_id, data
@@ -83,7 +89,11 @@ export class RecordRepository {
          WHERE b.id = i.item_id AND b.status <> 'done'
        )
        SELECT item_id AS "itemId", n AS "newRecords" FROM added`,
-      [JSON.stringify(parsed)],
+      [
+        JSON.stringify(
+          parsed.map((p) => ({ ...p, summaries: p.records.map((r) => definitions().summaryOf(r)) })),
+        ),
+      ],
     );
     const byItem = new Map(rows.map((r) => [r.itemId, r.newRecords]));
     return parsed.map((p) => byItem.get(p.itemId) ?? 0);
@@ -162,7 +172,13 @@ export class RecordRepository {
        )
        INSERT INTO record_versions (record_id, version, data, origin) SELECT id, version, data, 'edit' FROM upd
        RETURNING version`,
-      [id, JSON.stringify(data), expectedVersion ?? null],
+      [
+        id,
+        JSON.stringify(data),
+        expectedVersion ?? null,
+        definitions().summaryOf(data).department,
+        definitions().summaryOf(data).project,
+      ],
     );
     return row?.version;
   }

@@ -1,0 +1,141 @@
+import type {
+  CellField,
+  FormDefinition,
+  GridField,
+  KeyedField,
+  MatrixField,
+  ReviewsField,
+} from '@formbridge/definitions';
+import { BLANK_DATE, labelKey, labelPattern, labelUnit } from './text';
+
+export type Target =
+  | { kind: 'field'; field: CellField }
+  | { kind: 'grid'; field: GridField }
+  | { kind: 'header'; field: GridField }
+  | { kind: 'keyed'; field: KeyedField }
+  | { kind: 'matrix'; field: MatrixField }
+  | { kind: 'matrixPart'; field: MatrixField }
+  | { kind: 'group' }
+  | { kind: 'structural' }
+  | { kind: 'unit' };
+
+/** Path of the pseudo-field `单位：元` is read into: the unit of the form's amounts. */
+export const UNIT_PATH = '$unit';
+
+/** Everything about a definition the reader needs, compiled once. */
+export class CompiledDefinition {
+  readonly labels = new Map<string, Target>();
+  readonly titleKeys: string[];
+  readonly attachment: RegExp;
+  readonly year: RegExp;
+  readonly reviews?: ReviewsField;
+  readonly inline: RegExp;
+  readonly inlineFields = new Map<string, CellField>();
+  readonly boilerplate: RegExp[];
+  readonly keyPatterns = new Map<string, RegExp[]>();
+
+  constructor(readonly def: FormDefinition) {
+    this.titleKeys = def.title.variants.map(labelKey).sort((a, b) => b.length - a.length);
+    this.attachment = new RegExp(def.attachmentLabel.pattern, 'u');
+    this.year = new RegExp(def.yearPattern, 'u');
+    const add = (label: string, t: Target) => {
+      const k = labelKey(label);
+      if (!this.labels.has(k)) this.labels.set(k, t);
+    };
+    const inlineLabels: string[] = [];
+    for (const f of def.fields) {
+      switch (f.kind) {
+        case 'cell':
+        case 'line':
+          for (const l of f.labels) {
+            add(l, { kind: 'field', field: f });
+            this.inlineFields.set(labelKey(l), f);
+            inlineLabels.push(l);
+          }
+          break;
+        case 'grid':
+          f.labels.forEach((l) => add(l, { kind: 'grid', field: f }));
+          // A derived column is never read from the document: its name is no label.
+          f.columns
+            .filter((c) => !c.derive)
+            .forEach((c) => c.labels.forEach((l) => add(l, { kind: 'header', field: f })));
+          break;
+        case 'matrix':
+          f.labels.forEach((l) => add(l, { kind: 'matrix', field: f }));
+          [...f.rows, ...f.columns].forEach((c) =>
+            c.labels.forEach((l) => add(l, { kind: 'matrixPart', field: f })),
+          );
+          break;
+        case 'keyed':
+          f.labels.forEach((l) => add(l, { kind: 'keyed', field: f }));
+          for (const k of f.keys) {
+            this.keyPatterns.set(
+              k.path,
+              [...k.labels]
+                .sort((a, b) => b.length - a.length)
+                .map(
+                  (l) =>
+                    new RegExp(
+                      `${labelPattern(l)}[\\s\\u3000]*[:：]?[\\s\\u3000]*([-+]?[0-9０-９][0-9０-９,，.．]*[\\s\\u3000]*(?:万元|万|元)?)?`,
+                      'u',
+                    ),
+                ),
+            );
+          }
+          break;
+        case 'reviews':
+          this.reviews = f;
+          f.groupLabels?.forEach((l) => add(l, { kind: 'group' }));
+          break;
+      }
+    }
+    def.groups.forEach((g) => g.labels.forEach((l) => add(l, { kind: 'group' })));
+    def.structuralLabels.forEach((l) => add(l, { kind: 'structural' }));
+    for (const l of def.amountUnit?.labels ?? []) {
+      this.inlineFields.set(labelKey(l), { kind: 'line', path: UNIT_PATH, labels: [l], type: 'text' });
+      inlineLabels.push(l);
+    }
+    inlineLabels.sort((a, b) => labelKey(b).length - labelKey(a).length);
+    this.inline = new RegExp(`(${inlineLabels.map(labelPattern).join('|')})[\\s\\u3000]*[:：]`, 'gu');
+    this.boilerplate = [...def.boilerplate]
+      .sort((a, b) => b.length - a.length)
+      .map((b) => new RegExp(labelPattern(b), 'gu'));
+  }
+
+  /**
+   * What a cell's text is a label of, if anything. A label may carry its unit in brackets
+   * (`年初预算数（元）`): then it is the label without them, and `unit` says what it was.
+   */
+  target(text: string): { target: Target; unit?: string } | undefined {
+    const key = labelKey(text);
+    if (!key) return undefined;
+    const exact = this.labels.get(key);
+    const unit = labelUnit(key);
+    if (exact) return { target: exact, unit: unit?.unit };
+    const base = unit && this.labels.get(unit.base);
+    return base ? { target: base, unit: unit.unit } : undefined;
+  }
+
+  isTitle(text: string): boolean {
+    const key = labelKey(text);
+    if (!key) return false;
+    return this.titleKeys.some((t) => key.includes(t) && key.length <= t.length + 16);
+  }
+
+  isAttachment(text: string): boolean {
+    return this.attachment.test(labelKey(text));
+  }
+
+  reviewAuthority(text: string): string | undefined {
+    if (!this.reviews) return undefined;
+    const key = labelKey(text);
+    const suffix = labelKey(this.reviews.labelSuffix);
+    return key.length > suffix.length && key.endsWith(suffix) ? key.slice(0, -suffix.length) : undefined;
+  }
+
+  stripBoilerplate(text: string): string {
+    let s = text;
+    for (const b of this.boilerplate) s = s.replace(b, ' ');
+    return s.replace(BLANK_DATE, ' ');
+  }
+}

@@ -1,0 +1,318 @@
+import type { GridField, KeyedField, MatrixField, ValueType } from '@formbridge/definitions';
+import type { SourceLocation } from '@formbridge/word';
+import type { CompiledDefinition } from './compiled-definition';
+import { derive, officialTerm, splitLabelWeight } from './convert';
+import type { GridCell, GridRow } from './layout';
+import { cleanText, labelKey, labelPattern, labelUnit } from './text';
+import { WarningCode } from './warnings';
+
+/** A column of a block as laid out: its key and the grid columns it covers. */
+export interface ColumnSpan {
+  key: string;
+  lo: number;
+  hi: number;
+  unit?: string;
+}
+
+/** A block of rows under a label (or a header row): a grid, a keyed block or a matrix. */
+export interface Section {
+  field: GridField | KeyedField | MatrixField;
+  col: number;
+  byHeader: boolean;
+  rows: GridRow[];
+  label?: GridCell;
+  /** The unit the block's label states (`项目资金（万元）`). */
+  unit?: string;
+}
+
+/** What a block reader needs of the form being read. */
+export interface ReadContext {
+  readonly c: CompiledDefinition;
+  /** The unit of amounts written without one (`单位：元` on the form, else 万元). */
+  readonly unit: string;
+  /** Column positions of each grid read so far, for total rows beneath them. */
+  readonly gridColumns: Map<string, ColumnSpan[]>;
+  /** Weights printed in labels (`产出指标（50分）`), by the path of the value they were part of. */
+  readonly labelWeights: Map<string, string>;
+  consume(cell: GridCell): void;
+  set(path: string, value: unknown, location: SourceLocation | null): void;
+  locate(path: string, location: SourceLocation): void;
+  warn(code: WarningCode, message: string, path: string | null, location: SourceLocation | null): void;
+  convert(type: ValueType, raw: string, path: string, location: SourceLocation, unit?: string): unknown;
+}
+
+type Item = Record<string, unknown>;
+
+/** The header cells of a row that name columns of this block. */
+export function headerCells(
+  c: CompiledDefinition,
+  row: GridRow,
+  columns: Array<{ key: string; labels: string[] }>,
+): Array<{ cell: GridCell; key: string; unit?: string }> {
+  const out: Array<{ cell: GridCell; key: string; unit?: string }> = [];
+  for (const cell of row.cells) {
+    const key = labelKey(cell.text);
+    if (!key) continue;
+    const unit = labelUnit(key);
+    const column =
+      columns.find((col) => col.labels.some((l) => labelKey(l) === key)) ??
+      (unit ? columns.find((col) => col.labels.some((l) => labelKey(l) === unit.base)) : undefined);
+    if (column) out.push({ cell, key: column.key, unit: unit?.unit });
+  }
+  return out;
+}
+
+function spans(ctx: ReadContext, header: ReturnType<typeof headerCells>): ColumnSpan[] {
+  return header.map(({ cell, key, unit }) => {
+    ctx.consume(cell);
+    return { key, lo: cell.col, hi: cell.col + cell.span, unit };
+  });
+}
+
+export function bestColumn(columns: ColumnSpan[], cell: GridCell): ColumnSpan | undefined {
+  let best: ColumnSpan | undefined;
+  let overlap = 0;
+  for (const c of columns) {
+    const o = Math.min(c.hi, cell.col + cell.span) - Math.max(c.lo, cell.col);
+    if (o > overlap + 1e-9) {
+      overlap = o;
+      best = c;
+    }
+  }
+  return best;
+}
+
+/** Rows of a grid: one item per row (or one object), columns by the header row. */
+export function readGrid(ctx: ReadContext, section: Section, field: GridField): void {
+  const { c } = ctx;
+  const headerRow = section.rows.findIndex(
+    (r) => headerCells(c, r, field.columns).length >= Math.min(2, field.columns.length),
+  );
+  const read = field.columns.filter((col) => !col.derive);
+  const columns = headerRow >= 0 ? spans(ctx, headerCells(c, section.rows[headerRow], read)) : [];
+  if (headerRow < 0) {
+    ctx.warn(
+      WarningCode.GridHeaderMissing,
+      `the ${field.path} block has no header row; read its columns in order`,
+      `$.${field.path}`,
+      section.label?.location ?? null,
+    );
+  }
+  ctx.gridColumns.set(field.path, columns);
+  const start = Math.min(...columns.map((col) => col.lo));
+  const items: Item[] = [];
+  const locations: SourceLocation[] = [];
+  const carried: Record<string, unknown> = {};
+  const path = (i: number, key: string) =>
+    field.as === 'object' ? `${field.path}.${key}` : `${field.path}[${i}].${key}`;
+  for (const row of section.rows.slice(headerRow + 1)) {
+    const raw: Record<string, string[]> = {};
+    const units: Record<string, string | undefined> = {};
+    const merged = new Set<string>();
+    let location: SourceLocation | undefined;
+    const cells = row.cells.filter(
+      (cell) =>
+        cell !== section.label &&
+        (columns.length ? cell.col + cell.span > start + 1e-9 : cell.col > section.col),
+    );
+    cells.forEach((cell, i) => {
+      const column = columns.length ? bestColumn(columns, cell) : undefined;
+      const key = column?.key ?? (columns.length ? undefined : read[i]?.key);
+      if (!key) return;
+      ctx.consume(cell);
+      units[key] = column?.unit;
+      if (cell.continued) merged.add(key);
+      else (raw[key] ??= []).push(cell.text);
+      location ??= cell.location;
+    });
+    const item: Item = {};
+    const weights: Record<string, string> = {};
+    for (const column of read) {
+      const at = path(items.length, column.key);
+      const report = (code: WarningCode, message: string) =>
+        ctx.warn(code, message, `$.${at}`, location ?? {});
+      let value = ctx.convert(
+        column.type,
+        (raw[column.key] ?? []).join('\n'),
+        `$.${at}`,
+        location ?? {},
+        units[column.key] ?? section.unit,
+      );
+      if (column.weightInLabel) {
+        const split = splitLabelWeight(value);
+        value = split.value;
+        if (split.weight !== undefined) weights[column.key] = split.weight;
+      }
+      value = officialTerm(column, value, report);
+      if (
+        column.carryDown &&
+        (value === null || merged.has(column.key)) &&
+        carried[column.key] !== undefined
+      ) {
+        item[column.key] = carried[column.key];
+      } else item[column.key] = value;
+    }
+    for (const column of read) if (column.carryDown) carried[column.key] = item[column.key];
+    const keep = (field.keepRowWhenAny ?? read.map((col) => col.key)).some(
+      (k) => item[k] !== null && item[k] !== undefined,
+    );
+    if (!keep) continue;
+    for (const [key, weight] of Object.entries(weights))
+      ctx.labelWeights.set(path(items.length, key), weight);
+    for (const column of field.columns) {
+      if (column.derive) item[column.key] = derive(column.derive, item[column.derive.from]);
+    }
+    applyVocabulary(ctx, field, item, items.length, location ?? {});
+    // Key order as the definition lists the columns.
+    const ordered = Object.fromEntries(field.columns.map((col) => [col.key, item[col.key]]));
+    if (location) locations.push(location);
+    if (location && field.as !== 'object') ctx.locate(`${field.path}[${items.length}]`, location);
+    items.push(ordered);
+  }
+  if (field.as === 'object') {
+    if (items.length > 1)
+      ctx.warn(
+        WarningCode.DuplicateField,
+        `the ${field.path} block holds ${items.length} rows; kept the first`,
+        `$.${field.path}`,
+        section.label?.location ?? null,
+      );
+    const empty = Object.fromEntries(field.columns.map((col) => [col.key, null]));
+    ctx.set(field.path, items[0] ?? empty, locations[0] ?? section.label?.location ?? null);
+  } else ctx.set(field.path, items, section.label?.location ?? null);
+}
+
+/**
+ * Indicator levels are official vocabulary: a label written with stray spaces, a colon or
+ * other bracket widths is the official term; anything else is kept verbatim and flagged.
+ */
+function applyVocabulary(
+  ctx: ReadContext,
+  field: GridField,
+  item: Item,
+  index: number,
+  location: SourceLocation,
+) {
+  const v = field.vocabulary;
+  if (!v) return;
+  const official = (value: unknown, terms: string[]): string | null =>
+    typeof value === 'string' ? (terms.find((t) => labelKey(t) === labelKey(value)) ?? value) : null;
+  const l1 = official(item[v.level1], Object.keys(v.terms));
+  const known2 = l1 !== null ? v.terms[l1] : undefined;
+  const l2 = official(item[v.level2], known2 ?? Object.values(v.terms).flat());
+  item[v.level1] = l1;
+  item[v.level2] = l2;
+  if (l1 === null || known2 === undefined) {
+    ctx.warn(
+      WarningCode.UnknownIndicatorLabel,
+      `"${l1 ?? ''}" is not an official ${v.level1} label; kept verbatim`,
+      `$.${field.path}[${index}].${v.level1}`,
+      location,
+    );
+  }
+  if (l2 === null || (known2 !== undefined && !known2.includes(l2))) {
+    ctx.warn(
+      WarningCode.UnknownIndicatorLabel,
+      `"${l2 ?? ''}" is not an official ${v.level2} label under "${l1 ?? ''}"; kept verbatim`,
+      `$.${field.path}[${index}].${v.level2}`,
+      location,
+    );
+  }
+}
+
+/** Rows named by their first cell, columns by a header row: `年度资金总额 | 25 | 25 | 24.3 …`. */
+export function readMatrix(ctx: ReadContext, section: Section, field: MatrixField): void {
+  const { c } = ctx;
+  const headerRow = section.rows.findIndex((r) => headerCells(c, r, field.columns).length >= 2);
+  const columns = headerRow >= 0 ? spans(ctx, headerCells(c, section.rows[headerRow], field.columns)) : [];
+  const seen = new Set<string>();
+  for (const row of section.rows.slice(headerRow + 1)) {
+    const cells = row.cells.filter((cell) => cell !== section.label && !cell.continued);
+    const name = cells.find((cell) => headerCells(c, { cells: [cell] }, field.rows).length > 0);
+    if (!name) {
+      for (const cell of cells) {
+        if (!cleanText(cell.text)) ctx.consume(cell);
+      }
+      continue;
+    }
+    const key = headerCells(c, { cells: [name] }, field.rows)[0].key;
+    ctx.consume(name);
+    if (seen.has(key)) {
+      ctx.warn(
+        WarningCode.DuplicateField,
+        `${field.path}.${key} appears twice; kept the first`,
+        `$.${field.path}.${key}`,
+        name.location,
+      );
+      cells.forEach((cell) => ctx.consume(cell));
+      continue;
+    }
+    seen.add(key);
+    const raw: Record<string, string[]> = {};
+    for (const cell of cells) {
+      if (cell === name || cell.col < name.col + name.span - 1e-9) continue;
+      const column = bestColumn(columns, cell);
+      if (!column) continue;
+      ctx.consume(cell);
+      (raw[column.key] ??= []).push(cell.text);
+    }
+    for (const column of field.columns) {
+      const path = `${field.path}.${key}.${column.key}`;
+      const unit = columns.find((s) => s.key === column.key)?.unit ?? section.unit;
+      ctx.set(
+        path,
+        ctx.convert(column.type, (raw[column.key] ?? []).join('\n'), `$.${path}`, name.location, unit),
+        name.location,
+      );
+    }
+  }
+  if (headerRow < 0)
+    ctx.warn(
+      WarningCode.GridHeaderMissing,
+      `the ${field.path} block has no header row`,
+      `$.${field.path}`,
+      section.label?.location ?? null,
+    );
+}
+
+/** A block whose text holds `key：value` pairs under one label (年度预算申请). */
+export function readKeyed(ctx: ReadContext, section: Section, field: KeyedField): void {
+  const { c } = ctx;
+  const cells = section.rows
+    .flatMap((r) => r.cells)
+    .filter((cell) => cell !== section.label && !cell.continued);
+  const text = section.rows
+    .map((r) =>
+      r.cells
+        .filter((cell) => cell !== section.label && !cell.continued)
+        .map((cell) => cell.text)
+        .join('\t'),
+    )
+    .join('\n');
+  cells.forEach((cell) => ctx.consume(cell));
+  let rest = text;
+  const location = cells[0]?.location ?? section.label?.location ?? {};
+  for (const key of field.keys) {
+    const path = `${field.path}.${key.path}`;
+    let value: unknown = null;
+    for (const pattern of c.keyPatterns.get(key.path) ?? []) {
+      const m = pattern.exec(text);
+      if (!m) continue;
+      rest = rest.replace(m[0], '');
+      if (m[1] !== undefined) value = ctx.convert(key.type, m[1], `$.${path}`, location, section.unit);
+      break;
+    }
+    ctx.set(path, value, location);
+  }
+  for (const [k, t] of c.labels) {
+    if (t.kind === 'structural') rest = rest.replace(new RegExp(labelPattern(k), 'gu'), '');
+  }
+  const left = cleanText(rest.replace(/[:：;；,，。]/gu, ' '));
+  if (left)
+    ctx.warn(
+      WarningCode.UnconsumedText,
+      `text no field took in the ${field.path} block: "${left}"`,
+      `$.${field.path}`,
+      location,
+    );
+}
