@@ -52,8 +52,8 @@ function positiveInt(value: string): number {
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-type Part = 'parse' | 'generate' | 'bulk' | 'http';
-const PARTS: readonly Part[] = ['parse', 'generate', 'bulk', 'http'];
+type Part = 'parse' | 'generate' | 'bulk' | 'http' | 'pdf';
+const PARTS: readonly Part[] = ['parse', 'generate', 'bulk', 'http', 'pdf'];
 
 function parts(value: string): Part[] {
   const list = value.split(',').map((p) => p.trim());
@@ -195,6 +195,10 @@ async function main(opts: Options): Promise<void> {
       })
     : undefined;
   embeddedFolder.dispose();
+  // PDF rendering (LibreOffice) lives in pdf.bench.ts; its figures print after the table.
+  const pdf = run.has('pdf')
+    ? await (await import('./pdf.bench')).benchPdf(opts.quick ? 4 : 24, log)
+    : undefined;
   m.loadAtEnd = currentLoad();
 
   const runs = [
@@ -254,9 +258,10 @@ async function main(opts: Options): Promise<void> {
   const report: BenchReport = { ...base, targets: targets(base) };
   // The raw repetition samples stay out of the JSON: the spreads summarise them.
   const json = () =>
-    JSON.stringify(report, (key, value: unknown) => (key === 'samples' ? undefined : value), 2);
+    JSON.stringify({ ...report, pdf }, (key, value: unknown) => (key === 'samples' ? undefined : value), 2);
   if (opts.jsonOut) writeFileSync(opts.jsonOut, `${json()}\n`);
-  process.stdout.write(opts.json ? `${json()}\n` : `${renderTable(report)}\n`);
+  const pdfTable = pdf ? `\n${(await import('./pdf.bench')).renderPdfBench(pdf)}\n` : '';
+  process.stdout.write(opts.json ? `${json()}\n` : `${renderTable(report)}\n${pdfTable}`);
 }
 
 const program = new Command('bench')

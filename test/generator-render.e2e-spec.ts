@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { loadConfig } from '@formbridge/config';
 import { FormParser, WarningCode, generateDocx } from '@formbridge/forms';
 import { goldenRecords } from './support/golden';
+import { inOrder, pdfPages as pages } from './support/pdf';
 
 /**
  * Generated forms as LibreOffice draws them: converted to PDF, their pages and text read back
@@ -43,32 +44,7 @@ function convert(file: string, to: string): string {
   return join(dir, 'out', name);
 }
 
-/** The PDF's pages as text, whitespace removed (LibreOffice wraps lines wherever a cell ends). */
-function pages(pdf: string): string[] {
-  const run = spawnSync('pdftotext', [pdf, '-'], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`pdftotext failed: ${run.stderr}`);
-  return run.stdout
-    .split('\f')
-    .map((p) => p.replace(/\s+/g, ''))
-    .filter((p, i, all) => p.length > 0 || i < all.length - 1);
-}
-
 const squeeze = (s: string) => s.replace(/\s+/g, '');
-
-/**
- * Whether `needle` is printed in order in `page`. pdftotext interleaves the lines of cells that sit
- * side by side, so a value wrapped inside its cell comes out with its neighbours' lines between
- * its own; its characters still come in order.
- */
-function inOrder(page: string, needle: string): boolean {
-  let at = 0;
-  for (const ch of needle) {
-    at = page.indexOf(ch, at);
-    if (at < 0) return false;
-    at += ch.length;
-  }
-  return true;
-}
 
 /** Every printed value of a record, as it appears on paper. */
 function printedValues(record: Record<string, unknown>): string[] {

@@ -49,6 +49,7 @@ describe.each([
     expect(await migrate(storage.db)).toEqual([]);
     const rows = await storage.db.query<{ id: string }>('SELECT id FROM schema_migrations');
     expect(rows.map((r) => r.id)).toEqual(MIGRATIONS.map((m) => m.id));
+    expect(MIGRATIONS[0].id).toBe('001-initial');
     // The database's own id, made once by its migration, stays the same on every start.
     expect(storage.instanceId).toMatch(/^[0-9a-f]{12}$/);
     expect(await new InstanceRepository(storage.db).id()).toBe(storage.instanceId);

@@ -1,3 +1,4 @@
+import { unzipSync } from 'fflate';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -140,4 +141,31 @@ export async function stopService(service: Running | undefined, env: Record<stri
   await service?.exited;
   if (env.DATABASE_URL) await dropSchema(env.DATABASE_SCHEMA);
   await dropQueues(env.QUEUE_PREFIX);
+}
+
+/** POST /exports, wait for it to finish, download the archive: its entries and content type. */
+export async function exportOverHttp(
+  base: string,
+  body: object,
+  timeoutMs: number,
+): Promise<{ entries: Record<string, Uint8Array>; contentType: string | null }> {
+  const res = await fetch(`${base}/exports`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 202) throw new Error(`POST /exports answered ${res.status}: ${await res.text()}`);
+  const { batchId, download } = (await res.json()) as { batchId: number; download: string };
+  await waitFor(
+    async () =>
+      ((await (await fetch(`${base}/exports/${batchId}`)).json()) as { status: string }).status ===
+      'completed',
+    timeoutMs,
+    'the export',
+  );
+  const zip = await fetch(`${base}${download}`);
+  return {
+    entries: unzipSync(new Uint8Array(await zip.arrayBuffer())),
+    contentType: zip.headers.get('content-type'),
+  };
 }

@@ -6,7 +6,7 @@ import { ExportsService } from './exports/exports.service';
 import { ImportUploadService } from './imports/import-upload.service';
 import { ImportsController } from './imports/imports.controller';
 import { ParserModule } from './parser.module';
-import { RecordsController } from './records/records.controller';
+import { RecordsController, RecordsWorkbookController } from './records/records.controller';
 import { RecordsService } from './records/records.service';
 
 /**
@@ -16,7 +16,7 @@ import { RecordsService } from './records/records.service';
  */
 @Module({
   imports: [ParserModule, BulkModule.forRoot({ workers: [QueueName.Parse] })],
-  controllers: [ImportsController, RecordsController, ExportsController],
+  controllers: [ImportsController, RecordsController, RecordsWorkbookController, ExportsController],
   providers: [ImportUploadService, RecordsService, ExportsService],
 })
 export class ParserServiceModule {}

@@ -21,6 +21,12 @@ export class EnvDto {
   /** The LibreOffice executable used for .doc/.rtf. */
   @IsOptional() @IsString() SOFFICE_PATH = 'soffice';
   @IsOptional() @Type(() => Number) @IsInt() @Min(1000) CONVERT_TIMEOUT_MS = 120_000;
+  /** A Python 3 with LibreOffice's UNO bridge (Debian: python3-uno), which drives the PDF converters. */
+  @IsOptional() @IsString() UNO_PYTHON = '/usr/bin/python3';
+  /** Long-lived LibreOffice processes rendering PDFs, per process that renders them. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(32) PDF_CONVERTERS = 2;
+  /** Longest one PDF may take before its converter is killed and replaced. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1000) PDF_TIMEOUT_MS = 60_000;
   /** Unset: `log` for the services, `warn` for the command line (its output is the summary). */
   @IsOptional() @IsIn(['error', 'warn', 'log', 'debug']) LOG_LEVEL?: 'error' | 'warn' | 'log' | 'debug' =
     undefined;

@@ -212,8 +212,13 @@ export interface FormLayout {
   numbering: Record<string, string[]>;
   /** How dates and months are printed: `{y}`, `{m}`, `{d}` without leading zeros. */
   dates: { month: string; date: string };
-  /** The review cell: the seal line (boilerplate) and the blank date printed when there is no date. */
-  review: { seal: string; blankDate: string };
+  /**
+   * The review cell: the seal line (boilerplate) and the blank date printed when there is no date;
+   * `sameLine` prints both on one line, as some forms do.
+   */
+  review: { seal: string; blankDate: string; sameLine?: boolean };
+  /** What an empty line field prints, by path, where the form draws a blank to fill in (`年　月　日`). */
+  blankLines?: Record<string, string>;
 }
 
 /** `{ label: path }` prints a field's label; `{ field: path }` its value. */

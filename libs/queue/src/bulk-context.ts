@@ -3,7 +3,7 @@ import { Log, OutageMonitor, createLog } from '@formbridge/common';
 import type { EnvDto } from '@formbridge/config';
 import { ParsePool } from '@formbridge/forms';
 import { RecordService, Storage } from '@formbridge/storage';
-import type { ReadOptions } from '@formbridge/word';
+import { PdfConverterPool, type ReadOptions } from '@formbridge/word';
 import type { Redis } from 'ioredis';
 import { BullMqBatchQueue } from './batch-queue';
 import { BatchReportService } from './batch-report.service';
@@ -61,6 +61,7 @@ export class BulkContext {
   /** The batch this process is producing, if any: named when it has to stop. */
   batch?: { kind: BatchKind; id: number };
   private workerHost?: WorkerHost;
+  private pdfPool?: PdfConverterPool;
 
   private constructor(
     readonly config: EnvDto,
@@ -129,7 +130,10 @@ export class BulkContext {
       new SealExportJob(this.storage, this.config.BATCH_SEAL_TIMEOUT_MS),
       new FinishExportJob(this.storage, this.log),
     ];
-    if (this.options.renderDocx) handlers.push(new GenerateRecordJob(this.storage, this.options.renderDocx));
+    if (this.options.renderDocx)
+      handlers.push(
+        new GenerateRecordJob(this.storage, this.options.renderDocx, (docx) => this.pdf.convert(docx)),
+      );
     return handlers as JobHandler[];
   }
 
@@ -145,6 +149,17 @@ export class BulkContext {
     return this.workerHost;
   }
 
+  /** This process's LibreOffice converters, started on the first PDF. */
+  get pdf(): PdfConverterPool {
+    this.pdfPool ??= new PdfConverterPool({
+      soffice: this.config.SOFFICE_PATH,
+      python: this.config.UNO_PYTHON,
+      size: this.config.PDF_CONVERTERS,
+      timeoutMs: this.config.PDF_TIMEOUT_MS,
+    });
+    return this.pdfPool;
+  }
+
   /**
    * Workers first (they finish their running jobs, within SHUTDOWN_TIMEOUT_MS), then the queues,
    * Redis and the database. Nothing here waits on a server that is gone.
@@ -153,6 +168,7 @@ export class BulkContext {
     const grace = this.config.SHUTDOWN_TIMEOUT_MS;
     // A forced close still talks to Redis; when Redis is gone, even that is not waited for.
     if (this.workerHost) await within(this.workerHost.close(grace), grace + 1000);
+    await within(this.pdfPool?.close() ?? Promise.resolve(), 2000);
     await within(this.queue.close(), 1000);
     if (this.redis.status === 'ready') await within(this.redis.quit(), 1000);
     this.redis.disconnect();

@@ -21,3 +21,4 @@ export * from './jobs/finish-export.job';
 export * from './jobs/seal-export.job';
 export * from './bulk-context';
 export * from './retention.service';
+export * from './export/records-workbook';

@@ -4,4 +4,5 @@ export * from './bootstrap';
 export * from './bulk';
 export * from './service-logger';
 export * from './service-process';
+export * from './content-disposition';
 export * from './record-schemas';

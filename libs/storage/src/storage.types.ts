@@ -136,6 +136,8 @@ export interface ExportRow {
   reason: string | null;
   outputSha256: string | null;
   outputName: string | null;
+  /** The form as PDF, when the export asked for PDFs. */
+  pdfSha256: string | null;
   recordId: number | null;
   formType: string | null;
   year: number | null;

@@ -6,3 +6,4 @@ export * from './word-reader';
 export { readDocumentXml } from './document-xml';
 export * from './symbols';
 export * from './preview';
+export * from './pdf-pool';

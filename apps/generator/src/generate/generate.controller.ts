@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, StreamableFile } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { contentDisposition } from './content-disposition';
+import { contentDisposition } from '@formbridge/server';
 import { DOCX_MIME, GENERATE_BODY_SCHEMA, InvalidRecordDto } from './generate.dto';
 import { GenerateService } from './generate.service';
 

@@ -1,16 +1,17 @@
 import { PassThrough } from 'node:stream';
 import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import type { Storage } from '@formbridge/storage';
-import { exportRows, writeExportIndex } from '@formbridge/queue';
+import { ExportIndexOptions, exportFiles, exportRows, writeExportIndex } from '@formbridge/queue';
 
 /**
  * A finished export as one .zip, produced a file at a time as the response is read: the .docx
- * files (already compressed, so stored as they are) and index.xlsx.
+ * files (already compressed, so stored as they are), their PDFs when the export made them, and
+ * index.xlsx. Entry names are UTF-8 (flagged so), so Chinese names read right in Windows Explorer.
  */
 export async function* exportArchive(
   storage: Storage,
   batchId: number,
-  asYear?: number,
+  options: ExportIndexOptions,
 ): AsyncGenerator<Uint8Array> {
   let pending: Uint8Array[] = [];
   let failure: Error | undefined;
@@ -35,8 +36,7 @@ export async function* exportArchive(
     page = [];
   };
   for await (const row of exportRows(storage, batchId)) {
-    if (row.status !== 'done' || !row.outputSha256 || !row.outputName) continue;
-    page.push({ sha256: row.outputSha256, name: row.outputName });
+    page.push(...exportFiles(row, options));
     if (page.length >= 50) {
       await addPage();
       yield* drain();
@@ -48,7 +48,7 @@ export async function* exportArchive(
   zip.add(index);
   const xlsx = new PassThrough();
   xlsx.on('data', (chunk: Buffer) => index.push(chunk));
-  await writeExportIndex(exportRows(storage, batchId), xlsx, asYear);
+  await writeExportIndex(exportRows(storage, batchId), xlsx, options);
   index.push(new Uint8Array(0), true);
   zip.end();
   yield* drain();

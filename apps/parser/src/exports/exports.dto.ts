@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { RecordFilterDto } from '../records/record-filter.dto';
 
 export class StartExportDto extends RecordFilterDto {
@@ -11,4 +11,16 @@ export class StartExportDto extends RecordFilterDto {
   @Min(1949)
   @Max(2999)
   asYear?: number;
+
+  @ApiPropertyOptional({
+    description: 'also render each form as PDF (LibreOffice), beside the .docx in the archive',
+  })
+  @IsOptional()
+  @IsBoolean()
+  pdf?: boolean;
+
+  @ApiPropertyOptional({ description: 'with pdf: leave the .docx files out of the archive' })
+  @IsOptional()
+  @IsBoolean()
+  noDocx?: boolean;
 }

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { Injectable, StreamableFile } from '@nestjs/common';
 import { ErrorCode, FormBridgeError } from '@formbridge/common';
-import { BulkContext, ExportReport } from '@formbridge/queue';
+import { BulkContext, ExportReport, exportOptionsOf } from '@formbridge/queue';
 import { StartExportDto } from './exports.dto';
 import { exportArchive } from './export-archive';
 
@@ -17,8 +17,8 @@ export interface ExportAccepted {
 export class ExportsService {
   constructor(private readonly ctx: BulkContext) {}
 
-  async start({ asYear, ...filter }: StartExportDto): Promise<ExportAccepted> {
-    const batchId = await this.ctx.exports.run(filter, { asYear });
+  async start({ asYear, pdf, noDocx, ...filter }: StartExportDto): Promise<ExportAccepted> {
+    const batchId = await this.ctx.exports.run(filter, { asYear, pdf, noDocx: pdf ? noDocx : undefined });
     return {
       batchId,
       status: 'queued',
@@ -46,8 +46,8 @@ export class ExportsService {
         `the files of export ${batchId} were deleted on ${batch.filesDeletedAt.toISOString().slice(0, 10)} (EXPORT_RETENTION_DAYS); its report is kept: run the export again for new files`,
       );
     }
-    const asYear = typeof batch?.options.asYear === 'number' ? batch.options.asYear : undefined;
-    return new StreamableFile(Readable.from(exportArchive(this.ctx.storage, batchId, asYear)), {
+    const options = exportOptionsOf(batch?.options ?? {});
+    return new StreamableFile(Readable.from(exportArchive(this.ctx.storage, batchId, options)), {
       type: 'application/zip',
       disposition: `attachment; filename="export-${batchId}.zip"`,
     });

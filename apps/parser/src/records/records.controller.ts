@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { PublicRecord, RecordPage, RecordVersionRow } from '@formbridge/storage';
-import { RecordQueryDto } from './records.dto';
+import { RecordQueryDto, RecordSelectionDto } from './records.dto';
 import { RecordsService } from './records.service';
 
 const query = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
@@ -50,9 +50,34 @@ export class RecordsController {
     return this.service.docx(id);
   }
 
+  @Get(':id/pdf')
+  @ApiOkResponse({
+    description: "The record's form as PDF (LibreOffice; 501 CONVERTER_MISSING when it is not installed)",
+  })
+  pdf(@Param('id', ParseIntPipe) id: number): Promise<StreamableFile> {
+    return this.service.pdf(id);
+  }
+
   @Get(':id/versions')
   @ApiOkResponse({ description: 'Every version of the record, oldest first' })
   versions(@Param('id', ParseIntPipe) id: number): Promise<RecordVersionRow[]> {
     return this.service.versions(id);
+  }
+}
+
+/** The records as a spreadsheet, beside the collection: `GET /records.xlsx`. */
+@ApiTags('records')
+@ApiBearerAuth()
+@Controller()
+export class RecordsWorkbookController {
+  constructor(private readonly service: RecordsService) {}
+
+  @Get('records.xlsx')
+  @ApiOkResponse({
+    description:
+      'The selected records as .xlsx: a sheet per form type, the repeating parts and the warnings on sheets of their own',
+  })
+  xlsx(@Query(query) q: RecordSelectionDto): StreamableFile {
+    return this.service.xlsx(q);
   }
 }

@@ -3,13 +3,17 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { RecordFilterDto } from './record-filter.dto';
 
-export class RecordQueryDto extends RecordFilterDto {
+/** The filters of GET /records and GET /records.xlsx. */
+export class RecordSelectionDto extends RecordFilterDto {
   @ApiPropertyOptional({ description: 'records from the files of this import' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
   batchId?: number;
+}
+
+export class RecordQueryDto extends RecordSelectionDto {
   @ApiPropertyOptional({ default: 50, maximum: 500 })
   @IsOptional()
   @Type(() => Number)

@@ -75,13 +75,19 @@ describe('generateDocx', () => {
     expect(special2019.layout.grid.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(11906 - 1587 - 1474);
   });
 
-  it('sets the East Asian fonts explicitly, with fallbacks, and sizes in Chinese points', () => {
+  it('names the official faces in every slot of a run, with fallbacks, a bold title and sizes in Chinese points', () => {
     const bytes = generateDocx([special()]);
     const styles = partText(bytes, 'word/styles.xml');
-    expect(styles).toMatch(/<w:rPrDefault><w:rPr><w:rFonts [^>]*w:eastAsia="仿宋_GB2312"/);
+    // Digits and Latin letters in the same face as the Chinese around them.
+    expect(styles).toContain(
+      '<w:rPrDefault><w:rPr><w:rFonts w:ascii="仿宋_GB2312" w:eastAsia="仿宋_GB2312" w:hAnsi="仿宋_GB2312" w:cs="仿宋_GB2312" w:hint="eastAsia"/>',
+    );
+    expect(styles).not.toContain('Times New Roman');
     const style = (id: string) =>
       styles.match(new RegExp(`<w:style [^>]*w:styleId="${id}">[\\s\\S]*?</w:style>`))?.[0] ?? '';
-    expect(style('FBTitle')).toContain('w:eastAsia="黑体"');
+    expect(style('FBTitle')).toContain('w:ascii="方正小标宋简体" w:eastAsia="方正小标宋简体"');
+    expect(style('FBTitle')).toContain('<w:b/><w:bCs/>');
+    expect(style('FBAttachment')).toContain('w:eastAsia="黑体"');
     expect(style('FBTitle')).toContain('<w:jc w:val="center"/>');
     expect(style('FBTitle')).toContain('<w:sz w:val="44"/>'); // 二号
     expect(style('FBAttachment')).toContain('<w:sz w:val="32"/>'); // 三号
@@ -90,6 +96,7 @@ describe('generateDocx', () => {
     const fonts = partText(bytes, 'word/fontTable.xml');
     expect(fonts).toContain('<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>');
     expect(fonts).toContain('<w:font w:name="黑体"><w:altName w:val="SimHei"/>');
+    expect(fonts).toContain('<w:font w:name="方正小标宋简体"><w:altName w:val="宋体"/>');
   });
 
   it('lays out the heading: attachment label, centred title, year line, then 填报单位 above the table', () => {
@@ -155,6 +162,24 @@ describe('generateDocx', () => {
       'continue',
     ]);
     expect(parser.parseDocx(generateDocx([record])).records).toEqual([record]);
+  });
+
+  it('puts each grid block in a table of its own whose header row repeats, and keeps merged 一级指标 rows on one page', () => {
+    const xml = documentXmlOf(generateDocx([special()]));
+    const tables = xml.match(/<w:tbl>[\s\S]*?<\/w:tbl>/g)!;
+    const first = (t: string) => tableRows(t)[0];
+    const grids = tables.filter((t) => first(t).includes('<w:tblHeader/>'));
+    expect(grids.map((t) => textOf(first(t)))).toEqual([
+      '专项实施进度计划专项实施内容计划开始时间计划完成时间',
+      '专项年度绩效指标一级指标二级指标指标内容指标值备注',
+    ]);
+    // Only a grid's own header repeats: the rows after a grid are in the next table.
+    expect(tables.filter((t) => t.includes('<w:tblHeader/>')).length).toBe(2);
+    expect(tables.length).toBe(5);
+    const body = tableRows(grids[1]).slice(1);
+    const keeps = body.map((r) => r.match(/<w:p>/g)!.length === (r.match(/<w:keepNext\/>/g) ?? []).length);
+    // 产出指标 over four rows, 效益指标 over five: every row but the last of a merge keeps with the next.
+    expect(keeps).toEqual([true, true, true, false, true, true, true, true, false]);
   });
 
   it('draws several indicators under one 二级指标 as several rows, the 二级指标 cell merged over them', () => {

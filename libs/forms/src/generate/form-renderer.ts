@@ -23,6 +23,7 @@ import {
   controlledParagraphs,
   rowOpen,
   runs,
+  tableBreak,
   tableOpen,
 } from './ooxml';
 import { LINE_EM, Style, TEXT_WIDTH } from './package-parts';
@@ -36,6 +37,7 @@ type Part = (record: Rec, out: string[]) => void;
 const BLANK = '\u3000'.repeat(3);
 const GAP = '\u3000'.repeat(2);
 const COLON = '：';
+const KEEP_NEXT = '<w:keepNext/>';
 
 /** Printed width in em: CJK and full-width characters take one, Latin letters and digits half. */
 function emWidth(text: string): number {
@@ -69,7 +71,7 @@ export class FormRenderer {
     this.compileHeading();
     const table = tableOpen(grid);
     this.parts.push((_r, out) => out.push(table));
-    for (const row of def.layout.rows) this.compileRow(row);
+    def.layout.rows.forEach((row, i) => this.compileRow(row, i === 0, i === def.layout.rows.length - 1));
     this.parts.push((_r, out) => out.push('</w:tbl>'));
     def.layout.after.forEach((line) => this.compileLine(line));
     const missing = def.fields.map((f) => f.path).filter((p) => !this.placed.has(p));
@@ -130,6 +132,7 @@ export class FormRenderer {
         label: runs(label + COLON) + control.open,
         close: control.close,
         width: emWidth(label + COLON),
+        blank: this.def.layout.blankLines?.[path] ?? BLANK,
       };
     });
     const width = this.def.layout.grid.reduce((a, b) => a + b, 0);
@@ -153,13 +156,13 @@ export class FormRenderer {
             ? [width - x, width]
             : [centres[k - 1] - x / 2, centres[k - 1] + x / 2],
       );
-      return spans.every((span, k) => k === 0 || spans[k - 1][1] + LINE_EM <= span[0]);
+      return spans.every((span, k) => k === 0 || spans[k - 1][1] + LINE_EM / 2 <= span[0]);
     };
     this.parts.push((r, out) => {
       const texts = pieces.map((p) => {
         const value = getPath(r, p.path);
         return value === null || value === undefined
-          ? BLANK
+          ? p.blank
           : this.format(p.type, value as string, p.path).join('\n');
       });
       const layout =
@@ -172,11 +175,15 @@ export class FormRenderer {
 
   // ---- table rows -------------------------------------------------------------------------
 
-  private compileRow(row: LayoutRow): void {
+  private compileRow(row: LayoutRow, first: boolean, last: boolean): void {
     if ('cells' in row) this.compileCells(row.cells, row.minHeight);
-    else if ('grid' in row)
+    else if ('grid' in row) {
+      // A grid block is a table of its own, so that its header row repeats on every page it runs onto.
+      const split = tableBreak(this.def.layout.grid);
+      if (!first) this.parts.push((_r, out) => out.push(split));
       this.compileGrid(row.grid, row.labelSpan ?? 1, row.spans, row.merge ?? [], row.minHeight);
-    else if ('keyed' in row) this.compileKeyed(row.keyed, row.rows, row.minHeight);
+      if (!last) this.parts.push((_r, out) => out.push(split));
+    } else if ('keyed' in row) this.compileKeyed(row.keyed, row.rows, row.minHeight);
     else if ('group' in row) this.compileGroup(row.group, row.fields, row.spans, row.minHeight);
     else if ('reviews' in row) this.compileReviews(row.reviews, row.spans, row.minHeight);
     else if ('matrix' in row) this.compileMatrix(row.matrix, row.labelSpan ?? 1, row.spans, row.minHeight);
@@ -202,7 +209,7 @@ export class FormRenderer {
     vMerge?: 'restart' | 'continue',
     keepNext = false,
   ): string {
-    return `${cellOpen({ width: this.width(col, span), span, vMerge })}${paragraphOpen(Style.Label, keepNext ? '<w:keepNext/>' : '')}${vMerge === 'continue' ? '' : runs(text)}</w:p></w:tc>`;
+    return `${cellOpen({ width: this.width(col, span), span, vMerge })}${paragraphOpen(Style.Label, keepNext ? KEEP_NEXT : '')}${vMerge === 'continue' ? '' : runs(text)}</w:p></w:tc>`;
   }
 
   private compileCells(cells: LayoutCell[], minHeight?: number): void {
@@ -277,7 +284,7 @@ export class FormRenderer {
     this.place(path);
     let col = labelSpan;
     const header: string[] = [
-      rowOpen(minHeight, true),
+      rowOpen(minHeight, true, true),
       this.labelCell(0, labelSpan, field.labels[0], 'restart', true),
     ];
     // Derived columns (a target read from its value) are not printed: the parser derives them again.
@@ -294,7 +301,9 @@ export class FormRenderer {
       });
     this.checkRowWidth(col, `grid ${path}`);
     const headerXml = `${header.join('')}</w:tr>`;
-    const bodyOpen = rowOpen(minHeight) + this.labelCell(0, labelSpan, '', 'continue');
+    const bodyOpen = (keep: boolean) =>
+      rowOpen(minHeight) + this.labelCell(0, labelSpan, '', 'continue', keep);
+    const bodyOpens = [bodyOpen(false), bodyOpen(true)];
     const standard = field.standardRows;
     this.parts.push((r, out) => {
       out.push(headerXml);
@@ -305,11 +314,14 @@ export class FormRenderer {
         rows.map((row, i) => i > 0 && mergeKeys.slice(0, j + 1).every((k) => row[k] === rows[i - 1][k])),
       );
       rows.forEach((row, i) => {
-        out.push(bodyOpen);
+        // A row whose first merged cell runs on into the next row keeps with it, so a merged label
+        // (一级指标) never continues on a new page as an empty cell.
+        const keep = merges.length > 0 && merges[0][i + 1] === true;
+        out.push(bodyOpens[keep ? 1 : 0]);
         for (const c of columns) {
           const m = c.merge ? merges[mergeKeys.indexOf(c.key)] : undefined;
           const vMerge = m ? (m[i] ? 'continue' : m[i + 1] ? 'restart' : undefined) : undefined;
-          c.render(row, i + 1, out, vMerge);
+          c.render(row, i + 1, out, vMerge, keep);
         }
         out.push('</w:tr>');
       });
@@ -326,21 +338,33 @@ export class FormRenderer {
   ) {
     const tag = single ? `${field.path}.${c.key}` : `${field.path}[].${c.key}`;
     const style = c.carryDown ? Style.Centered : styleFor(c.type);
-    const value = controlledParagraphs(tag, c.labels[0], style);
+    const values = [
+      controlledParagraphs(tag, c.labels[0], style),
+      controlledParagraphs(tag, c.labels[0], style, KEEP_NEXT),
+    ];
     const width = this.width(col, span);
     const opens = { none: cellOpen({ width, span }), restart: cellOpen({ width, span, vMerge: 'restart' }) };
-    const continued = `${cellOpen({ width, span, vMerge: 'continue' })}${paragraphOpen(style)}</w:p></w:tc>`;
+    const continued = [false, true].map(
+      (keep) =>
+        `${cellOpen({ width, span, vMerge: 'continue' })}${paragraphOpen(style, keep ? KEEP_NEXT : '')}</w:p></w:tc>`,
+    );
     return {
       key: c.key,
       merge,
-      render: (row: Rec, n: number, out: string[], vMerge?: 'restart' | 'continue') => {
+      render: (
+        row: Rec,
+        n: number,
+        out: string[],
+        vMerge: 'restart' | 'continue' | undefined,
+        keep: boolean,
+      ) => {
         if (vMerge === 'continue') {
-          out.push(continued);
+          out.push(continued[keep ? 1 : 0]);
           return;
         }
         const v = row[c.key];
         const lines = v === null || v === undefined ? [] : this.format(c.type, v, tag, n);
-        out.push(vMerge === 'restart' ? opens.restart : opens.none, value(lines), '</w:tc>');
+        out.push(vMerge === 'restart' ? opens.restart : opens.none, values[keep ? 1 : 0](lines), '</w:tc>');
       },
     };
   }
@@ -493,7 +517,8 @@ export class FormRenderer {
     const grouped = !!field.groupLabels?.length;
     if (grouped !== groupSpan > 0) throw fail(this.def, `reviews ${path} spans do not match its group label`);
     const authority = inlineControl(`${path}[].authority`);
-    const opinion = controlledParagraphs(`${path}[].opinion`, undefined, Style.Value);
+    // Review rows keep together and with the signature line below the table.
+    const opinion = controlledParagraphs(`${path}[].opinion`, undefined, Style.Value, KEEP_NEXT);
     const date = inlineControl(`${path}[].date`);
     const labelWidth = this.width(groupSpan, spans.label);
     const valueWidth = this.width(groupSpan + spans.label, spans.value);
@@ -503,10 +528,13 @@ export class FormRenderer {
           this.labelCell(0, groupSpan, '', 'continue'),
         ]
       : ['', ''];
-    const labelOpen = `${cellOpen({ width: labelWidth, span: spans.label })}${paragraphOpen(Style.Label)}${authority.open}`;
+    const labelOpen = `${cellOpen({ width: labelWidth, span: spans.label })}${paragraphOpen(Style.Label, KEEP_NEXT)}${authority.open}`;
     const labelClose = `${authority.close}${runs(field.labelSuffix)}</w:p></w:tc>`;
     const valueOpen = cellOpen({ width: valueWidth, span: spans.value });
-    const sealXml = `${paragraphOpen(Style.Seal)}${runs(seal)}</w:p>${paragraphOpen(Style.Seal)}${date.open}`;
+    const { sameLine } = this.def.layout.review;
+    const sealXml = sameLine
+      ? `${paragraphOpen(Style.Seal, KEEP_NEXT)}${runs(seal + GAP)}${date.open}`
+      : `${paragraphOpen(Style.Seal, KEEP_NEXT)}${runs(seal)}</w:p>${paragraphOpen(Style.Seal, KEEP_NEXT)}${date.open}`;
     const valueClose = `${date.close}</w:p></w:tc></w:tr>`;
     const rowXml = rowOpen(minHeight, true);
     const dateFormat = this.def.layout.dates.date;

@@ -52,9 +52,10 @@ export function controlledParagraphs(
   tag: string,
   alias: string | undefined,
   style: string,
+  pPr = '',
 ): (lines: string[]) => string {
   const control = inlineControl(tag, alias);
-  const open = paragraphOpen(style) + control.open;
+  const open = paragraphOpen(style, pPr) + control.open;
   const close = `${control.close}</w:p>`;
   const empty = open + close;
   return (lines) => {
@@ -101,10 +102,27 @@ export function cellOpen({ width, span, vMerge }: CellOptions): string {
   );
 }
 
-/** `w:trPr`: a smallest height, and `keep` for a row that must not break across pages nor leave the next row. */
-export function rowOpen(minHeight?: number, keep = false): string {
-  const props = `${keep ? '<w:cantSplit/>' : ''}${minHeight ? `<w:trHeight w:val="${minHeight}" w:hRule="atLeast"/>` : ''}`;
+/**
+ * `w:trPr`: a smallest height; `keep` for a row that must not break across pages; `header` for a
+ * table's first row, repeated at the top of every page the table continues on.
+ */
+export function rowOpen(minHeight?: number, keep = false, header = false): string {
+  const props = `${keep ? '<w:cantSplit/>' : ''}${minHeight ? `<w:trHeight w:val="${minHeight}" w:hRule="atLeast"/>` : ''}${header ? '<w:tblHeader/>' : ''}`;
   return props ? `<w:tr><w:trPr>${props}</w:trPr>` : '<w:tr>';
+}
+
+/**
+ * Ends a table and starts the next one on the same grid. Word and LibreOffice repeat only a
+ * table's leading rows on a new page, so a block whose header row should repeat is a table of its
+ * own; the paragraph between keeps Word from joining the two tables, and is so low (0.1 pt) that the
+ * two tables' rules print as one.
+ */
+export function tableBreak(grid: number[]): string {
+  return (
+    '</w:tbl><w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="2" w:lineRule="exact"/>' +
+    '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>' +
+    tableOpen(grid)
+  );
 }
 
 /** Table properties: fixed layout with explicit `gridCol` widths, so every word processor draws the same table. */
@@ -115,7 +133,7 @@ export function tableOpen(grid: number[]): string {
     `<w:tbl><w:tblPr><w:tblW w:w="${width}" w:type="dxa"/><w:jc w:val="center"/>` +
     `<w:tblBorders>${['top', 'left', 'bottom', 'right', 'insideH', 'insideV'].map(border).join('')}</w:tblBorders>` +
     '<w:tblLayout w:type="fixed"/>' +
-    '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="85" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>' +
+    '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="57" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>' +
     '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="0"/></w:tblPr>' +
     `<w:tblGrid>${grid.map((w) => `<w:gridCol w:w="${w}"/>`).join('')}</w:tblGrid>`
   );

@@ -19,9 +19,17 @@ export const PAGE = {
 /** Width of the text block, the widest a table may be. */
 export const TEXT_WIDTH = PAGE.width - PAGE.left - PAGE.right;
 
-const BODY_FONT = '仿宋_GB2312';
-const HEADING_FONT = '黑体';
-const LATIN_FONT = 'Times New Roman';
+/**
+ * The official faces are named first, in every slot of a run (East Asian, Latin, complex script),
+ * so digits and Latin letters print in the same face as the Chinese around them. Where a face is
+ * missing each word processor substitutes its own way: Word and WPS take the font table's
+ * `w:altName` (仿宋, 宋体, present on every Chinese Windows) guided by its panose and charset;
+ * LibreOffice asks fontconfig, and libreoffice/fonts.conf maps these names to Noto Serif CJK SC
+ * (黑体 to Noto Sans CJK SC) instead of fontconfig's default sans-serif.
+ */
+export const BODY_FONT = '仿宋_GB2312';
+export const TITLE_FONT = '方正小标宋简体';
+export const HEADING_FONT = '黑体';
 
 /** One em of the signature lines' 四号 type (14 pt), in twips. */
 export const LINE_EM = 280;
@@ -54,8 +62,8 @@ export const DOCUMENT_CLOSE =
   '<w:cols w:space="425"/><w:docGrid w:linePitch="312"/>' +
   '</w:sectPr></w:body></w:document>';
 
-function fonts(eastAsia: string, latin = LATIN_FONT): string {
-  return `<w:rFonts w:ascii="${latin}" w:eastAsia="${eastAsia}" w:hAnsi="${latin}" w:cs="${latin}"/>`;
+function fonts(face: string): string {
+  return `<w:rFonts w:ascii="${face}" w:eastAsia="${face}" w:hAnsi="${face}" w:cs="${face}" w:hint="eastAsia"/>`;
 }
 
 function paragraphStyle(id: string, name: string, pPr: string, rPr: string): string {
@@ -82,13 +90,13 @@ export const STYLES_XML =
     Style.Attachment,
     'FormBridge Attachment Label',
     '<w:spacing w:after="120"/><w:jc w:val="left"/>',
-    fonts(HEADING_FONT, HEADING_FONT) + size(32),
+    fonts(HEADING_FONT) + size(32),
   ) +
   paragraphStyle(
     Style.Title,
     'FormBridge Title',
     '<w:keepNext/><w:spacing w:before="120" w:after="120"/><w:jc w:val="center"/>',
-    fonts(HEADING_FONT, HEADING_FONT) + size(44),
+    fonts(TITLE_FONT) + '<w:b/><w:bCs/>' + size(44),
   ) +
   paragraphStyle(
     Style.Year,
@@ -131,11 +139,11 @@ function font(
 export const FONT_TABLE_XML =
   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
   `<w:fonts ${W_NS}>` +
-  font(LATIN_FONT, undefined, '02020603050405020304', '00', 'roman', 'variable') +
   font(BODY_FONT, '仿宋', '02010609030101010101', '86', 'modern', 'fixed') +
   font('仿宋', 'FangSong', '02010609060101010101', '86', 'modern', 'fixed') +
-  font(HEADING_FONT, 'SimHei', '02010609060101010101', '86', 'modern', 'fixed') +
+  font(TITLE_FONT, '宋体', '02000000000000000000', '86', 'script', 'variable') +
   font('宋体', 'SimSun', '02010600030101010101', '86', 'auto', 'variable') +
+  font(HEADING_FONT, 'SimHei', '02010609060101010101', '86', 'modern', 'fixed') +
   font('Segoe UI Symbol', undefined, '020B0502040204020203', '00', 'swiss', 'variable') +
   '</w:fonts>';
 

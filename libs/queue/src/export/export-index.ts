@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { ExportRow, Storage } from '@formbridge/storage';
+import { formTitle, pdfFileName } from './export-file-name';
 
 const PAGE = 1000;
 
@@ -15,40 +16,74 @@ export async function* exportRows(storage: Storage, batchId: number): AsyncGener
   }
 }
 
+export interface ExportIndexOptions {
+  asYear?: number;
+  /** The export holds PDFs (beside the .docx files, or instead of them with `noDocx`). */
+  pdf?: boolean;
+  noDocx?: boolean;
+}
+
+/** The options an export batch was started with, as stored with it. */
+export function exportOptionsOf(options: Record<string, unknown>): ExportIndexOptions {
+  return {
+    asYear: typeof options.asYear === 'number' ? options.asYear : undefined,
+    pdf: options.pdf === true,
+    noDocx: options.pdf === true && options.noDocx === true,
+  };
+}
+
+/** The files an export item contributes, by kind: its .docx and its PDF, as the export asked. */
+export function exportFiles(
+  row: ExportRow,
+  options: ExportIndexOptions,
+): Array<{ sha256: string; name: string }> {
+  if (row.status !== 'done' || !row.outputSha256 || !row.outputName) return [];
+  const files: Array<{ sha256: string; name: string }> = [];
+  if (!options.noDocx) files.push({ sha256: row.outputSha256, name: row.outputName });
+  if (options.pdf && row.pdfSha256) files.push({ sha256: row.pdfSha256, name: pdfFileName(row.outputName) });
+  return files;
+}
+
 /**
- * Writes the .xlsx index of an export, a row per selected record (the file written, or why not),
- * streaming, so a large export never sits in memory as a workbook.
+ * Writes the .xlsx index of an export, a row per selected record (the files written, or why not),
+ * with Chinese headers for the clerks who open it; streaming, so a large export never sits in
+ * memory as a workbook.
  */
 export async function writeExportIndex(
   rows: AsyncIterable<ExportRow>,
   out: Writable,
-  asYear?: number,
+  options: ExportIndexOptions = {},
 ): Promise<number> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
-  const sheet = workbook.addWorksheet('export');
+  const sheet = workbook.addWorksheet('导出清单', { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = [
-    { header: 'file', key: 'file', width: 60 },
-    { header: 'record id', key: 'recordId', width: 10 },
-    { header: 'form type', key: 'formType', width: 38 },
-    { header: 'year', key: 'year', width: 8 },
-    { header: 'source year', key: 'sourceYear', width: 12 },
-    { header: 'department', key: 'department', width: 36 },
-    { header: 'project', key: 'project', width: 36 },
-    { header: 'status', key: 'status', width: 10 },
-    { header: 'reason', key: 'reason', width: 60 },
+    ...(options.noDocx ? [] : [{ header: '文件', key: 'file', width: 60 }]),
+    ...(options.pdf ? [{ header: 'PDF 文件', key: 'pdf', width: 60 }] : []),
+    { header: '记录编号', key: 'recordId', width: 10 },
+    { header: '表名', key: 'form', width: 30 },
+    { header: '年度', key: 'year', width: 8 },
+    { header: '原年度', key: 'sourceYear', width: 8 },
+    { header: '部门名称', key: 'department', width: 36 },
+    { header: '项目名称', key: 'project', width: 36 },
+    { header: '状态', key: 'status', width: 10 },
+    { header: '原因', key: 'reason', width: 60 },
   ];
+  sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: sheet.columns.length } };
+  sheet.getRow(1).font = { bold: true };
   let count = 0;
   for await (const r of rows) {
+    const done = r.status === 'done';
     sheet
       .addRow({
-        file: r.outputName ?? '',
+        file: done ? (r.outputName ?? '') : '',
+        pdf: done && r.outputName && r.pdfSha256 ? pdfFileName(r.outputName) : '',
         recordId: r.recordId,
-        formType: r.formType,
-        year: asYear ?? r.year,
+        form: formTitle(r.formType),
+        year: options.asYear ?? r.year,
         sourceYear: r.year,
         department: r.department,
         project: r.project,
-        status: r.status === 'done' ? 'written' : r.status,
+        status: done ? '已生成' : r.status === 'failed' ? '失败' : '未完成',
         reason: r.reason ?? '',
       })
       .commit();

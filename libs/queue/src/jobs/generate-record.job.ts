@@ -8,9 +8,15 @@ import { JobName } from '../queue.constants';
 
 /** Renders records into one .docx (the generator's `generateDocx`). */
 export type DocxRenderer = (records: object[]) => Uint8Array;
+/** Renders a .docx as PDF (the LibreOffice converter pool). */
+export type PdfRenderer = (docx: Uint8Array) => Promise<Uint8Array>;
 
 export interface ExportOptions {
   asYear?: number;
+  /** Also render each form as PDF. */
+  pdf?: boolean;
+  /** Leave the .docx files out of the export's files and archive (PDF only). */
+  noDocx?: boolean;
 }
 
 interface Output {
@@ -18,7 +24,10 @@ interface Output {
   sha256: string;
   bytes: Uint8Array;
   name: string;
+  pdf?: { sha256: string; bytes: Uint8Array };
 }
+
+const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /**
  * Generates one record's .docx for an export batch and stores the bytes in the blob store (never
@@ -33,6 +42,7 @@ export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
   constructor(
     private readonly storage: Storage,
     private readonly render: DocxRenderer,
+    private readonly renderPdf?: PdfRenderer,
   ) {
     this.items = new Batcher(async (ids) => {
       const rows = new Map((await storage.batches.exportItems(ids)).map((r) => [r.id, r]));
@@ -40,9 +50,16 @@ export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
     });
     this.outputs = new Batcher(async (outputs) => {
       // Bytes first: an item never points at bytes that are not there.
-      await storage.blobs.putMany(outputs.map((o) => ({ sha256: o.sha256, bytes: o.bytes })));
+      await storage.blobs.putMany(
+        outputs.flatMap((o) => [{ sha256: o.sha256, bytes: o.bytes }, ...(o.pdf ? [o.pdf] : [])]),
+      );
       await storage.batches.markExportedMany(
-        outputs.map((o) => ({ itemId: o.itemId, outputSha256: o.sha256, outputName: o.name })),
+        outputs.map((o) => ({
+          itemId: o.itemId,
+          outputSha256: o.sha256,
+          outputName: o.name,
+          pdfSha256: o.pdf?.sha256,
+        })),
       );
       return outputs.map((): true => true);
     });
@@ -58,8 +75,19 @@ export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
       const asYear = typeof item.options?.asYear === 'number' ? item.options.asYear : undefined;
       const data = asYear === undefined ? item.data : rollForward(item.data, asYear);
       const bytes = this.render([data]);
-      const sha256 = createHash('sha256').update(bytes).digest('hex');
-      await this.outputs.run({ itemId, sha256, bytes, name: exportFileName(item.recordId, data) });
+      let pdf: Output['pdf'];
+      if (item.options?.pdf === true) {
+        if (!this.renderPdf) throw new Error('this worker cannot render PDFs');
+        const pdfBytes = await this.renderPdf(bytes);
+        pdf = { sha256: sha256Of(pdfBytes), bytes: pdfBytes };
+      }
+      await this.outputs.run({
+        itemId,
+        sha256: sha256Of(bytes),
+        bytes,
+        name: exportFileName(item.recordId, data),
+        pdf,
+      });
       return { bytes: bytes.length };
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

@@ -1,7 +1,8 @@
 import { initial } from './001-initial';
 import { blobStorage } from './002-blob-storage';
 import { instance } from './003-instance';
-import { retention } from './004-retention';
+import { pdfOutput } from './004-pdf-output';
+import { retention } from './005-retention';
 
 export interface Migration {
   id: string;
@@ -13,5 +14,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '001-initial', sql: initial },
   { id: '002-blob-storage', sql: blobStorage },
   { id: '003-instance', sql: instance },
-  { id: '004-retention', sql: retention },
+  { id: '004-pdf-output', sql: pdfOutput },
+  { id: '005-retention', sql: retention },
 ];

@@ -206,12 +206,14 @@ export class BatchRepository {
       if (!batches.length) return { batches: 0, sha256s: [] };
       const rows = await tx.query<{ sha256: string }>(
         `WITH forgotten AS (
-           SELECT id, output_sha256 FROM batch_items
-            WHERE batch_id = ANY($1::bigint[]) AND output_sha256 IS NOT NULL
+           SELECT id, output_sha256, pdf_sha256 FROM batch_items
+            WHERE batch_id = ANY($1::bigint[]) AND (output_sha256 IS NOT NULL OR pdf_sha256 IS NOT NULL)
          ), cleared AS (
-           UPDATE batch_items i SET output_sha256 = NULL FROM forgotten f WHERE i.id = f.id
+           UPDATE batch_items i SET output_sha256 = NULL, pdf_sha256 = NULL FROM forgotten f WHERE i.id = f.id
          )
-         SELECT DISTINCT output_sha256 AS sha256 FROM forgotten`,
+         SELECT DISTINCT sha256 FROM (
+           SELECT output_sha256 AS sha256 FROM forgotten UNION SELECT pdf_sha256 FROM forgotten
+         ) s WHERE sha256 IS NOT NULL`,
         [batches.map((b) => b.id)],
       );
       return { batches: batches.length, sha256s: rows.map((r) => r.sha256) };
@@ -224,7 +226,8 @@ export class BatchRepository {
     const rows = await this.db.query<{ sha256: string }>(
       `SELECT s AS sha256 FROM unnest($1::text[]) s
         WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.sha256 = s)
-          AND NOT EXISTS (SELECT 1 FROM batch_items i WHERE i.output_sha256 = s)`,
+          AND NOT EXISTS (SELECT 1 FROM batch_items i WHERE i.output_sha256 = s)
+          AND NOT EXISTS (SELECT 1 FROM batch_items i WHERE i.pdf_sha256 = s)`,
       [sha256s],
     );
     return rows.map((r) => r.sha256);
@@ -233,7 +236,7 @@ export class BatchRepository {
   async exportRows(batchId: number, afterPosition: number, limit: number): Promise<ExportRow[]> {
     return this.db.query<ExportRow>(
       `SELECT i.position, i.status, i.error_code AS "errorCode", i.reason, i.output_sha256 AS "outputSha256",
-              i.output_name AS "outputName", i.record_id AS "recordId", r.form_type AS "formType", r.year,
+              i.output_name AS "outputName", i.pdf_sha256 AS "pdfSha256", i.record_id AS "recordId", r.form_type AS "formType", r.year,
               r.department, r.project
        FROM batch_items i LEFT JOIN records r ON r.id = i.record_id
        WHERE i.batch_id = $1 AND i.position > $2
@@ -246,17 +249,18 @@ export class BatchRepository {
     await this.markExportedMany([{ itemId, outputSha256, outputName }]);
   }
 
+  /** Items done: their .docx (and, when the export asked for it, the PDF) are in the blob store. */
   async markExportedMany(
-    items: ReadonlyArray<{ itemId: number; outputSha256: string; outputName: string }>,
+    items: ReadonlyArray<{ itemId: number; outputSha256: string; outputName: string; pdfSha256?: string }>,
   ): Promise<void> {
     if (!items.length) return;
     const { sql, params } = valuesList(
-      items.map((i) => [i.itemId, i.outputSha256, i.outputName]),
-      ['bigint', 'text', 'text'],
+      items.map((i) => [i.itemId, i.outputSha256, i.outputName, i.pdfSha256 ?? null]),
+      ['bigint', 'text', 'text', 'text'],
     );
     await this.db.query(
-      `UPDATE batch_items b SET status = 'done', output_sha256 = v.sha, output_name = v.name, error_code = NULL, reason = NULL, finished_at = now()
-       FROM (VALUES ${sql}) AS v(id, sha, name) WHERE b.id = v.id`,
+      `UPDATE batch_items b SET status = 'done', output_sha256 = v.sha, output_name = v.name, pdf_sha256 = v.pdf, error_code = NULL, reason = NULL, finished_at = now()
+       FROM (VALUES ${sql}) AS v(id, sha, name, pdf) WHERE b.id = v.id`,
       params,
     );
   }

@@ -59,6 +59,7 @@ export class BlobRepository {
          DELETE FROM blobs b WHERE b.sha256 = ANY($1::text[])
             AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.sha256 = b.sha256)
             AND NOT EXISTS (SELECT 1 FROM batch_items i WHERE i.output_sha256 = b.sha256)
+            AND NOT EXISTS (SELECT 1 FROM batch_items i WHERE i.pdf_sha256 = b.sha256)
          RETURNING octet_length(b.content) AS n)
        SELECT COALESCE(sum(n), 0)::float8 AS freed FROM gone`,
       [sha256s],

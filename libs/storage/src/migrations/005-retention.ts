@@ -6,4 +6,5 @@
 export const retention = `
 ALTER TABLE batches ADD COLUMN files_deleted_at timestamptz;
 CREATE INDEX batch_items_output ON batch_items (output_sha256) WHERE output_sha256 IS NOT NULL;
+CREATE INDEX batch_items_pdf ON batch_items (pdf_sha256) WHERE pdf_sha256 IS NOT NULL;
 `;
