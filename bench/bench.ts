@@ -24,6 +24,7 @@ interface Options {
   only: Part[];
   postgres: string;
   redis: string;
+  soak?: boolean;
 }
 
 const TARGET = {
@@ -144,6 +145,17 @@ const peakOf = (...values: Array<number | undefined>) => {
 async function main(opts: Options): Promise<void> {
   const started = performance.now();
   const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+  if (opts.soak) {
+    const { benchSoak, renderSoak } = await import('./soak.bench');
+    const soak = await benchSoak({
+      forms: opts.forms ?? 50_000,
+      postgresUrl: opts.postgres,
+      redisUrl: opts.redis,
+      log,
+    });
+    process.stdout.write(opts.json ? `${JSON.stringify(soak, null, 2)}\n` : `${renderSoak(soak)}\n`);
+    return;
+  }
   const m = machine();
   const run = new Set(opts.only);
   log(`${m.cpu}, ${m.cores} cores, Node ${m.node}, load ${m.loadAtStart}`);
@@ -276,6 +288,10 @@ const program = new Command('bench')
     'postgres://postgres@127.0.0.1:5432/postgres',
   )
   .option('--redis <url>', 'Redis server (queues under a prefix of their own)', 'redis://127.0.0.1:6379')
+  .option(
+    '--soak',
+    'instead: a long import and export (--forms, default 50000) with two worker processes, RSS and Redis memory sampled (issue 10)',
+  )
   .action((opts: Options) => main(opts));
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -331,7 +331,7 @@ function combine(list: BulkRun[]): BulkRun {
   };
 }
 
-function writeFiles(dir: string, count: number): BulkResult['files'] {
+export function writeFiles(dir: string, count: number): BulkResult['files'] {
   mkdirSync(dir, { recursive: true });
   const records = new VariedRecords();
   const started = performance.now();
@@ -349,7 +349,7 @@ function writeFiles(dir: string, count: number): BulkResult['files'] {
 }
 
 /** `formbridge worker --queues <queue>`: workers only, once it says it is consuming. */
-async function startWorker(queue: string, db: BenchDatabase, tmp: string): Promise<Child> {
+export async function startWorker(queue: string, db: BenchDatabase, tmp: string): Promise<Child> {
   const worker = new Child(`formbridge worker (${queue})`, [CLI, 'worker', '--queues', queue], db.env(), tmp);
   await waitFor(
     async () => {

@@ -133,7 +133,10 @@ describe('bulk HTTP API (parser service on PGlite)', () => {
     });
     expect(invalid).toMatchObject({
       status: 400,
-      body: { code: 'INVALID_RECORD', errors: [expect.objectContaining({ path: '$.totalFunds' })] },
+      body: {
+        code: 'INVALID_RECORD',
+        details: { errors: [expect.objectContaining({ path: '$.totalFunds' })] },
+      },
     });
     const stale = await api(`/records/${recordId}`, {
       method: 'PUT',

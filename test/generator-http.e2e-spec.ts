@@ -63,8 +63,9 @@ describe('generator service over HTTP', () => {
     const res = await post({
       records: [golden[0], { ...golden[3], departmentName: null, year: 'last year' }],
     }).expect(400);
-    expect(res.body).toMatchObject({ statusCode: 400, code: 'INVALID_RECORD' });
-    const errors = (res.body as { errors: Array<{ path: string; reason: string }> }).errors;
+    expect(res.body).toMatchObject({ code: 'INVALID_RECORD', message: expect.any(String) });
+    const errors = (res.body as { details: { errors: Array<{ path: string; reason: string }> } }).details
+      .errors;
     expect(new Set(errors.map((e) => e.path))).toEqual(
       new Set(['$.records[1].departmentName', '$.records[1].year']),
     );

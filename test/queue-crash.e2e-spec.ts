@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { QueueName } from '@formbridge/queue';
+import { QueueName, deploymentPrefix } from '@formbridge/queue';
 import { Storage } from '@formbridge/storage';
 import { writeVariants } from './support/bulk-files';
 import {
@@ -38,7 +38,10 @@ describe('a parse worker killed with SIGKILL in the middle of a batch', () => {
   beforeAll(async () => {
     writeVariants(join(dir, 'in'), FILES, 'k');
     storage = await Storage.open(testConfig(env));
-    queue = new Queue(QueueName.Parse, { connection: { url: TEST_REDIS_URL }, prefix: env.QUEUE_PREFIX });
+    queue = new Queue(QueueName.Parse, {
+      connection: { url: TEST_REDIS_URL },
+      prefix: deploymentPrefix(env.QUEUE_PREFIX, storage.instanceId),
+    });
   });
 
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { Command } from 'commander';
-import { reportAndExit } from './cli-error';
+import { Command, CommanderError } from 'commander';
+import { exitQuietlyOnClosedPipe, reportAndExit } from './cli-error';
 import { registerParse } from './commands/parse.command';
 import { registerImport } from './commands/import.command';
 import { registerRecords } from './commands/records.command';
@@ -9,6 +9,7 @@ import { registerWorker } from './commands/worker.command';
 import { registerGenerate } from './commands/generate.command';
 import { registerServe } from './commands/serve.command';
 import { registerHistory } from './commands/history.command';
+import { registerCleanup } from './commands/cleanup.command';
 
 /**
  * The `formbridge` command. Each sub-command lives in commands/ and only translates between the
@@ -17,7 +18,10 @@ import { registerHistory } from './commands/history.command';
 export function buildProgram(): Command {
   const program = new Command('formbridge')
     .description('Moves fiscal performance-target filings between Word and a database')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    // Usage errors (a missing required option, an unknown command) exit 2 like every other bad
+    // usage, not commander's 1 (which means an unexpected error here).
+    .exitOverride();
   registerParse(program);
   registerImport(program);
   registerRecords(program);
@@ -26,9 +30,14 @@ export function buildProgram(): Command {
   registerGenerate(program);
   registerServe(program);
   registerHistory(program);
+  registerCleanup(program);
   return program;
 }
 
+exitQuietlyOnClosedPipe();
 buildProgram()
   .parseAsync(process.argv)
-  .catch((err: unknown) => reportAndExit(err));
+  .catch((err: unknown) => {
+    if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
+    reportAndExit(err);
+  });

@@ -24,6 +24,12 @@ export enum ErrorCode {
   Unauthorized = 'UNAUTHORIZED',
   /** A signed-in page's data-changing request without its session's CSRF token. */
   CsrfRejected = 'CSRF_REJECTED',
+  /** Redis or PostgreSQL is not answering (at start, or longer than OUTAGE_TIMEOUT_MS). */
+  Unavailable = 'UNAVAILABLE',
+  /** The embedded database is open in another process. */
+  DatabaseInUse = 'DATABASE_IN_USE',
+  /** Kept for a limited time, and that time is over (an export's files after retention). */
+  Expired = 'EXPIRED',
 }
 
 export interface FieldError {
@@ -42,9 +48,16 @@ export class FormBridgeError extends Error {
   }
 }
 
+/** Faults that may pass: retrying later can succeed. */
+const TRANSIENT_CODES: ReadonlySet<ErrorCode> = new Set([
+  ErrorCode.ConverterMissing,
+  ErrorCode.Unavailable,
+  ErrorCode.DatabaseInUse,
+]);
+
 /** Input that will never be readable however often it is retried. */
 export function isPermanentInputError(err: unknown): boolean {
-  return err instanceof FormBridgeError && err.code !== ErrorCode.ConverterMissing;
+  return err instanceof FormBridgeError && !TRANSIENT_CODES.has(err.code);
 }
 
 export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -66,6 +79,9 @@ export const HTTP_STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.Conflict]: 409,
   [ErrorCode.Unauthorized]: 401,
   [ErrorCode.CsrfRejected]: 403,
+  [ErrorCode.Unavailable]: 503,
+  [ErrorCode.DatabaseInUse]: 503,
+  [ErrorCode.Expired]: 410,
 };
 
 /** CLI exit codes: 0 success, 1 unexpected, 2 usage; input problems get their own numbers. */
@@ -86,6 +102,9 @@ export const EXIT_CODE_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.NotFound]: 12,
   [ErrorCode.InvalidInput]: 2,
   [ErrorCode.Conflict]: 14,
-  [ErrorCode.Unauthorized]: 15,
-  [ErrorCode.CsrfRejected]: 15,
+  [ErrorCode.Unavailable]: 15,
+  [ErrorCode.DatabaseInUse]: 16,
+  [ErrorCode.Expired]: 17,
+  [ErrorCode.Unauthorized]: 18,
+  [ErrorCode.CsrfRejected]: 18,
 };

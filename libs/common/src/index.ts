@@ -1,1 +1,3 @@
 export * from './errors';
+export * from './log';
+export * from './outage';

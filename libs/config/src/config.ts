@@ -15,7 +15,7 @@ export function parseEnv(env: NodeJS.ProcessEnv): EnvDto {
   const errors = validateSync(config);
   if (errors.length) {
     throw new ConfigError(
-      `invalid configuration:\n${errors.map((e) => `  ${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`).join('\n')}`,
+      `invalid configuration: ${errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`).join('; ')}`,
     );
   }
   return config;

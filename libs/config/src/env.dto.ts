@@ -27,8 +27,11 @@ export class EnvDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(32) PDF_CONVERTERS = 2;
   /** Longest one PDF may take before its converter is killed and replaced. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1000) PDF_TIMEOUT_MS = 60_000;
-  @IsOptional() @IsIn(['error', 'warn', 'log', 'debug']) LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' =
-    'log';
+  /** Unset: `log` for the services, `warn` for the command line (its output is the summary). */
+  @IsOptional() @IsIn(['error', 'warn', 'log', 'debug']) LOG_LEVEL?: 'error' | 'warn' | 'log' | 'debug' =
+    undefined;
+  /** `json`: one JSON object per log line (for log collectors); `text`: one readable line. */
+  @IsOptional() @IsIn(['text', 'json']) LOG_FORMAT: 'text' | 'json' = 'text';
 
   // --- storage ---
   /** A PostgreSQL server (postgres://…). Unset: an embedded PostgreSQL (PGlite) in PGLITE_DIR. */
@@ -64,6 +67,19 @@ export class EnvDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1000) JOB_STALLED_CHECK_MS = 30_000;
   /** A batch whose producer stopped before it queued every file is closed after this long. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1000) BATCH_SEAL_TIMEOUT_MS = 60 * 60 * 1000;
+  /**
+   * How long a lost Redis or PostgreSQL is waited for, mid-batch, before a command stops (naming
+   * the batch and how to resume it); at start-up a server that does not answer within
+   * CONNECT_TIMEOUT_MS is reported at once.
+   */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) OUTAGE_TIMEOUT_MS = 120_000;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) CONNECT_TIMEOUT_MS = 5000;
+  /** After SIGINT/SIGTERM, running jobs get this long to finish before the process exits anyway. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) SHUTDOWN_TIMEOUT_MS = 10_000;
+  /** Failed jobs stay in Redis this long (their reasons are in the batch report for good). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) FAILED_JOB_RETENTION_DAYS = 30;
+  /** Generated export files (the bytes, not the report) are deleted this long after their export. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) EXPORT_RETENTION_DAYS = 7;
   /** Whether a service runs queue workers (false: HTTP only). */
   @IsOptional() @Transform(toBoolean) @IsIn([true, false]) WORKERS_ENABLED = true;
 

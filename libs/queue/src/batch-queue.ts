@@ -15,6 +15,16 @@ export interface BatchQueue {
 }
 
 /**
+ * The Redis key prefix of one deployment: QUEUE_PREFIX plus the database's instance id. Workers
+ * only ever see the queues of the database they write to, so two deployments on one Redis never
+ * take each other's jobs, whatever QUEUE_PREFIX they set (issue 10: a CLI on the embedded
+ * database and a service on PostgreSQL, both on the default prefix, failed each other's files).
+ */
+export function deploymentPrefix(queuePrefix: string, instanceId: string): string {
+  return `${queuePrefix}:${instanceId}`;
+}
+
+/**
  * A bulk import or export is one BullMQ flow: a parent job (finish) whose children are the
  * per-file or per-record jobs. The flow is created with only a guard child (a long-delayed seal
  * job) and the items are added to it in chunks as the producer stores them, so processing starts
@@ -25,13 +35,19 @@ export class BullMqBatchQueue implements BatchQueue {
   private readonly flows: FlowProducer;
   private readonly queues = new Map<QueueName, Queue>();
 
+  readonly prefix: string;
+
   constructor(
     private readonly connection: Redis,
     private readonly settings: QueueSettings,
-    /** The database's instance id, part of every job id (see jobIds). */
+    /** The database's instance id, part of every job id (see jobIds) and of the key prefix. */
     private readonly scope: string,
   ) {
-    this.flows = new FlowProducer({ connection, prefix: settings.QUEUE_PREFIX });
+    this.prefix = deploymentPrefix(settings.QUEUE_PREFIX, scope);
+    this.flows = new FlowProducer({ connection, prefix: this.prefix });
+    // A lost Redis is reported once by the connection's monitor; unheard 'error' events would
+    // kill the process.
+    this.flows.on('error', () => undefined);
   }
 
   queue(name: QueueName): Queue {
@@ -39,9 +55,10 @@ export class BullMqBatchQueue implements BatchQueue {
     if (!queue) {
       queue = new Queue(name, {
         connection: this.connection,
-        prefix: this.settings.QUEUE_PREFIX,
+        prefix: this.prefix,
         defaultJobOptions: jobOptions(this.settings),
       });
+      queue.on('error', () => undefined);
       this.queues.set(name, queue);
     }
     return queue;

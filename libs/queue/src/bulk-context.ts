@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Log, OutageMonitor, createLog } from '@formbridge/common';
 import type { EnvDto } from '@formbridge/config';
 import { ParsePool } from '@formbridge/forms';
 import { RecordService, Storage } from '@formbridge/storage';
@@ -14,14 +16,26 @@ import { DocxRenderer, GenerateRecordJob } from './jobs/generate-record.job';
 import { ParseSubmissionJob } from './jobs/parse-submission.job';
 import { SealExportJob } from './jobs/seal-export.job';
 import { SealImportJob } from './jobs/seal-import.job';
-import { QueueName } from './queue.constants';
-import { createRedisConnection } from './redis-connection';
-import { WorkerHost, WorkerLogger } from './worker-host';
+import { BatchKind, QueueName } from './queue.constants';
+import { CleanupSummary, RetentionPolicy, RetentionService } from './retention.service';
+import { createRedisConnection, pingRedis } from './redis-connection';
+import { WorkerHost } from './worker-host';
 
 export interface BulkContextOptions {
   /** Needed only where generate jobs run (the generator service, `formbridge export`). */
   renderDocx?: DocxRenderer;
-  logger?: WorkerLogger;
+  /** Where the context logs; by default one-line logs on stderr at LOG_LEVEL (else `warn`). */
+  log?: Log;
+}
+
+/** Bounds a promise that may never settle (a connection that is gone). */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  const timer = new AbortController();
+  await Promise.race([
+    promise.catch(() => undefined),
+    sleep(ms, undefined, { signal: timer.signal }).catch(() => undefined),
+  ]);
+  timer.abort();
 }
 
 export function readOptionsOf(config: EnvDto): ReadOptions {
@@ -43,6 +57,9 @@ export class BulkContext {
   readonly exports: ExportService;
   readonly reports: BatchReportService;
   readonly records: RecordService;
+  readonly retention: RetentionService;
+  /** The batch this process is producing, if any: named when it has to stop. */
+  batch?: { kind: BatchKind; id: number };
   private workerHost?: WorkerHost;
   private pdfPool?: PdfConverterPool;
 
@@ -50,18 +67,55 @@ export class BulkContext {
     readonly config: EnvDto,
     readonly storage: Storage,
     readonly redis: Redis,
+    readonly redisOutage: OutageMonitor,
+    readonly log: Log,
     private readonly options: BulkContextOptions,
   ) {
     this.queue = new BullMqBatchQueue(redis, config, storage.instanceId);
-    this.imports = new ImportService(storage, this.queue, { maxFileBytes: config.MAX_FILE_BYTES });
-    this.exports = new ExportService(storage, this.queue);
+    this.imports = new ImportService(storage, this.queue, { maxFileBytes: config.MAX_FILE_BYTES }, log);
+    this.exports = new ExportService(storage, this.queue, log);
     this.reports = new BatchReportService(storage);
     this.records = new RecordService(storage.records);
+    this.retention = new RetentionService(storage, this.queue, log);
   }
 
+  /** Applies the retention settings now (or the given ones): `formbridge cleanup`, and services daily. */
+  cleanup(policy: Partial<RetentionPolicy> = {}): Promise<CleanupSummary> {
+    return this.retention.run({
+      exportDays: policy.exportDays ?? this.config.EXPORT_RETENTION_DAYS,
+      failedJobDays: policy.failedJobDays ?? this.config.FAILED_JOB_RETENTION_DAYS,
+    });
+  }
+
+  /**
+   * Redis first, then the database: either one not answering within CONNECT_TIMEOUT_MS is an
+   * UNAVAILABLE error that names it, at once, instead of a wait without end.
+   */
   static async open(config: EnvDto, options: BulkContextOptions = {}): Promise<BulkContext> {
-    const storage = await Storage.open(config);
-    return new BulkContext(config, storage, createRedisConnection(config.REDIS_URL), options);
+    const log =
+      options.log ?? createLog('queue', { level: config.LOG_LEVEL ?? 'warn', format: config.LOG_FORMAT });
+    const redisOutage = new OutageMonitor('Redis', config.OUTAGE_TIMEOUT_MS, log);
+    const redis = createRedisConnection(config.REDIS_URL, redisOutage);
+    let storage: Storage;
+    try {
+      await pingRedis(redis, config.REDIS_URL, config.CONNECT_TIMEOUT_MS);
+      storage = await Storage.open(config);
+    } catch (err) {
+      redis.disconnect();
+      throw err;
+    }
+    return new BulkContext(config, storage, redis, redisOutage, log, options);
+  }
+
+  /**
+   * Rejects once Redis has been gone longer than OUTAGE_TIMEOUT_MS (a lost PostgreSQL is bounded
+   * by the statements themselves). A command races its work against this.
+   */
+  async outageTimeout(signal: AbortSignal): Promise<never> {
+    for (;;) {
+      await sleep(500, undefined, { signal });
+      if (this.redisOutage.timedOut) throw this.redisOutage.gaveUp();
+    }
   }
 
   handlers(): JobHandler[] {
@@ -72,9 +126,9 @@ export class BulkContext {
         readOptionsOf(this.config),
       ),
       new SealImportJob(this.storage, this.config.BATCH_SEAL_TIMEOUT_MS),
-      new FinishImportJob(this.storage),
+      new FinishImportJob(this.storage, this.log),
       new SealExportJob(this.storage, this.config.BATCH_SEAL_TIMEOUT_MS),
-      new FinishExportJob(this.storage),
+      new FinishExportJob(this.storage, this.log),
     ];
     if (this.options.renderDocx)
       handlers.push(
@@ -86,7 +140,11 @@ export class BulkContext {
   /** Starts workers for these queues in this process. */
   startWorkers(queues: readonly QueueName[]): WorkerHost {
     if (this.workerHost) throw new Error('workers already started');
-    this.workerHost = new WorkerHost(this.redis, this.config, this.handlers(), this.options.logger);
+    this.workerHost = new WorkerHost(this.redis, this.config, this.handlers(), {
+      prefix: this.queue.prefix,
+      log: this.log,
+      onConnectionError: (err) => this.redisOutage.lost(err),
+    });
     this.workerHost.start(queues);
     return this.workerHost;
   }
@@ -102,12 +160,18 @@ export class BulkContext {
     return this.pdfPool;
   }
 
-  /** Workers first (they finish their running jobs), then the converters, queues, Redis and the database. */
+  /**
+   * Workers first (they finish their running jobs, within SHUTDOWN_TIMEOUT_MS), then the queues,
+   * Redis and the database. Nothing here waits on a server that is gone.
+   */
   async close(): Promise<void> {
-    await this.workerHost?.close();
-    await this.pdfPool?.close();
-    await this.queue.close();
-    await this.redis.quit().catch(() => this.redis.disconnect());
-    await this.storage.close();
+    const grace = this.config.SHUTDOWN_TIMEOUT_MS;
+    // A forced close still talks to Redis; when Redis is gone, even that is not waited for.
+    if (this.workerHost) await within(this.workerHost.close(grace), grace + 1000);
+    await within(this.pdfPool?.close() ?? Promise.resolve(), 2000);
+    await within(this.queue.close(), 1000);
+    if (this.redis.status === 'ready') await within(this.redis.quit(), 1000);
+    this.redis.disconnect();
+    await within(this.storage.close(), 2000);
   }
 }

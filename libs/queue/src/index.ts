@@ -20,4 +20,5 @@ export * from './jobs/seal-import.job';
 export * from './jobs/finish-export.job';
 export * from './jobs/seal-export.job';
 export * from './bulk-context';
+export * from './retention.service';
 export * from './export/records-workbook';

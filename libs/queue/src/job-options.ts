@@ -12,18 +12,20 @@ export type QueueSettings = Pick<
   | 'JOB_LOCK_MS'
   | 'JOB_STALLED_CHECK_MS'
   | 'BATCH_SEAL_TIMEOUT_MS'
+  | 'FAILED_JOB_RETENTION_DAYS'
 >;
 
 /**
  * Set explicitly on every job: retries with exponential backoff for faults that may pass
- * (unreadable input fails at once through UnrecoverableError), failed jobs kept for inspection,
- * completed ones trimmed (their outcome is in the database).
+ * (unreadable input fails at once through UnrecoverableError), failed jobs kept for inspection
+ * for FAILED_JOB_RETENTION_DAYS (their reasons stay in the batch reports for good), completed
+ * ones trimmed (their outcome is in the database).
  */
 export function jobOptions(settings: QueueSettings): JobsOptions {
   return {
     attempts: settings.JOB_ATTEMPTS,
     backoff: { type: 'exponential', delay: settings.JOB_BACKOFF_MS },
     removeOnComplete: { age: 24 * 3600, count: 1000 },
-    removeOnFail: false,
+    removeOnFail: { age: settings.FAILED_JOB_RETENTION_DAYS * 24 * 3600 },
   };
 }

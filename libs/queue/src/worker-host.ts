@@ -1,12 +1,16 @@
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { isPermanentInputError } from '@formbridge/common';
+import { Log, isConnectionError, isPermanentInputError } from '@formbridge/common';
 import type { JobContext, JobHandler } from './job.types';
 import type { QueueSettings } from './job-options';
 import { JobName, QUEUE_OF_JOB, QueueName } from './queue.constants';
 
-export interface WorkerLogger {
-  error(message: string): void;
+export interface WorkerHostOptions {
+  /** The deployment's Redis key prefix (see deploymentPrefix). */
+  prefix: string;
+  log: Log;
+  /** A lost Redis: reported once by the connection's monitor, not once per retry here. */
+  onConnectionError?: (err: Error) => void;
 }
 
 /** A job failure that retrying cannot fix, for handlers that are not parsing input. */
@@ -27,7 +31,7 @@ export class WorkerHost {
     private readonly connection: Redis,
     private readonly settings: QueueSettings,
     handlers: readonly JobHandler[],
-    private readonly logger: WorkerLogger = { error: (m) => process.stderr.write(`${m}\n`) },
+    private readonly options: WorkerHostOptions,
   ) {
     for (const h of handlers) {
       if (this.handlers.has(h.name)) throw new Error(`job ${h.name} has two handlers`);
@@ -49,7 +53,7 @@ export class WorkerHost {
     for (const queue of queues) {
       const worker = new Worker(queue, (job: Job) => this.process(job), {
         connection: this.connection,
-        prefix: this.settings.QUEUE_PREFIX,
+        prefix: this.options.prefix,
         concurrency:
           queue === QueueName.Parse ? this.settings.PARSE_CONCURRENCY : this.settings.GENERATE_CONCURRENCY,
         lockDuration: this.settings.JOB_LOCK_MS,
@@ -57,7 +61,10 @@ export class WorkerHost {
         // A job whose worker died is run again; one that keeps killing its workers fails.
         maxStalledCount: 2,
       });
-      worker.on('error', (err) => this.logger.error(`worker ${queue}: ${err.message}`));
+      worker.on('error', (err) => {
+        if (isConnectionError(err)) this.options.onConnectionError?.(err);
+        else this.options.log.error(`worker ${queue}: ${err.message}`, { queue });
+      });
       this.workers.push(worker);
     }
   }
@@ -75,15 +82,45 @@ export class WorkerHost {
     try {
       return await handler.handle(job.data, context);
     } catch (err) {
-      if (isPermanentInputError(err) || err instanceof PermanentJobError)
-        throw new UnrecoverableError((err as Error).message);
+      const permanent = isPermanentInputError(err) || err instanceof PermanentJobError;
+      this.logFailure(job, err, permanent || context.isLastAttempt);
+      if (permanent) throw new UnrecoverableError((err as Error).message);
       throw err;
     }
   }
 
-  /** Stops taking jobs and waits for the ones running to finish. */
-  async close(): Promise<void> {
+  /** One line per failed try: `error` when it is final, `warn` when a retry follows. */
+  private logFailure(job: Job, err: unknown, final: boolean): void {
+    // During an outage every job fails alike; the connection's monitor has said so once.
+    if (!final && isConnectionError(err)) return;
+    const data = job.data as { batchId?: number; itemId?: number };
+    this.options.log[final ? 'error' : 'warn'](
+      `${job.name} ${final ? 'failed' : 'failed, will be retried'}: ${err instanceof Error ? err.message : String(err)}`,
+      {
+        queue: job.queueName,
+        batch: data.batchId,
+        item: data.itemId,
+        code:
+          (err as { code?: unknown }).code !== undefined
+            ? String((err as { code?: unknown }).code)
+            : 'JOB_FAILED',
+        attempt: job.attemptsMade + 1,
+      },
+    );
+  }
+
+  /**
+   * Stops taking jobs and waits for the ones running to finish, at most `graceMs`: a job that
+   * cannot finish (Redis gone) is left to stall and run again elsewhere.
+   */
+  async close(graceMs = Infinity): Promise<void> {
     const workers = this.workers.splice(0);
-    await Promise.all(workers.map((w) => w.close()));
+    const graceful = Promise.all(workers.map((w) => w.close()));
+    if (graceMs === Infinity) return void (await graceful);
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs)));
+    const late = await Promise.race([graceful.then(() => false), expired]);
+    clearTimeout(timer);
+    if (late) await Promise.all(workers.map((w) => w.close(true).catch(() => undefined)));
   }
 }

@@ -4,5 +4,7 @@ export * from './bootstrap';
 export * from './bulk';
 export * from './auth';
 export * from './web/web-app';
+export * from './service-logger';
+export * from './service-process';
 export * from './content-disposition';
 export * from './record-schemas';

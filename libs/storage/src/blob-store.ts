@@ -1,4 +1,4 @@
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Queryable } from './database';
@@ -17,6 +17,8 @@ export interface BlobStore {
   get(sha256: string): Promise<Uint8Array>;
   /** Several at once, in the order asked. */
   getMany(sha256s: readonly string[]): Promise<Uint8Array[]>;
+  /** Deletes these blobs (the caller checked nothing uses them); returns the bytes freed. */
+  deleteMany(sha256s: readonly string[]): Promise<number>;
 }
 
 export class DatabaseBlobStore implements BlobStore {
@@ -34,6 +36,10 @@ export class DatabaseBlobStore implements BlobStore {
 
   getMany(sha256s: readonly string[]): Promise<Uint8Array[]> {
     return this.repo.getMany(sha256s);
+  }
+
+  deleteMany(sha256s: readonly string[]): Promise<number> {
+    return this.repo.deleteMany(sha256s);
   }
 }
 
@@ -75,5 +81,19 @@ export class FolderBlobStore implements BlobStore {
 
   getMany(sha256s: readonly string[]): Promise<Uint8Array[]> {
     return Promise.all(sha256s.map((s) => this.get(s)));
+  }
+
+  async deleteMany(sha256s: readonly string[]): Promise<number> {
+    let freed = 0;
+    for (const sha256 of sha256s) {
+      const path = this.pathOf(sha256);
+      const size = await stat(path).then(
+        (s) => s.size,
+        () => 0,
+      );
+      await unlink(path).catch(() => undefined);
+      freed += size;
+    }
+    return freed;
   }
 }

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PGlite, Transaction } from '@electric-sql/pglite';
+import { lockDataDir } from './data-dir-lock';
 import { Database, Queryable, quoteIdent } from './database';
 
 class TransactionQueryable implements Queryable {
@@ -46,19 +47,31 @@ export class PgliteDatabase implements Database {
   private constructor(
     private readonly db: PGlite,
     readonly schema: string,
+    private readonly unlock: () => void,
   ) {}
 
-  /** `dataDir` is a folder, or `memory://` for a throw-away database. */
+  /**
+   * `dataDir` is a folder, or `memory://` for a throw-away database. A folder is locked to this
+   * process until close (a second process is refused with DATABASE_IN_USE).
+   */
   static async open(dataDir: string, schema: string): Promise<PgliteDatabase> {
+    let unlock = () => undefined as void;
     if (!dataDir.startsWith('memory://')) {
       mkdirSync(dataDir, { recursive: true });
-      if (!existsSync(join(dataDir, 'PG_VERSION'))) await initInChildProcess(dataDir);
+      unlock = lockDataDir(dataDir);
     }
-    const db = await PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF });
-    await db.exec(
-      `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}; SET search_path TO ${quoteIdent(schema)};`,
-    );
-    return new PgliteDatabase(db, schema);
+    try {
+      if (!dataDir.startsWith('memory://') && !existsSync(join(dataDir, 'PG_VERSION')))
+        await initInChildProcess(dataDir);
+      const db = await PGlite.create(dataDir, { postgresqlconf: PGLITE_CONF });
+      await db.exec(
+        `CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}; SET search_path TO ${quoteIdent(schema)};`,
+      );
+      return new PgliteDatabase(db, schema, unlock);
+    } catch (err) {
+      unlock();
+      throw err;
+    }
   }
 
   async query<T extends object>(sql: string, params?: readonly unknown[]): Promise<T[]> {
@@ -75,5 +88,6 @@ export class PgliteDatabase implements Database {
 
   async close(): Promise<void> {
     if (!this.db.closed) await this.db.close();
+    this.unlock();
   }
 }

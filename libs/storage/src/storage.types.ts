@@ -15,6 +15,8 @@ export interface BatchRow {
   createdAt: Date;
   sealedAt: Date | null;
   finishedAt: Date | null;
+  /** When an export's generated files were deleted (retention); its report stays. */
+  filesDeletedAt: Date | null;
 }
 
 export interface BatchCounts {

@@ -30,6 +30,21 @@ function scanPart(
   });
 }
 
+/** Word's main part types: document, template, macro-enabled (ms-word…main+xml). */
+const WORD_MAIN_TYPE =
+  /wordprocessingml\.(document|template)\.main|ms-word\.(document|template)\.macroEnabled/i;
+
+/** The declared content type of a part (an .xlsx or .pptx names its own), if the package says. */
+function contentTypeOf(zip: ZipPackage, part: string): string | undefined {
+  const xml = zip.readText('[Content_Types].xml');
+  if (!xml) return undefined;
+  let type: string | undefined;
+  scanPart(xml, (name, attrs) => {
+    if (name === 'Override' && (attrs.PartName ?? '').replace(/^\/+/, '') === part) type = attrs.ContentType;
+  });
+  return type;
+}
+
 function mainPartName(zip: ZipPackage): string {
   const rels = zip.readText('_rels/.rels');
   let target: string | undefined;
@@ -39,6 +54,13 @@ function mainPartName(zip: ZipPackage): string {
     });
   }
   const part = (target ?? 'word/document.xml').replace(/^\/+/, '');
+  const type = contentTypeOf(zip, part);
+  if (type && !WORD_MAIN_TYPE.test(type)) {
+    throw new FormBridgeError(
+      ErrorCode.NotWord,
+      `the file is an Office package but not a Word document (its main part is ${type.replace(/^application\//, '')}): .docx, .doc or .rtf only`,
+    );
+  }
   if (!zip.has(part)) {
     throw new FormBridgeError(
       ErrorCode.MissingDocumentPart,

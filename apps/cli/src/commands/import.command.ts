@@ -40,7 +40,10 @@ export function registerImport(program: Command): void {
             );
         }, 250);
         try {
-          batchId = await ctx.imports.run(files, (id) => (batchId = id));
+          batchId = await ctx.imports.run(files, (id) => {
+            batchId = id;
+            ctx.batch = { kind: 'import', id };
+          });
         } finally {
           clearInterval(timer);
         }

@@ -27,9 +27,13 @@ export class FieldErrorDto {
   reason!: string;
 }
 
+export class FieldErrorsDto {
+  @ApiProperty({ type: [FieldErrorDto] }) errors!: FieldErrorDto[];
+}
+
+/** The one error body (`{code, message, details?}`), as an invalid record fills it. */
 export class InvalidRecordDto {
-  @ApiProperty({ example: 400 }) statusCode!: number;
   @ApiProperty({ example: 'INVALID_RECORD' }) code!: string;
   @ApiProperty() message!: string;
-  @ApiProperty({ type: [FieldErrorDto] }) errors!: FieldErrorDto[];
+  @ApiProperty({ type: FieldErrorsDto }) details!: FieldErrorsDto;
 }

@@ -44,6 +44,12 @@ export class ExportsService {
       );
     }
     const batch = await this.ctx.storage.batches.get(batchId);
+    if (batch?.filesDeletedAt) {
+      throw new FormBridgeError(
+        ErrorCode.Expired,
+        `the files of export ${batchId} were deleted on ${batch.filesDeletedAt.toISOString().slice(0, 10)} (EXPORT_RETENTION_DAYS); its report is kept: run the export again for new files`,
+      );
+    }
     const options = exportOptionsOf(batch?.options ?? {});
     return new StreamableFile(Readable.from(exportArchive(this.ctx.storage, batchId, options)), {
       type: 'application/zip',

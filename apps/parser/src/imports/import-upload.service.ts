@@ -1,4 +1,5 @@
-import { Injectable, PayloadTooLargeException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { ErrorCode, FormBridgeError } from '@formbridge/common';
 import {
   BatchPage,
   BulkContext,
@@ -25,6 +26,12 @@ export class ImportUploadService {
     const submissions: SubmissionFile[] = [];
     for (const file of files) {
       if (!isArchiveName(file.originalname)) {
+        // Refused with the request (413), as POST /parse does, not later as a failed item.
+        if (file.size > MAX_FILE_BYTES)
+          throw new FormBridgeError(
+            ErrorCode.TooLarge,
+            `${file.originalname} is ${file.size} bytes; a file may have at most ${MAX_FILE_BYTES} (MAX_FILE_BYTES)`,
+          );
         submissions.push({ name: file.originalname, bytes: file.buffer });
       } else {
         for (const entry of archiveEntries(file.buffer, file.originalname, {
@@ -36,7 +43,8 @@ export class ImportUploadService {
         }
       }
       if (submissions.length > MAX_IMPORT_FILES) {
-        throw new PayloadTooLargeException(
+        throw new FormBridgeError(
+          ErrorCode.TooLarge,
           `an import takes at most ${MAX_IMPORT_FILES} files (MAX_IMPORT_FILES), archive entries included`,
         );
       }

@@ -1,4 +1,5 @@
 import type { RecordFilter, Storage } from '@formbridge/storage';
+import type { Log } from '@formbridge/common';
 import type { BatchQueue } from '../batch-queue';
 import type { ExportOptions } from '../jobs/generate-record.job';
 
@@ -9,6 +10,7 @@ export class ExportService {
   constructor(
     private readonly storage: Storage,
     private readonly queue: BatchQueue,
+    private readonly log?: Log,
   ) {}
 
   async run(
@@ -18,6 +20,7 @@ export class ExportService {
   ): Promise<number> {
     const batch = await this.storage.batches.create('export', { filter, ...options });
     await this.queue.open('export', batch.id);
+    this.log?.log(`export batch ${batch.id} started`, { batch: batch.id, kind: 'export' });
     onStarted?.(batch.id);
     let afterId = 0;
     let position = 0;
@@ -34,6 +37,7 @@ export class ExportService {
     }
     await this.storage.batches.seal(batch.id);
     await this.queue.seal('export', batch.id);
+    this.log?.log(`export batch ${batch.id} queued`, { batch: batch.id, kind: 'export' });
     return batch.id;
   }
 }

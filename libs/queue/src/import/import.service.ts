@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ErrorCode } from '@formbridge/common';
 import { NewDocument, NewItem, Storage } from '@formbridge/storage';
 import { detectFormat } from '@formbridge/word';
+import type { Log } from '@formbridge/common';
 import type { BatchQueue } from '../batch-queue';
 import { SubmissionFile } from './submission-file';
 
@@ -29,6 +30,7 @@ export class ImportService {
     private readonly storage: Storage,
     private readonly queue: BatchQueue,
     private readonly limits: ImportLimits,
+    private readonly log?: Log,
   ) {}
 
   /**
@@ -42,6 +44,7 @@ export class ImportService {
   ): Promise<number> {
     const batch = await this.storage.batches.create('import');
     await this.queue.open('import', batch.id);
+    this.log?.log(`import batch ${batch.id} started`, { batch: batch.id, kind: 'import' });
     onStarted?.(batch.id);
     let chunk: SubmissionFile[] = [];
     let bytes = 0;
@@ -59,6 +62,7 @@ export class ImportService {
     await this.store(batch.id, position, chunk);
     await this.storage.batches.seal(batch.id);
     await this.queue.seal('import', batch.id);
+    this.log?.log(`import batch ${batch.id} queued`, { batch: batch.id, kind: 'import' });
     return batch.id;
   }
 

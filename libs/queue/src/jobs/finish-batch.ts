@@ -1,6 +1,7 @@
+import type { Log } from '@formbridge/common';
 import type { Storage } from '@formbridge/storage';
 import type { JobContext } from '../job.types';
-import { jobIds } from '../queue.constants';
+import { BatchKind, jobIds } from '../queue.constants';
 
 /**
  * Closes a batch once its flow's children are all done. Items still pending here had jobs that
@@ -9,8 +10,10 @@ import { jobIds } from '../queue.constants';
  */
 export async function finishBatch(
   storage: Storage,
+  kind: BatchKind,
   batchId: number,
   context: JobContext,
+  log?: Log,
 ): Promise<{ failed: number }> {
   const reasons = new Map<number, string>();
   for (const [key, reason] of await context.failedChildren()) {
@@ -23,6 +26,15 @@ export async function finishBatch(
     'the file was never processed (its job was lost before it ran)',
   );
   await storage.batches.complete(batchId);
+  if (log) {
+    const counts = await storage.batches.counts(batchId);
+    log.log(`${kind} batch ${batchId} finished`, {
+      batch: batchId,
+      kind,
+      done: counts.done,
+      failed: counts.failed,
+    });
+  }
   return { failed };
 }
 

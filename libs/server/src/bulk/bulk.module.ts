@@ -3,12 +3,12 @@ import {
   Global,
   Inject,
   Injectable,
-  Logger,
   Module,
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { createLog } from '@formbridge/common';
 import { loadConfig } from '@formbridge/config';
 import { BulkContext, DocxRenderer, QueueName } from '@formbridge/queue';
 import { AccessControl } from '../auth/access';
@@ -18,6 +18,7 @@ import { ApiTokenGuard } from './api-token.guard';
 import { QueueDashboard } from './queue-dashboard';
 
 const WORKER_QUEUES = Symbol('WORKER_QUEUES');
+const CLEANUP_EVERY_MS = 6 * 3600 * 1000;
 
 export interface BulkModuleOptions {
   /** Queues this service consumes (when WORKERS_ENABLED). */
@@ -29,17 +30,29 @@ export interface BulkModuleOptions {
 /** Starts the service's workers once the app is up, and closes everything on shutdown. */
 @Injectable()
 class BulkLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
+  private cleanupTimer?: NodeJS.Timeout;
+
   constructor(
     private readonly ctx: BulkContext,
     @Inject(WORKER_QUEUES) private readonly queues: QueueName[],
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.ctx.config.WORKERS_ENABLED && this.queues.length) this.ctx.startWorkers(this.queues);
+    if (!this.ctx.config.WORKERS_ENABLED || !this.queues.length) return;
+    this.ctx.startWorkers(this.queues);
+    // Retention runs where workers run: soon after start, then every few hours. Several services
+    // running it at once is harmless (each deletion checks again).
+    const cleanup = () =>
+      void this.ctx.cleanup().catch((err: Error) => this.ctx.log.warn(`cleanup failed: ${err.message}`));
+    this.cleanupTimer = setTimeout(() => {
+      cleanup();
+      this.cleanupTimer = setInterval(cleanup, CLEANUP_EVERY_MS).unref();
+    }, 60_000).unref();
   }
 
   /** Workers stop taking jobs and finish the running ones before the connections close. */
   async onModuleDestroy(): Promise<void> {
+    clearTimeout(this.cleanupTimer);
     await this.ctx.close();
   }
 }
@@ -53,17 +66,18 @@ class BulkLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 @Module({})
 export class BulkModule {
   static forRoot(options: BulkModuleOptions): DynamicModule {
-    const logger = new Logger('Queue');
     return {
       module: BulkModule,
       providers: [
         {
           provide: BulkContext,
-          useFactory: () =>
-            BulkContext.open(loadConfig(), {
+          useFactory: () => {
+            const config = loadConfig();
+            return BulkContext.open(config, {
               renderDocx: options.renderDocx,
-              logger: { error: (m) => logger.error(m) },
-            }),
+              log: createLog('queue', { level: config.LOG_LEVEL ?? 'log', format: config.LOG_FORMAT }),
+            });
+          },
         },
         {
           provide: AccessControl,

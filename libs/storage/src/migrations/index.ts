@@ -2,7 +2,8 @@ import { initial } from './001-initial';
 import { blobStorage } from './002-blob-storage';
 import { instance } from './003-instance';
 import { pdfOutput } from './004-pdf-output';
-import { filings } from './005-filings';
+import { retention } from './005-retention';
+import { filings } from './006-filings';
 
 export interface Migration {
   id: string;
@@ -15,5 +16,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '002-blob-storage', sql: blobStorage },
   { id: '003-instance', sql: instance },
   { id: '004-pdf-output', sql: pdfOutput },
-  { id: '005-filings', sql: filings },
+  { id: '005-retention', sql: retention },
+  { id: '006-filings', sql: filings },
 ];

@@ -11,7 +11,7 @@ import {
   ParseItem,
 } from '../storage.types';
 
-const BATCH_COLUMNS = `id, kind, status, options, total, note, created_at AS "createdAt", sealed_at AS "sealedAt", finished_at AS "finishedAt"`;
+const BATCH_COLUMNS = `id, kind, status, options, total, note, created_at AS "createdAt", sealed_at AS "sealedAt", finished_at AS "finishedAt", files_deleted_at AS "filesDeletedAt"`;
 
 export class BatchRepository {
   constructor(private readonly db: Database) {}
@@ -221,6 +221,49 @@ export class BatchRepository {
   }
 
   /** An export's items with the record each was made from, in order. */
+  /**
+   * Export batches finished before `before` lose their files: their items forget the output
+   * bytes (names, statuses and reasons stay) and the batch records when. Returns the hashes that
+   * were outputs, for the blob store to delete those nothing else uses.
+   */
+  async forgetExportFiles(before: Date): Promise<{ batches: number; sha256s: string[] }> {
+    return this.db.transaction(async (tx) => {
+      const batches = await tx.query<{ id: number }>(
+        `UPDATE batches SET files_deleted_at = now()
+          WHERE kind = 'export' AND files_deleted_at IS NULL AND finished_at IS NOT NULL AND finished_at < $1
+          RETURNING id`,
+        [before],
+      );
+      if (!batches.length) return { batches: 0, sha256s: [] };
+      const rows = await tx.query<{ sha256: string }>(
+        `WITH forgotten AS (
+           SELECT id, output_sha256, pdf_sha256 FROM batch_items
+            WHERE batch_id = ANY($1::bigint[]) AND (output_sha256 IS NOT NULL OR pdf_sha256 IS NOT NULL)
+         ), cleared AS (
+           UPDATE batch_items i SET output_sha256 = NULL, pdf_sha256 = NULL FROM forgotten f WHERE i.id = f.id
+         )
+         SELECT DISTINCT sha256 FROM (
+           SELECT output_sha256 AS sha256 FROM forgotten UNION SELECT pdf_sha256 FROM forgotten
+         ) s WHERE sha256 IS NOT NULL`,
+        [batches.map((b) => b.id)],
+      );
+      return { batches: batches.length, sha256s: rows.map((r) => r.sha256) };
+    });
+  }
+
+  /** Of these hashes, those no submission and no kept export output points at any more. */
+  async unreferencedBlobs(sha256s: readonly string[]): Promise<string[]> {
+    if (!sha256s.length) return [];
+    const rows = await this.db.query<{ sha256: string }>(
+      `SELECT s AS sha256 FROM unnest($1::text[]) s
+        WHERE NOT EXISTS (SELECT 1 FROM documents d WHERE d.sha256 = s)
+          AND NOT EXISTS (SELECT 1 FROM batch_items i WHERE i.output_sha256 = s)
+          AND NOT EXISTS (SELECT 1 FROM batch_items i WHERE i.pdf_sha256 = s)`,
+      [sha256s],
+    );
+    return rows.map((r) => r.sha256);
+  }
+
   async exportRows(batchId: number, afterPosition: number, limit: number): Promise<ExportRow[]> {
     return this.db.query<ExportRow>(
       `SELECT i.position, i.status, i.error_code AS "errorCode", i.reason, i.output_sha256 AS "outputSha256",

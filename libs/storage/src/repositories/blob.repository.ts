@@ -50,4 +50,20 @@ export class BlobRepository {
     if (!row) throw new Error(`stored bytes ${sha256} are missing`);
     return row.content;
   }
+
+  /** Checked again in the same statement: bytes a submission or an output took meanwhile stay. */
+  async deleteMany(sha256s: readonly string[]): Promise<number> {
+    if (!sha256s.length) return 0;
+    const [row] = await this.db.query<{ freed: number }>(
+      `WITH gone AS (
+         DELETE FROM blobs b WHERE b.sha256 = ANY($1::text[])
+            AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.sha256 = b.sha256)
+            AND NOT EXISTS (SELECT 1 FROM batch_items i WHERE i.output_sha256 = b.sha256)
+            AND NOT EXISTS (SELECT 1 FROM batch_items i WHERE i.pdf_sha256 = b.sha256)
+         RETURNING octet_length(b.content) AS n)
+       SELECT COALESCE(sum(n), 0)::float8 AS freed FROM gone`,
+      [sha256s],
+    );
+    return row?.freed ?? 0;
+  }
 }

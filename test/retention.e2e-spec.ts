@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Storage } from '@formbridge/storage';
+import { BAD_FIXTURES, writeVariants } from './support/bulk-files';
+import { dropQueues, dropSchema, testConfig, testEnv } from './support/bulk-env';
+import { formbridge } from './support/cli';
+
+function run(args: string[], env: Record<string, string>): Record<string, unknown> {
+  const r = formbridge(args, env);
+  if (r.status !== 0) throw new Error(`${args[0]} exited ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}
+
+describe('retention: formbridge cleanup (PostgreSQL + Redis)', () => {
+  const env = testEnv();
+  const dir = mkdtempSync(join(tmpdir(), 'fb-retention-'));
+  let storage: Storage;
+
+  beforeAll(async () => {
+    writeVariants(join(dir, 'in'), 3, 'r');
+    const imported = run(['import', '--compact', join(dir, 'in'), join(BAD_FIXTURES, 'empty.docx')], env);
+    expect(imported).toMatchObject({ imported: 3, failed: 1 });
+    storage = await Storage.open(testConfig(env));
+  });
+
+  afterAll(async () => {
+    await storage?.close();
+    await dropSchema(env.DATABASE_SCHEMA);
+    await dropQueues(env.QUEUE_PREFIX);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const blobCount = async () =>
+    (await storage.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM blobs`))[0].n;
+
+  it('keeps export files and failed jobs within their retention, then deletes them; reports stay', async () => {
+    const exported = run(['export', '--compact', '--out', join(dir, 'out')], env);
+    expect(exported).toMatchObject({ records: 3, written: 3 });
+    expect(await blobCount()).toBe(4 + 3); // four submissions (one of them empty), three outputs
+
+    // Within the defaults (7 days of export files, 30 days of failed jobs) nothing goes.
+    expect(run(['cleanup'], env)).toEqual({
+      exportBatches: 0,
+      exportFilesDeleted: 0,
+      bytesFreed: 0,
+      failedJobsRemoved: 0,
+    });
+
+    const cleaned = run(['cleanup', '--export-days', '0', '--failed-job-days', '0'], env);
+    expect(cleaned).toMatchObject({ exportBatches: 1, exportFilesDeleted: 3, failedJobsRemoved: 1 });
+    expect(cleaned.bytesFreed).toBeGreaterThan(10_000);
+    // The submissions' bytes stay: only generated outputs are subject to retention.
+    expect(await blobCount()).toBe(4);
+
+    // The reports keep what a person needs: which file failed and why; what the export wrote.
+    const [failure] = await storage.db.query<{ name: string; error_code: string; reason: string }>(
+      `SELECT i.name, i.error_code, i.reason FROM batch_items i JOIN batches b ON b.id = i.batch_id
+        WHERE b.kind = 'import' AND i.status = 'failed'`,
+    );
+    expect(failure).toMatchObject({ name: expect.stringContaining('empty.docx'), error_code: 'EMPTY_FILE' });
+    const outputs = await storage.db.query<{ output_name: string; output_sha256: string | null }>(
+      `SELECT output_name, output_sha256 FROM batch_items i JOIN batches b ON b.id = i.batch_id WHERE b.kind = 'export'`,
+    );
+    expect(outputs).toHaveLength(3);
+    for (const o of outputs)
+      expect(o).toEqual({ output_name: expect.stringMatching(/\.docx$/), output_sha256: null });
+    const [batch] = await storage.db.query<{ files_deleted_at: Date | null }>(
+      `SELECT files_deleted_at FROM batches WHERE kind = 'export'`,
+    );
+    expect(batch.files_deleted_at).toBeInstanceOf(Date);
+
+    // Nothing left to do the second time.
+    expect(run(['cleanup', '--export-days', '0', '--failed-job-days', '0'], env)).toMatchObject({
+      exportBatches: 0,
+      exportFilesDeleted: 0,
+      failedJobsRemoved: 0,
+    });
+  }, 180_000);
+});
