@@ -4,7 +4,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { loadConfig } from '@formbridge/config';
 import { AccessControl } from './auth/access';
 import { accessMiddleware } from './auth/access.middleware';
-import { hasToken } from './bulk/api-token.guard';
+import { hasToken } from './auth/access';
 import { DomainExceptionFilter, ErrorBody } from './domain-exception.filter';
 import { addRecordSchemas } from './record-schemas';
 
