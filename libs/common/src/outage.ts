@@ -39,6 +39,14 @@ export function isConnectionError(err: unknown): boolean {
  */
 export class OutageMonitor {
   private since?: number;
+  /**
+   * After a server comes back, connections a pool opened before the outage fail one by one as
+   * they are used: that is the same outage ending, not a new one, so it is not said again.
+   */
+  private static readonly SETTLE_MS = 10_000;
+  private settledAt = 0;
+  private lastSince = 0;
+  private quiet = false;
 
   constructor(
     readonly server: string,
@@ -61,6 +69,11 @@ export class OutageMonitor {
 
   lost(err: unknown): void {
     if (this.since !== undefined) return;
+    if (Date.now() < this.settledAt + OutageMonitor.SETTLE_MS) {
+      this.since = this.lastSince;
+      this.quiet = true;
+      return;
+    }
     this.since = Date.now();
     const reason = err instanceof Error ? err.message : String(err);
     this.log.warn(
@@ -72,7 +85,13 @@ export class OutageMonitor {
   restored(): void {
     if (this.since === undefined) return;
     const seconds = Math.round((Date.now() - this.since) / 100) / 10;
+    this.lastSince = this.since;
     this.since = undefined;
+    this.settledAt = Date.now();
+    if (this.quiet) {
+      this.quiet = false;
+      return;
+    }
     this.log.warn(`${this.server} is back after ${seconds} s; carrying on`, { server: this.server });
   }
 

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { loadConfig } from '@formbridge/config';
-import { serve } from '../../../serve/src/serve';
 
 export function registerServe(program: Command): void {
   program
@@ -10,6 +9,9 @@ export function registerServe(program: Command): void {
     )
     .option('--host <address>', 'address to listen on (0.0.0.0: every network interface)', '127.0.0.1')
     .action(async (opts: { host: string }) => {
+      // Loaded here, not at start: the HTTP modules read the configuration as they load, and a
+      // bad setting must reach the CLI's one-line error handler, not crash the import.
+      const { serve } = await import('../../../serve/src/serve');
       const { url, page } = await serve(opts.host);
       const token = loadConfig().FORMBRIDGE_API_TOKEN;
       process.stdout.write(`FormBridge: ${url}\n`);
