@@ -233,12 +233,18 @@ describe('faults with real processes', () => {
     expect(await exitedWithin(service, 15_000)).toBe('SIGTERM');
   }, 300_000);
 
-  it('Redis killed and restarted mid-batch: the import says so once, waits, and stores every file exactly once', async () => {
+  /** An import under way on a Redis of its own (so it can be killed), cleaned up after the test. */
+  const importOnPrivateRedis = async (overrides: Record<string, string> = {}, atLeast?: number) => {
     const redis = await PrivateRedis.start();
     cleanups.push(() => redis.stop());
-    const env = testEnv({ ...fast, REDIS_URL: redis.url });
+    const env = testEnv({ ...fast, REDIS_URL: redis.url, ...overrides });
     cleanups.push(() => dropSchema(env.DATABASE_SCHEMA));
-    const importer = await importUnderWay(env);
+    const importer = await importUnderWay(env, atLeast);
+    return { redis, env, importer };
+  };
+
+  it('Redis killed and restarted mid-batch: the import says so once, waits, and stores every file exactly once', async () => {
+    const { redis, env, importer } = await importOnPrivateRedis();
     await redis.kill();
     await new Promise((resolve) => setTimeout(resolve, 3000));
     await redis.restart();
@@ -265,11 +271,7 @@ describe('faults with real processes', () => {
   }, 300_000);
 
   it('SIGTERM while Redis is down ends the import within seconds, naming the batch; the same command resumes it', async () => {
-    const redis = await PrivateRedis.start();
-    cleanups.push(() => redis.stop());
-    const env = testEnv({ ...fast, REDIS_URL: redis.url });
-    cleanups.push(() => dropSchema(env.DATABASE_SCHEMA));
-    const importer = await importUnderWay(env);
+    const { redis, env, importer } = await importOnPrivateRedis();
     await redis.kill();
     await waitFor(async () => importer.stderr().includes('lost Redis'), 15_000, 'the import to notice');
     const stopping = Date.now();
@@ -286,11 +288,7 @@ describe('faults with real processes', () => {
   }, 300_000);
 
   it('Redis gone longer than OUTAGE_TIMEOUT_MS: the import stops by itself, naming the batch and how to resume it', async () => {
-    const redis = await PrivateRedis.start();
-    cleanups.push(() => redis.stop());
-    const env = testEnv({ ...fast, REDIS_URL: redis.url, OUTAGE_TIMEOUT_MS: '3000' });
-    cleanups.push(() => dropSchema(env.DATABASE_SCHEMA));
-    const importer = await importUnderWay(env, 5);
+    const { redis, importer } = await importOnPrivateRedis({ OUTAGE_TIMEOUT_MS: '3000' }, 5);
     await redis.kill();
     expect(await exitedWithin(importer, 30_000)).toBe(15);
     expect(importer.stderr()).toMatch(
