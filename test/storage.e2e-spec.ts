@@ -158,6 +158,49 @@ describe.each([
     });
   });
 
+  it('decides once what is new when many writers store the same filings at the same moment', async () => {
+    const batch = await storage.batches.create('import');
+    const names = Array.from({ length: 24 }, (_v, i) => `race-${i}.docx`);
+    const docs = await storage.documents.insertMany(
+      names.map((name) => ({ sha256: sha(name), byteSize: 1, format: 'docx', name })),
+    );
+    const items = await storage.batches.addItems(
+      batch.id,
+      names.map((name, i) => ({ position: i + 1, name, documentId: docs.get(sha(name)) as number })),
+    );
+    // Every third file carries the same content; the others the same filing with amounts of their own.
+    const data = (i: number) => ({
+      ...specialFund('同时写入'),
+      totalFunds: i % 3 === 0 ? '1.00' : `${i + 2}.00`,
+    });
+    // One writer per file, all started together: on PostgreSQL each is its own transaction on its
+    // own connection, so only the locks keep two of them from both deciding a content is new.
+    const added = await Promise.all(
+      names.map((name, i) =>
+        storage.records.storeParsedMany([
+          { itemId: items[i], documentId: docs.get(sha(name)) as number, records: [data(i)], warnings: [] },
+        ]),
+      ),
+    );
+    const stored = await storage.records.list({ project: '同时写入' }, { limit: 100 });
+    const distinct = new Set(names.map((_n, i) => data(i).totalFunds));
+    expect(stored).toHaveLength(distinct.size);
+    expect(added.flat().reduce((a, b) => a + b, 0)).toBe(distinct.size);
+    const shared = stored.find((r) => r.data.totalFunds === '1.00');
+    expect(shared?.sources).toHaveLength(8);
+    // Each record but the first of the filing knows it has an elder of the same filing.
+    const byId = [...stored].sort((a, b) => a.id - b.id);
+    expect(byId[0].warnings).toEqual([]);
+    for (const later of byId.slice(1)) {
+      expect(later.warnings).toEqual([
+        expect.objectContaining({
+          code: 'possible-duplicate',
+          records: byId.filter((r) => r.id < later.id).map((r) => r.id),
+        }),
+      ]);
+    }
+  });
+
   it('keeps every earlier version when a record is edited, and refuses a stale or invalid edit', async () => {
     const service = new RecordService(storage.records);
     const [record] = await storage.records.list({ project: '项目甲' }, { limit: 1 });

@@ -1,4 +1,5 @@
-import { diffRecords, mergeRecords, sameJson } from '@formbridge/contract';
+import { createHash } from 'node:crypto';
+import { diffRecords, mergeRecords, recordDigest, sameJson } from '@formbridge/contract';
 import { definitions, filingKey } from '@formbridge/definitions';
 import { Queryable } from '../database';
 import { rebuildVersions } from '../record-history';
@@ -103,6 +104,26 @@ function formWarnings(all: readonly JsonObject[], formIndex: number): RecordWarn
     .map(({ recordIndex: _i, ...w }) => w as unknown as RecordWarning);
 }
 
+/** A 64-bit advisory-lock key for a string (the first 8 bytes of its SHA-256), as int8 text. */
+function lockKey(what: string): string {
+  return createHash('sha256').update(what).digest().readBigInt64BE(0).toString();
+}
+
+/** What storing these documents decides about: their documents, contents and filings. */
+function lockKeys(parsed: readonly ParsedDocument[]): string[] {
+  const registry = definitions();
+  const keys = new Set<string>();
+  for (const doc of parsed) {
+    keys.add(lockKey(`document:${doc.documentId}`));
+    for (const data of doc.records) {
+      keys.add(lockKey(`content:${String(data.formType)}:${recordDigest(data)}`));
+      const filing = filingKey(data, registry);
+      if (filing) keys.add(lockKey(`filing:${filing}`));
+    }
+  }
+  return [...keys];
+}
+
 /** Where each form of a batch of parsed documents goes: see RecordRepository.storeParsedMany. */
 export class FilingStore {
   private readonly updated = new Map<number, number[]>();
@@ -112,9 +133,14 @@ export class FilingStore {
   constructor(private readonly tx: Queryable) {}
 
   async store(parsed: readonly ParsedDocument[]): Promise<number[]> {
-    // One writer at a time decides what is new: two workers must not each store the same new
-    // filing. The decision is a few statements per batch of documents, so the wait is short.
-    await this.tx.query(`SELECT pg_advisory_xact_lock(hashtext('formbridge:filings'))`);
+    // Two writers must not each decide that the same content, or two contents of one filing, or
+    // one document's forms, are new: each such key is locked for the transaction, in one order
+    // for everyone (no deadlock). Writers of unrelated filings go on side by side; one lock for
+    // all of them made every worker of an import wait in line for it.
+    await this.tx.query(
+      `SELECT count(pg_advisory_xact_lock(k))::int AS n FROM (SELECT DISTINCT k FROM unnest($1::bigint[]) AS k ORDER BY k) AS s`,
+      [lockKeys(parsed)],
+    );
     const names = new Map(
       (
         await this.tx.query<{ id: number; name: string }>(
