@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import 'reflect-metadata';
@@ -27,4 +28,16 @@ let cached: EnvDto | undefined;
 export function loadConfig(): EnvDto {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/**
+ * Parse threads for a process: PARSE_THREADS, or by default one per core — but one core fewer
+ * on the embedded database, whose engine runs on the main thread and keeps a core busy itself.
+ * Measured on 2 cores (docs/bench.md): the embedded import was no slower with one parse thread
+ * than with two, and each thread's isolate costs ~30 MB of the embedded set-up's 400 MB.
+ */
+export function parseThreadCount(config: Pick<EnvDto, 'PARSE_THREADS' | 'DATABASE_URL'>): number {
+  if (config.PARSE_THREADS > 0) return config.PARSE_THREADS;
+  const cores = availableParallelism();
+  return config.DATABASE_URL ? cores : Math.max(1, cores - 1);
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Log, OutageMonitor, createLog } from '@formbridge/common';
-import type { EnvDto } from '@formbridge/config';
+import { parseThreadCount, type EnvDto } from '@formbridge/config';
 import { ParsePool } from '@formbridge/forms';
 import { RecordService, Storage } from '@formbridge/storage';
 import { PdfConverterPool, type ReadOptions } from '@formbridge/word';
@@ -122,7 +122,7 @@ export class BulkContext {
     const handlers: JobHandler[] = [
       new ParseSubmissionJob(
         this.storage,
-        ParsePool.shared(this.config.PARSE_THREADS),
+        ParsePool.shared(parseThreadCount(this.config)),
         readOptionsOf(this.config),
       ),
       new SealImportJob(this.storage, this.config.BATCH_SEAL_TIMEOUT_MS),

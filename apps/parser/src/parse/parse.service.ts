@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { loadConfig } from '@formbridge/config';
+import { loadConfig, parseThreadCount } from '@formbridge/config';
 import { ParsePool, ParseResult } from '@formbridge/forms';
 import { ReadOptions, renderHtml } from '@formbridge/word';
 
@@ -11,7 +11,7 @@ export class ParseService {
   constructor() {
     const config = loadConfig();
     // Off the event loop: /health and the other routes answer while files are parsed.
-    this.parser = ParsePool.shared(config.PARSE_THREADS);
+    this.parser = ParsePool.shared(parseThreadCount(config));
     this.options = {
       maxBytes: config.MAX_FILE_BYTES,
       zip: { maxEntryBytes: config.MAX_INFLATED_BYTES, maxEntries: 5000 },
