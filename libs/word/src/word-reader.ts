@@ -91,8 +91,7 @@ function readCustomProperties(zip: ZipPackage): Record<string, string> {
 export function readDocx(bytes: Uint8Array, options: ReadOptions = {}): WordDocument {
   const zip = new ZipPackage(bytes, options.zip ?? DEFAULT_ZIP_LIMITS);
   const part = mainPartName(zip);
-  const xml = zip.readText(part) ?? '';
-  const { blocks, tagged } = readDocumentXml(xml);
+  const { blocks, tagged } = readDocumentXml(zip.read(part) ?? '');
   const customProperties = readCustomProperties(zip);
   return { blocks, tagged, customProperties, packageWarnings: zip.warnings };
 }
