@@ -59,6 +59,37 @@ interface ContentControl {
 const PROPERTY_READS = new Set(['w:gridSpan', 'w:vMerge', 'w:hMerge', 'w:gridBefore', 'w:gridAfter']);
 
 /**
+ * Every name the open and close handlers below act on. Most tags of a document (run and cell
+ * formatting: `w:rPr`, `w:rFonts`, `w:sz`, `w:tcW`…) are none of them, and one lookup lets them
+ * pass instead of a comparison with each case of the switch.
+ */
+const OPENS = new Set([
+  ...SKIPPED,
+  ...PROPERTY_READS,
+  'w:p',
+  'w:pageBreakBefore',
+  'w:t',
+  'w:tab',
+  'w:ptab',
+  'w:br',
+  'w:cr',
+  'w:noBreakHyphen',
+  'w:sym',
+  'w:sdt',
+  'w:sdtPr',
+  'w:sdtContent',
+  'w:checkBox',
+  'w:default',
+  'w:checked',
+  'w:txbxContent',
+  'w:tbl',
+  'w:gridCol',
+  'w:tr',
+  'w:tc',
+]);
+const CLOSES = new Set(['w:t', 'w:p', 'w:ffData', 'w:sdt', 'w:txbxContent', 'w:tc', 'w:tr', 'w:tbl']);
+
+/**
  * Walks `word/document.xml` once, over its bytes, and returns paragraphs and tables with their
  * text as a reader sees it: deleted text, field codes and the fallback copy of a text box are
  * dropped, inserted text, field results and text boxes are kept, symbol-font and content-control
@@ -168,6 +199,7 @@ export function readDocumentXml(xml: string | Uint8Array): { blocks: WordBlock[]
       }
       return;
     }
+    if (!OPENS.has(n)) return;
     if (PROPERTY_READS.has(n)) {
       readProperty(n);
       skipDepth++;
@@ -327,6 +359,7 @@ export function readDocumentXml(xml: string | Uint8Array): { blocks: WordBlock[]
       inSdtPr--;
       return;
     }
+    if (!CLOSES.has(n)) return;
     switch (n) {
       case 'w:t':
         inText = false;

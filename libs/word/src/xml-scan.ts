@@ -178,11 +178,19 @@ const NAME_SLOTS = 2048;
 const nameBytes: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(NAME_SLOTS);
 const nameStrings: string[] = new Array<string>(NAME_SLOTS).fill('');
 
+const HASH_SEED = 0x811c9dc5;
+const hashStep = (h: number, b: number) => Math.imul(h ^ b, 16777619);
+
 function nameAt(bytes: Buffer, start: number, end: number): string {
+  let h = HASH_SEED;
+  for (let i = start; i < end; i++) h = hashStep(h, bytes[i]);
+  return hashedNameAt(bytes, start, end, h);
+}
+
+/** `nameAt` when the caller hashed the bytes as it read them. */
+function hashedNameAt(bytes: Buffer, start: number, end: number, h: number): string {
   const length = end - start;
   if (length > 64) return utf8(bytes, start, end);
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ bytes[i], 16777619);
   const slot = (h ^ (h >>> 13)) & (NAME_SLOTS - 1);
   const known = nameBytes[slot];
   if (known !== undefined && known.length === length) {
@@ -223,6 +231,9 @@ function hasContent(bytes: Buffer, start: number, end: number): boolean {
  */
 export function scanXmlBytes(bytes: Buffer, handler: XmlBytesHandler): void {
   const stack: string[] = [];
+  // Where each open tag's name sits in `bytes`, so a closing tag is matched byte for byte.
+  const nameStarts: number[] = [];
+  const nameLengths: number[] = [];
   const n = bytes.length;
   let i = 0;
   let seenRoot = false;
@@ -271,11 +282,17 @@ export function scanXmlBytes(bytes: Buffer, handler: XmlBytesHandler): void {
       if (gt >= n) throw malformed('unterminated tag');
       let e = gt;
       while (e > lt + 2 && isXmlSpace(bytes[e - 1])) e--;
-      let name = nameAt(bytes, lt + 2, e);
-      if (e > lt + 2 && bytes[e - 1] >= 0x80) name = name.trimEnd();
       const open = stack.pop();
-      if (open !== name) throw malformed(`</${name}> closes <${open ?? 'nothing'}>`);
-      handler.close(name);
+      const from = (nameStarts.pop() ?? 0) - (lt + 2);
+      const length = nameLengths.pop();
+      let same = open !== undefined && e - (lt + 2) === length;
+      for (let k = lt + 2; same && k < e; k++) same = bytes[k] === bytes[k + from];
+      if (!same) {
+        let name = nameAt(bytes, lt + 2, e);
+        if (e > lt + 2 && bytes[e - 1] >= 0x80) name = name.trimEnd();
+        if (open !== name) throw malformed(`</${name}> closes <${open ?? 'nothing'}>`);
+      }
+      handler.close(open as string);
       i = gt + 1;
       continue;
     }
@@ -295,14 +312,23 @@ export function scanXmlBytes(bytes: Buffer, handler: XmlBytesHandler): void {
     const selfClosing = bytes[end - 1] === 0x2f;
     const bodyEnd = selfClosing ? end - 1 : end;
     let sp = lt + 1;
-    while (sp < bodyEnd && bytes[sp] > 0x20) sp++;
+    let h = HASH_SEED;
+    for (; sp < bodyEnd; sp++) {
+      const b = bytes[sp];
+      if (b <= 0x20) break;
+      h = hashStep(h, b);
+    }
     if (sp === lt + 1) throw malformed('empty tag name');
-    const name = nameAt(bytes, lt + 1, sp);
+    const name = hashedNameAt(bytes, lt + 1, sp, h);
     if (!stack.length && seenRoot) throw malformed('more than one root element');
     seenRoot = true;
     handler.open(name, sp, bodyEnd, selfClosing);
     if (selfClosing) handler.close(name);
-    else stack.push(name);
+    else {
+      stack.push(name);
+      nameStarts.push(lt + 1);
+      nameLengths.push(sp - lt - 1);
+    }
     i = end + 1;
   }
   if (stack.length) throw malformed(`<${stack[stack.length - 1]}> is never closed (truncated?)`);

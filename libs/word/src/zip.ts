@@ -115,7 +115,9 @@ export class ZipPackage {
   /** undefined when the output passed `limit`. */
   private inflateOnce(name: string, data: Uint8Array, limit: number): Uint8Array | undefined {
     try {
-      const out = inflateRawSync(data, { maxOutputLength: limit });
+      // One output chunk of the expected size: zlib's default 16 KB chunks are copied together
+      // at the end (a quarter of the inflate's time for a 70 KB document.xml).
+      const out = inflateRawSync(data, { maxOutputLength: limit, chunkSize: Math.max(64, limit) });
       return out.length < limit ? out : undefined;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return undefined;
