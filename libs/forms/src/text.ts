@@ -10,16 +10,26 @@ const ANY_SPACE = /[\s\u3000\u00a0\u200b\ufeff]+/gu;
 export const CHECKED_GLYPHS = '☑■√✓✔☒▣⊠';
 export const UNCHECKED_GLYPHS = '□☐';
 
+/** A character that is surely not an edge space: printable ASCII or a CJK ideograph. */
+const solid = (code: number) => (code > 0x20 && code < 0x7f) || (code >= 0x4e00 && code <= 0x9fff);
+
 export function trimText(s: string): string {
+  if (s.length === 0 || (solid(s.charCodeAt(0)) && solid(s.charCodeAt(s.length - 1)))) return s;
   return s.replace(EDGE_SPACE, '');
 }
+
+const LINE_BREAK = /\r\n|[\n\r\v\f\u2028\u2029]/u;
 
 /** NFC, trimmed lines, empty lines dropped, joined with `\n`; empty → null. */
 export function cleanText(raw: string | null | undefined): string | null {
   if (raw == null) return null;
-  const lines = raw
-    .normalize('NFC')
-    .split(/\r\n|[\n\r\v\f\u2028\u2029]/u)
+  const text = raw.normalize('NFC');
+  if (!LINE_BREAK.test(text)) {
+    const line = trimText(text);
+    return line.length ? line : null;
+  }
+  const lines = text
+    .split(LINE_BREAK)
     .map(trimText)
     .filter((l) => l.length > 0);
   return lines.length ? lines.join('\n') : null;

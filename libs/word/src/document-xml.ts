@@ -442,15 +442,25 @@ export function readDocumentXml(xml: string | Uint8Array): { blocks: WordBlock[]
     }
   };
 
+  const open = (raw: string, start: number, end: number, selfClosing: boolean): void => {
+    attrStart = start;
+    attrEnd = end;
+    attrText = undefined;
+    onOpen(raw, selfClosing);
+  };
   scanXmlBytes(bytes, {
-    open: (raw, start, end, selfClosing) => {
-      attrStart = start;
-      attrEnd = end;
-      attrText = undefined;
-      onOpen(raw, selfClosing);
-    },
+    open,
     close: onClose,
     text: onText,
+    // Most tags are empty formatting (`<w:sz w:val="24"/>`): inside a skipped subtree, or with a
+    // name neither handler acts on, opening and closing one changes nothing.
+    empty: (raw, start, end) => {
+      if (skipDepth > 0 && started) return;
+      const n = name(raw);
+      if (started && inSdtPr === 0 && !OPENS.has(n) && !CLOSES.has(n)) return;
+      open(raw, start, end, true);
+      onClose(raw);
+    },
   });
   return { blocks: body, tagged };
 }

@@ -156,6 +156,11 @@ export interface XmlBytesHandler {
   open(name: string, attrStart: number, attrEnd: number, selfClosing: boolean): void;
   close(name: string): void;
   /**
+   * A self-closing tag, when the handler takes it in one call; without it the scanner reports
+   * `open(…, true)` and `close`.
+   */
+  empty?(name: string, attrStart: number, attrEnd: number): void;
+  /**
    * Text between tags, inside the root. `decoded` is set when the scanner had to decode it
    * anyway (an entity reference, which it checks for every text like `scanXml`, or CDATA);
    * otherwise the text is the UTF-8 of bytes [start, end) with nothing to unescape.
@@ -322,9 +327,14 @@ export function scanXmlBytes(bytes: Buffer, handler: XmlBytesHandler): void {
     const name = hashedNameAt(bytes, lt + 1, sp, h);
     if (!stack.length && seenRoot) throw malformed('more than one root element');
     seenRoot = true;
-    handler.open(name, sp, bodyEnd, selfClosing);
-    if (selfClosing) handler.close(name);
-    else {
+    if (selfClosing) {
+      if (handler.empty) handler.empty(name, sp, bodyEnd);
+      else {
+        handler.open(name, sp, bodyEnd, true);
+        handler.close(name);
+      }
+    } else {
+      handler.open(name, sp, bodyEnd, false);
       stack.push(name);
       nameStarts.push(lt + 1);
       nameLengths.push(sp - lt - 1);

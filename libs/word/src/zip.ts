@@ -32,6 +32,8 @@ const ONE_SHOT_LIMIT = 512 * 1024;
 const SMALL_PART = 2048;
 const smallTexts = new Map<string, { text: string; size: number }>();
 
+const NAMES = new TextDecoder('utf-8');
+
 const corrupt = (why: string) =>
   new FormBridgeError(ErrorCode.CorruptFile, `the file is not a readable Word package: ${why}`);
 
@@ -236,7 +238,7 @@ export class ZipPackage {
         compressedSize: v.getUint32(o + 20, true),
         size: v.getUint32(o + 24, true),
         localOffset: v.getUint32(o + 42, true),
-        name: new TextDecoder('utf-8').decode(b.subarray(o + 46, end)),
+        name: NAMES.decode(b.subarray(o + 46, end)),
       };
       // OPC part names are relative, forward-slashed and never climb: a name that could escape a
       // folder if extracted marks a hostile package, even though nothing here touches the disk.
