@@ -303,17 +303,21 @@ export function scanXmlBytes(bytes: Buffer, handler: XmlBytesHandler): void {
     }
     // Attribute values may not hold a raw '<' but may hold '>'; quotes decide where the tag ends.
     let end = lt + 1;
-    let quoted = false;
-    let quotedGt = false;
+    let quoteAt = -1;
     for (; end < n; end++) {
       const b = bytes[end];
-      if (b === 0x22) quoted = !quoted;
-      else if (b === 0x3e) {
-        if (!quoted) break;
-        quotedGt = true;
+      if (b === 0x3e) break;
+      if (b === 0x22) {
+        // Through the quoted value in a loop of its own.
+        quoteAt = end++;
+        while (end < n && bytes[end] !== 0x22) end++;
+        if (end < n) quoteAt = -1;
       }
     }
-    if (end >= n) throw malformed(quoted && quotedGt ? 'unterminated attribute' : 'unterminated tag');
+    if (end >= n) {
+      const unterminated = quoteAt >= 0 && bytes.indexOf(0x3e, quoteAt) >= 0;
+      throw malformed(unterminated ? 'unterminated attribute' : 'unterminated tag');
+    }
     const selfClosing = bytes[end - 1] === 0x2f;
     const bodyEnd = selfClosing ? end - 1 : end;
     let sp = lt + 1;
