@@ -41,6 +41,7 @@ const WORD_MAIN_TYPE =
 function remembered<T>(memo: Map<string, T>, xml: string, read: (xml: string) => T): T {
   if (memo.has(xml)) return memo.get(xml) as T;
   const value = read(xml);
+  if (xml.length > 16 * 1024) return value;
   if (memo.size >= 64) memo.clear();
   memo.set(xml, value);
   return value;

@@ -30,6 +30,8 @@ const ONE_SHOT_LIMIT = 512 * 1024;
  * one-form parse (a zlib stream set up per part). Bounded: cleared when full.
  */
 const SMALL_PART = 2048;
+/** Deflate reaches 1000:1: only texts up to this many bytes are kept. */
+const SMALL_TEXT = 16 * 1024;
 const smallTexts = new Map<string, { text: string; size: number }>();
 
 const NAMES = new TextDecoder('utf-8');
@@ -113,7 +115,7 @@ export class ZipPackage {
     const data = this.read(name);
     if (data === undefined) return undefined;
     const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8');
-    if (key !== undefined) {
+    if (key !== undefined && data.length <= SMALL_TEXT) {
       if (smallTexts.size >= 256) smallTexts.clear();
       smallTexts.set(key, { text, size: data.length });
     }
