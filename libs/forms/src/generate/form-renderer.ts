@@ -206,9 +206,9 @@ export class FormRenderer {
       throw fail(this.def, `${what} spans ${used} of ${this.def.layout.grid.length} grid columns`);
   }
 
-  /** How many em of table text a cell of this width holds on one line (less its border's half point). */
+  /** How many em of table text a cell of this width holds on one line (less half its border). */
   private room(width: number): number {
-    return (width - 2 * CELL_MARGIN - 10) / this.text.em;
+    return (width - 2 * CELL_MARGIN - 5) / this.text.em;
   }
 
   private styleFor(type: ValueType): string {
