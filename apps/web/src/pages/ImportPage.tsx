@@ -96,8 +96,34 @@ function BatchView({ id }: { id: number }) {
             failed: report.failed,
             records: report.records,
             newRecords: report.newRecords,
+            updatedRecords: report.updatedRecords,
           })}
         </p>
+      )}
+      {report && report.conflicts.length > 0 && (
+        <>
+          <h3>{t('import.conflicts')}</h3>
+          <table class="data conflicts">
+            <thead>
+              <tr>
+                <th scope="col">{t('common.file')}</th>
+                <th scope="col">{t('import.conflictRecord')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.conflicts.map((c) => (
+                <tr key={c.conflictId}>
+                  <td>{c.file}</td>
+                  <td>
+                    <a href={href(`records/${c.recordId}`)}>
+                      {t('import.resolveConflict', { id: c.recordId, count: c.paths.length })}
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
       {report && report.failures.length > 0 && (
         <>
@@ -113,17 +139,7 @@ function BatchView({ id }: { id: number }) {
               {report.failures.map((f, i) => (
                 <tr key={i}>
                   <td>{f.file}</td>
-                  <td>
-                    {tCode('error', f.code, f.reason ?? '')}
-                    {f.recordId ? (
-                      <>
-                        {' '}
-                        <a href={href(`records/${f.recordId}`, { conflictBatch: id })}>
-                          {t('detail.conflict')}
-                        </a>
-                      </>
-                    ) : null}
-                  </td>
+                  <td>{tCode('error', f.code, f.reason ?? '')}</td>
                 </tr>
               ))}
             </tbody>
