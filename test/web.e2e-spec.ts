@@ -14,6 +14,9 @@ import { editDocumentXml, setControlText } from './support/docx-parts';
 const TOKEN = 'web-test-token-0123456789';
 const LEGACY = join(ROOT, 'fixtures', 'legacy', 'word', 'seed-1.docx');
 const SEED_3 = join(ROOT, 'fixtures', 'legacy', 'wps', 'seed-3.docx');
+// read with warnings: a self-evaluation whose figures do not add up, and a form no definition knows
+const MISMATCHES = join(ROOT, 'fixtures', 'family', 'word', 'self-evaluation-mismatches.docx');
+const UNKNOWN_FORM = join(ROOT, 'fixtures', 'family', 'libreoffice', '2019-then-unknown-form.docx');
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OWN_KEYS = ['id', 'version', 'source', 'sources', 'warnings'];
@@ -313,6 +316,57 @@ test('a returned form in conflict shows both sides on the record page; the choic
     ]),
   );
   expect(versions[2].changes).toHaveLength(2);
+});
+
+test('the has-warnings filter shows exactly the records that carry warnings', async () => {
+  await ensureSignedIn();
+  await importOnPage([MISMATCHES, UNKNOWN_FORM]);
+  type Listed = { id: number; warnings: unknown[] };
+  const all = await getJson<{ items: Listed[]; total: number }>('records?limit=200');
+  const warned = all.items.filter((r) => r.warnings.length > 0);
+  const clean = all.items.filter((r) => r.warnings.length === 0);
+  expect(all.items).toHaveLength(all.total);
+  expect(warned.length).toBeGreaterThan(0);
+  expect(clean.length).toBeGreaterThan(0);
+  const fromApi = await getJson<{ items: Listed[]; total: number }>('records?hasWarnings=true&limit=200');
+  expect(fromApi.items.map((r) => r.id).sort((a, b) => a - b)).toEqual(
+    warned.map((r) => r.id).sort((a, b) => a - b),
+  );
+
+  const shown = async (): Promise<Array<[number, string]>> =>
+    (
+      await page
+        .locator('table.records tbody tr')
+        .evaluateAll((rows) =>
+          rows.map((r) => [
+            Number(r.querySelector('td')!.textContent),
+            r.querySelector('td.warn-count')!.textContent ?? '',
+          ]),
+        )
+    ).map(([n, w]) => [n as number, w as string]);
+  const byId = (a: [number, string], b: [number, string]) => a[0] - b[0];
+  const filter = async (option: string, expected: Listed[]) => {
+    await page.getByLabel('有无警告').selectOption({ label: option });
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.getByText(new RegExp(`共 ${expected.length} 条$`)).waitFor();
+    const want = expected
+      .map((r): [number, string] => [r.id, r.warnings.length ? `⚠ ${r.warnings.length}` : ''])
+      .sort(byId);
+    // the table re-renders after the URL changed: give it a moment, then compare
+    await waitFor(
+      async () => JSON.stringify((await shown()).sort(byId)) === JSON.stringify(want),
+      10_000,
+      'the filtered table',
+    ).catch(() => undefined);
+    expect((await shown()).sort(byId)).toEqual(want);
+  };
+  await page.goto(`${base}#/records?limit=200`);
+  await page.locator('table.records').waitFor();
+  await filter('有警告', warned);
+  expect(page.url()).toContain('hasWarnings=true');
+  await filter('无警告', clean);
+  expect(page.url()).toContain('hasWarnings=false');
+  await filter('全部', all.items);
 });
 
 test('records, export and the English switch; axe finds nothing serious; signing out ends the session', async () => {

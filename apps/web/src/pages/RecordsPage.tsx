@@ -77,6 +77,9 @@ export function RecordTable({
           <th scope="col" class="num">
             {t('records.version')}
           </th>
+          <th scope="col" class="num">
+            {t('records.warnings')}
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -93,12 +96,13 @@ export function RecordTable({
             </td>
             <td class="num">{amounts[i] ?? ''}</td>
             <td class="num">{r.version}</td>
+            <td class="num warn-count">{r.warnings?.length ? `⚠ ${r.warnings.length}` : ''}</td>
           </tr>
         ))}
       </tbody>
       <tfoot>
         <tr>
-          <td colSpan={7} class="totals">
+          <td colSpan={8} class="totals">
             {t('records.pageTotal', { amount: sum(amounts) })}
             {page.totals?.amount != null && (
               <> · {t('records.allTotal', { total: page.total, amount: page.totals.amount })}</>
@@ -174,6 +178,7 @@ export function RecordsPage({ params }: { params: URLSearchParams }) {
             ...filterQuery(filters),
             sort: params.get('sort') ?? undefined,
             order: params.get('order') ?? undefined,
+            limit: params.get('limit') ?? undefined,
           });
         }}
       >
