@@ -28,6 +28,11 @@ export function useDefinitions(): DefinitionSummary[] {
   return list;
 }
 
+/** A form type as people know it: its attachment label (the national forms have none) and title. */
+export function typeTitle(d: DefinitionSummary): string {
+  return d.attachmentLabel ? `${d.attachmentLabel} ${d.title}` : d.title;
+}
+
 /** A form type's definition: the record's own edition when it names one, else the newest. */
 export function loadDefinition(formType: string, edition?: unknown): Promise<Definition> {
   const key = `${formType}@${typeof edition === 'string' ? edition : ''}`;
@@ -168,7 +173,7 @@ export function Filters({
           <option value="">{t('common.all')}</option>
           {types.map((d) => (
             <option key={d.formType} value={d.formType}>
-              {d.attachmentLabel} {d.title}
+              {typeTitle(d)}
             </option>
           ))}
         </select>

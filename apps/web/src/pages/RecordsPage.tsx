@@ -3,7 +3,15 @@ import { api, DefinitionSummary, PublicRecord, query, RecordPage } from '../api'
 import { MessageKey, t } from '../i18n';
 import { getAt } from '../paths';
 import { href, navigate } from '../router';
-import { ErrorNote, FILTER_KEYS, FilterValues, Filters, filterQuery, useDefinitions } from '../shared';
+import {
+  ErrorNote,
+  FILTER_KEYS,
+  FilterValues,
+  Filters,
+  filterQuery,
+  typeTitle,
+  useDefinitions,
+} from '../shared';
 
 function amountOf(r: PublicRecord, types: DefinitionSummary[]): string | null {
   const path = types.find((d) => d.formType === r.formType)?.amountPath;
@@ -41,7 +49,7 @@ export function RecordTable({
   const types = useDefinitions();
   const typeName = (ft: string) => {
     const d = types.find((x) => x.formType === ft);
-    return d ? `${d.attachmentLabel} ${d.title}` : ft;
+    return d ? typeTitle(d) : ft;
   };
   const head = (key: SortKey, label: MessageKey, cls?: string) => {
     const active = sort?.key === key;
