@@ -174,6 +174,9 @@ const zh = {
   'error.CSRF_REJECTED': '请求未通过安全校验，请刷新页面后重试',
   'error.JOB_FAILED': '处理失败',
   'error.NETWORK': '无法连接服务器',
+  'error.UNAVAILABLE': '数据库或队列暂时无法连接，请稍后再试',
+  'error.DATABASE_IN_USE': '内置数据库正被另一个程序使用',
+  'error.EXPIRED': '已超过保留期限，文件已删除',
   'error.HTTP': '服务器返回错误 {status}',
   'warning.no-form-found': '文件中没有找到已知的表单',
   'warning.title-missing': '缺少表单标题',
@@ -193,6 +196,15 @@ const zh = {
   'warning.contract-violation': '不符合记录规范',
   'warning.edited-layer': '打印文字与表单控件中的值不一致',
   'warning.possible-duplicate': '可能与另一条记录重复',
+  'warning.invalid-number': '数字格式不对',
+  'warning.invalid-unit': '金额单位无法识别，已按万元读取',
+  'warning.unknown-term': '用语不在标准列表中',
+  'warning.unknown-form': '有一份表单不属于任何已知表单类型，已跳过',
+  'warning.ratio-mismatch': '比率与对应金额算出的不符',
+  'warning.above-limit': '数值超过上限（如得分高于分值）',
+  'warning.weight-mismatch': '分值与标注的分值或合计不符',
+  'warning.package-part-size': '文件压缩包中的部件大小声明有误，已按实际内容读取',
+  'warning.return-refused': '不能作为退回表单更新原记录，已作为普通表单导入',
 };
 
 export type MessageKey = keyof typeof zh;
@@ -369,6 +381,9 @@ const en: Record<MessageKey, string> = {
   'error.CSRF_REJECTED': 'The request failed its security check; reload the page and try again',
   'error.JOB_FAILED': 'Processing failed',
   'error.NETWORK': 'The server cannot be reached',
+  'error.UNAVAILABLE': 'The database or the queue is not answering; try again later',
+  'error.DATABASE_IN_USE': 'The embedded database is in use by another process',
+  'error.EXPIRED': 'Past its retention period; the files were deleted',
   'error.HTTP': 'The server answered {status}',
   'warning.no-form-found': 'No known form in the file',
   'warning.title-missing': 'The form title is missing',
@@ -388,6 +403,15 @@ const en: Record<MessageKey, string> = {
   'warning.contract-violation': 'Does not match the record contract',
   'warning.edited-layer': 'Printed text differs from the form control',
   'warning.possible-duplicate': 'Possibly a duplicate of another record',
+  'warning.invalid-number': 'Not a number',
+  'warning.invalid-unit': 'Unknown amount unit; read as 万元',
+  'warning.unknown-term': 'Term not in the official list',
+  'warning.unknown-form': 'A form no definition knows was skipped',
+  'warning.ratio-mismatch': 'The rate does not match its amounts',
+  'warning.above-limit': 'Above its limit (a score above its weight)',
+  'warning.weight-mismatch': 'The weights do not match their labels or total',
+  'warning.package-part-size': 'A part of the file declared a wrong size; read as it is',
+  'warning.return-refused': 'Not taken as a returned form; imported as an ordinary form',
 };
 
 export type Lang = 'zh-CN' | 'en';
