@@ -20,6 +20,8 @@ export function useDefinitions(): DefinitionSummary[] {
           title: d.title.text,
           attachmentLabel: d.attachmentLabel.default,
           amountPath: d.amountPath,
+          departmentPath: d.summary?.department ?? null,
+          projectPath: d.summary?.project ?? null,
         });
       return [...byType.values()];
     });

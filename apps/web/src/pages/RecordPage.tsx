@@ -3,7 +3,7 @@ import { api, ApiError, PublicRecord, RecordData, RecordVersion, Warning } from 
 import { Definition } from '../form/definition';
 import { findInvalid, FormFields, unplacedWarnings } from '../form/FormFields';
 import { formatTime, MessageKey, t, tCode } from '../i18n';
-import { Change, diff, normalisePath, parsePath } from '../paths';
+import { Change, diff, getAt, normalisePath, parsePath } from '../paths';
 import { href } from '../router';
 import { ErrorNote, errorText, loadDefinition } from '../shared';
 import { ChangeTable } from './ChangeTable';
@@ -199,7 +199,8 @@ export function RecordPage({ id }: { id: number; params: URLSearchParams }) {
     void api<RecordVersion[]>('GET', `records/${id}/versions`).then(setVersions);
   };
 
-  const title = String(record.projectName ?? record.departmentName ?? '');
+  const named = [def.summary?.project, def.summary?.department].map((p) => (p ? getAt(record, p) : null));
+  const title = String(named.find((v) => typeof v === 'string' && v) ?? '');
   const others = unplacedWarnings(def, warnings);
   return (
     <>

@@ -19,6 +19,13 @@ function amountOf(r: PublicRecord, types: DefinitionSummary[]): string | null {
   return typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? v : null;
 }
 
+/** The department or project of a record, where its form type's definition says they are. */
+function textAt(r: PublicRecord, types: DefinitionSummary[], key: 'departmentPath' | 'projectPath'): string {
+  const path = types.find((d) => d.formType === r.formType)?.[key];
+  const v = path ? getAt(r, path) : null;
+  return typeof v === 'string' ? v : '';
+}
+
 /** Sums decimal strings exactly (in hundredths), as the amounts are written. */
 function sum(values: Array<string | null>): string {
   let cents = 0n;
@@ -98,9 +105,11 @@ export function RecordTable({
             </td>
             <td class="num">{String(r.year ?? '')}</td>
             <td>{typeName(r.formType)}</td>
-            <td>{String(r.departmentName ?? '')}</td>
+            <td>{textAt(r, types, 'departmentPath')}</td>
             <td>
-              {typeof r.projectName === 'string' && <a href={href(`records/${r.id}`)}>{r.projectName}</a>}
+              {textAt(r, types, 'projectPath') && (
+                <a href={href(`records/${r.id}`)}>{textAt(r, types, 'projectPath')}</a>
+              )}
             </td>
             <td class="num">{amounts[i] ?? ''}</td>
             <td class="num">{r.version}</td>
