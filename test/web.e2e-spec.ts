@@ -293,7 +293,7 @@ test('a returned form in conflict shows both sides on the record page; the choic
   await theirs.check();
   await panel.getByRole('button', { name: '按所选保存为新版本' }).click();
   await page.locator('.detail-head .badge', { hasText: '第 3 版' }).waitFor();
-  expect(await panel.count()).toBe(0);
+  await panel.waitFor({ state: 'detached' });
   expect(await amount.inputValue()).toBe('35.00');
 
   expect(await getJson(`records/${id}`)).toMatchObject({
