@@ -1,5 +1,5 @@
 import { CHECKED_GLYPH, UNCHECKED_GLYPH, symbolGlyph } from './symbols';
-import { allAttrs, attr, scanXmlBytes, utf8 } from './xml-scan';
+import { NAME_SLOTS, allAttrs, attr, scanXmlBytes, utf8 } from './xml-scan';
 import type {
   SourceLocation,
   TaggedText,
@@ -88,6 +88,21 @@ const OPENS = new Set([
   'w:tc',
 ]);
 const CLOSES = new Set(['w:t', 'w:p', 'w:ffData', 'w:sdt', 'w:txbxContent', 'w:tc', 'w:tr', 'w:tbl']);
+const OPEN_ACTS = 1;
+const CLOSE_ACTS = 2;
+
+/**
+ * What the handlers do with a `w:` name (OPEN_ACTS, CLOSE_ACTS), by the slot the scanner cached
+ * the name in: an array read instead of a set lookup per tag. A slot's entry counts only while
+ * the slot holds the same name string. Only names in the main namespace's `w:` prefix are kept,
+ * whose meaning no document can change.
+ */
+const slotNames = new Array<string>(NAME_SLOTS).fill('');
+const slotActs = new Uint8Array(NAME_SLOTS);
+
+function actsOf(canonicalName: string): number {
+  return (OPENS.has(canonicalName) ? OPEN_ACTS : 0) | (CLOSES.has(canonicalName) ? CLOSE_ACTS : 0);
+}
 
 /**
  * Walks `word/document.xml` once, over its bytes, and returns paragraphs and tables with their
@@ -161,7 +176,19 @@ export function readDocumentXml(xml: string | Uint8Array): { blocks: WordBlock[]
     return { table: t.table.index, row: t.table.rows.length, cell: t.row ? t.row.cells.length : undefined };
   };
 
-  const onOpen = (raw: string, selfClosing: boolean): void => {
+  /** actsOf the name's canonical form, from the slot cache when it can be. */
+  const acts = (raw: string, slot: number): number => {
+    if (standardPrefixes && slot >= 0 && slotNames[slot] === raw) return slotActs[slot];
+    const n = name(raw);
+    const a = actsOf(n);
+    if (slot >= 0 && standardPrefixes && n === raw && raw.charCodeAt(0) === 119 && raw.charCodeAt(1) === 58) {
+      slotNames[slot] = raw;
+      slotActs[slot] = a;
+    }
+    return a;
+  };
+
+  const onOpen = (raw: string, selfClosing: boolean, slot: number): void => {
     if (!started) {
       started = true;
       for (const [k, v] of Object.entries(allAttrs(attrs()))) {
@@ -199,7 +226,7 @@ export function readDocumentXml(xml: string | Uint8Array): { blocks: WordBlock[]
       }
       return;
     }
-    if (!OPENS.has(n)) return;
+    if ((acts(raw, slot) & OPEN_ACTS) === 0) return;
     if (PROPERTY_READS.has(n)) {
       readProperty(n);
       skipDepth++;
@@ -349,8 +376,7 @@ export function readDocumentXml(xml: string | Uint8Array): { blocks: WordBlock[]
     if (inText && skipDepth === 0 && !hidesText()) append(decoded ?? utf8(bytes, start, end));
   };
 
-  const onClose = (raw: string): void => {
-    const n = name(raw);
+  const onClose = (raw: string, slot: number): void => {
     if (skipDepth > 0) {
       skipDepth--;
       return;
@@ -359,7 +385,8 @@ export function readDocumentXml(xml: string | Uint8Array): { blocks: WordBlock[]
       inSdtPr--;
       return;
     }
-    if (!CLOSES.has(n)) return;
+    if ((acts(raw, slot) & CLOSE_ACTS) === 0) return;
+    const n = name(raw);
     switch (n) {
       case 'w:t':
         inText = false;
@@ -442,11 +469,11 @@ export function readDocumentXml(xml: string | Uint8Array): { blocks: WordBlock[]
     }
   };
 
-  const open = (raw: string, start: number, end: number, selfClosing: boolean): void => {
+  const open = (raw: string, start: number, end: number, selfClosing: boolean, slot: number): void => {
     attrStart = start;
     attrEnd = end;
     attrText = undefined;
-    onOpen(raw, selfClosing);
+    onOpen(raw, selfClosing, slot);
   };
   scanXmlBytes(bytes, {
     open,
@@ -454,12 +481,10 @@ export function readDocumentXml(xml: string | Uint8Array): { blocks: WordBlock[]
     text: onText,
     // Most tags are empty formatting (`<w:sz w:val="24"/>`): inside a skipped subtree, or with a
     // name neither handler acts on, opening and closing one changes nothing.
-    empty: (raw, start, end) => {
-      if (skipDepth > 0 && started) return;
-      const n = name(raw);
-      if (started && inSdtPr === 0 && !OPENS.has(n) && !CLOSES.has(n)) return;
-      open(raw, start, end, true);
-      onClose(raw);
+    empty: (raw, start, end, slot) => {
+      if (started && (skipDepth > 0 || (inSdtPr === 0 && acts(raw, slot) === 0))) return;
+      open(raw, start, end, true, slot);
+      onClose(raw, slot);
     },
   });
   return { blocks: body, tagged };

@@ -153,13 +153,18 @@ export function scanXml(xml: string, handler: XmlHandler): void {
  * handler that wants them.
  */
 export interface XmlBytesHandler {
-  open(name: string, attrStart: number, attrEnd: number, selfClosing: boolean): void;
-  close(name: string): void;
+  /**
+   * `slot` is where the name sits in the scanner's name cache (-1 when it is not cached): a
+   * handler may keep what it decided about a name by slot, valid while the slot still holds
+   * that same name string.
+   */
+  open(name: string, attrStart: number, attrEnd: number, selfClosing: boolean, slot: number): void;
+  close(name: string, slot: number): void;
   /**
    * A self-closing tag, when the handler takes it in one call; without it the scanner reports
    * `open(…, true)` and `close`.
    */
-  empty?(name: string, attrStart: number, attrEnd: number): void;
+  empty?(name: string, attrStart: number, attrEnd: number, slot: number): void;
   /**
    * Text between tags, inside the root. `decoded` is set when the scanner had to decode it
    * anyway (an entity reference, which it checks for every text like `scanXml`, or CDATA);
@@ -179,7 +184,7 @@ export function utf8(bytes: Buffer, start: number, end: number): string {
  * direct-mapped cache (a clash replaces the slot), so a hostile document with many names costs
  * a bounded table and only makes later lookups miss.
  */
-const NAME_SLOTS = 2048;
+export const NAME_SLOTS = 2048;
 const nameBytes: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(NAME_SLOTS);
 const nameStrings: string[] = new Array<string>(NAME_SLOTS).fill('');
 
@@ -192,11 +197,16 @@ function nameAt(bytes: Buffer, start: number, end: number): string {
   return hashedNameAt(bytes, start, end, h);
 }
 
+/** The cache slot of the name `hashedNameAt` returned last, or -1. */
+let lastSlot = -1;
+
 /** `nameAt` when the caller hashed the bytes as it read them. */
 function hashedNameAt(bytes: Buffer, start: number, end: number, h: number): string {
   const length = end - start;
+  lastSlot = -1;
   if (length > 64) return utf8(bytes, start, end);
   const slot = (h ^ (h >>> 13)) & (NAME_SLOTS - 1);
+  lastSlot = slot;
   const known = nameBytes[slot];
   if (known !== undefined && known.length === length) {
     let same = true;
@@ -239,6 +249,7 @@ export function scanXmlBytes(bytes: Buffer, handler: XmlBytesHandler): void {
   // Where each open tag's name sits in `bytes`, so a closing tag is matched byte for byte.
   const nameStarts: number[] = [];
   const nameLengths: number[] = [];
+  const slots: number[] = [];
   const n = bytes.length;
   let i = 0;
   let seenRoot = false;
@@ -290,6 +301,7 @@ export function scanXmlBytes(bytes: Buffer, handler: XmlBytesHandler): void {
       const open = stack.pop();
       const from = (nameStarts.pop() ?? 0) - (lt + 2);
       const length = nameLengths.pop();
+      const slot = slots.pop() ?? -1;
       let same = open !== undefined && e - (lt + 2) === length;
       for (let k = lt + 2; same && k < e; k++) same = bytes[k] === bytes[k + from];
       if (!same) {
@@ -297,7 +309,7 @@ export function scanXmlBytes(bytes: Buffer, handler: XmlBytesHandler): void {
         if (e > lt + 2 && bytes[e - 1] >= 0x80) name = name.trimEnd();
         if (open !== name) throw malformed(`</${name}> closes <${open ?? 'nothing'}>`);
       }
-      handler.close(open as string);
+      handler.close(open as string, slot);
       i = gt + 1;
       continue;
     }
@@ -329,16 +341,18 @@ export function scanXmlBytes(bytes: Buffer, handler: XmlBytesHandler): void {
     }
     if (sp === lt + 1) throw malformed('empty tag name');
     const name = hashedNameAt(bytes, lt + 1, sp, h);
+    const slot = lastSlot;
     if (!stack.length && seenRoot) throw malformed('more than one root element');
     seenRoot = true;
     if (selfClosing) {
-      if (handler.empty) handler.empty(name, sp, bodyEnd);
+      if (handler.empty) handler.empty(name, sp, bodyEnd, slot);
       else {
-        handler.open(name, sp, bodyEnd, true);
-        handler.close(name);
+        handler.open(name, sp, bodyEnd, true, slot);
+        handler.close(name, slot);
       }
     } else {
-      handler.open(name, sp, bodyEnd, false);
+      handler.open(name, sp, bodyEnd, false, slot);
+      slots.push(slot);
       stack.push(name);
       nameStarts.push(lt + 1);
       nameLengths.push(sp - lt - 1);
