@@ -37,9 +37,15 @@ export function cleanText(raw: string | null | undefined): string | null {
 
 /** The form a label is compared in: no spaces or breaks, half-width brackets, no trailing colon. */
 const labelKeys = new Map<string, string>();
+/**
+ * Longer texts (free text in cells and paragraphs) are asked about several times within one
+ * parse (is it a title of any definition, a label, a review authority?) but not across files:
+ * only the last few hundred are kept.
+ */
+const recentLongKeys = new Map<string, string>();
 
 export function labelKey(s: string): string {
-  let key = labelKeys.get(s);
+  let key = s.length <= 64 ? labelKeys.get(s) : recentLongKeys.get(s);
   if (key === undefined) {
     key = s
       .normalize('NFKC')
@@ -49,6 +55,9 @@ export function labelKey(s: string): string {
     if (s.length <= 64) {
       if (labelKeys.size > 20_000) labelKeys.clear();
       labelKeys.set(s, key);
+    } else if (s.length <= 4096) {
+      if (recentLongKeys.size >= 512) recentLongKeys.clear();
+      recentLongKeys.set(s, key);
     }
   }
   return key;

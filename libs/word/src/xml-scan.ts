@@ -184,9 +184,11 @@ export function utf8(bytes: Buffer, start: number, end: number): string {
  * direct-mapped cache (a clash replaces the slot), so a hostile document with many names costs
  * a bounded table and only makes later lookups miss.
  */
-export const NAME_SLOTS = 2048;
-const nameBytes: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(NAME_SLOTS);
-const nameStrings: string[] = new Array<string>(NAME_SLOTS).fill('');
+const SLOTS = 2048;
+/** How many slots the name cache has (slot numbers run below it). */
+export const NAME_SLOTS = SLOTS;
+const nameBytes: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(SLOTS);
+const nameStrings: string[] = new Array<string>(SLOTS).fill('');
 
 const HASH_SEED = 0x811c9dc5;
 const hashStep = (h: number, b: number) => Math.imul(h ^ b, 16777619);
@@ -205,7 +207,7 @@ function hashedNameAt(bytes: Buffer, start: number, end: number, h: number): str
   const length = end - start;
   lastSlot = -1;
   if (length > 64) return utf8(bytes, start, end);
-  const slot = (h ^ (h >>> 13)) & (NAME_SLOTS - 1);
+  const slot = (h ^ (h >>> 13)) & (SLOTS - 1);
   lastSlot = slot;
   const known = nameBytes[slot];
   if (known !== undefined && known.length === length) {
