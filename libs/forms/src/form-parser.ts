@@ -184,7 +184,11 @@ export class FormParser {
     return slices;
   }
 
-  /** A form without its title is still recognised when its table carries enough of its labels. */
+  /**
+   * A form without its title is still recognised when its table carries enough of its labels.
+   * Among definitions that read as many of the form's labels, the one that prints more of them
+   * as they stand wins (editions accept each other's labels as variants), then the newer edition.
+   */
   private guessByLabels(
     blocks: WordBlock[],
     among: CompiledDefinition[],
@@ -192,20 +196,30 @@ export class FormParser {
   ): CompiledDefinition | undefined {
     let best: CompiledDefinition | undefined;
     let bestScore = minimum - 1;
+    let bestPrinted = -1;
     const cells = blocks.flatMap((b) =>
       b.kind === 'table' ? b.rows.flatMap((r) => r.cells.map((c) => c.text)) : [],
     );
     for (const c of among) {
-      const score = new Set(cells.map((t) => c.target(t)?.target).filter((t) => t !== undefined)).size;
-      // Ties go to the newer edition.
-      if (
-        score > bestScore ||
-        (score === bestScore &&
-          best &&
-          best.def.formType === c.def.formType &&
-          c.def.edition > best.def.edition)
-      ) {
-        bestScore = score;
+      const read = new Set<unknown>();
+      const printed = new Set<unknown>();
+      for (const text of cells) {
+        const target = c.target(text)?.target;
+        if (target === undefined) continue;
+        read.add(target);
+        if (c.isPrinted(text)) printed.add(target);
+      }
+      const better =
+        read.size > bestScore ||
+        (read.size === bestScore &&
+          best !== undefined &&
+          (printed.size > bestPrinted ||
+            (printed.size === bestPrinted &&
+              best.def.formType === c.def.formType &&
+              c.def.edition > best.def.edition)));
+      if (better) {
+        bestScore = read.size;
+        bestPrinted = printed.size;
         best = c;
       }
     }
