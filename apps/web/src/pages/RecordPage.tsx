@@ -158,7 +158,7 @@ export function RecordPage({ id }: { id: number; params: URLSearchParams }) {
   const load = async () => {
     const r = await api<PublicRecord>('GET', `records/${id}`);
     const [d, v] = await Promise.all([
-      loadDefinition(r.formType, r.edition),
+      loadDefinition(r.formType, r.edition, r.year),
       api<RecordVersion[]>('GET', `records/${id}/versions`),
     ]);
     setRecord(r);
