@@ -164,8 +164,8 @@ describe('print-ready exports and the records spreadsheet (PostgreSQL + Redis)',
     expect(names).toEqual(
       expect.arrayContaining([
         '专项资金绩效目标申报表',
-        '专项资金绩效目标申报表-专项实施进度计划',
-        '专项资金绩效目标申报表-专项年度绩效指标',
+        '专项资金绩效目标申报表-实施进度计划',
+        '专项资金绩效目标申报表-年度绩效指标',
         '部门整体支出绩效目标申报表',
         '部门整体支出绩效目标申报表-部门职能职责概述',
         '警告',
@@ -190,26 +190,26 @@ describe('print-ready exports and the records spreadsheet (PostgreSQL + Redis)',
       const row = special.rows.find((x) => x['记录编号'] === r.id)!;
       expect(row).toMatchObject({
         年度: r.year,
-        专项名称: r.projectName,
-        部门名称: r.departmentName,
-        '资金总额（万元）': Number(r.totalFunds),
-        专项立项依据: r.basis,
+        专项资金名称: r.projectName,
+        主管部门: r.departmentName,
+        '年度资金总额（万元）': Number(r.totalFunds),
+        立项依据: r.basis,
         专项属性: r.projectAttribute === 'continuing' ? '延续专项' : '新增专项',
       });
-      const indicators = rowsOf('专项资金绩效目标申报表-专项年度绩效指标').rows.filter(
+      const indicators = rowsOf('专项资金绩效目标申报表-年度绩效指标').rows.filter(
         (x) => x['记录编号'] === r.id,
       );
       expect(
         indicators.map((x) => ({
           level1: x['一级指标'],
           level2: x['二级指标'],
-          content: x['指标内容'],
+          content: x['三级指标'],
           value: x['指标值'],
           remark: x['备注'],
         })),
       ).toEqual(r.indicators);
     }
-    const amountColumn = special.header.indexOf('资金总额（万元）') + 1;
+    const amountColumn = special.header.indexOf('年度资金总额（万元）') + 1;
     expect(special.sheet.getColumn(amountColumn).numFmt).toBe('#,##0.00');
 
     const dept = records.find((r) => r.formType === 'department-overall-performance-target')!;

@@ -18,7 +18,7 @@ const parser = new FormParser();
 const golden = goldenRecords();
 const special = () => structuredClone(golden[0]);
 const department = () => structuredClone(golden[3]);
-const special2019 = definitions().get('special-fund-performance-target')!;
+const special2019 = definitions().get('special-fund-performance-target', '2019')!;
 
 function thrown(f: () => unknown): FormBridgeError {
   try {
