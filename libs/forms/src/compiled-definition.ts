@@ -114,7 +114,11 @@ export class CompiledDefinition {
    * (`年初预算数（元）`): then it is the label without them, and `unit` says what it was.
    */
   target(text: string): { target: Target; unit?: string } | undefined {
-    const key = labelKey(text);
+    return this.targetOfKey(labelKey(text));
+  }
+
+  /** `target` of a text already keyed (`labelKey`): when many definitions look at the same cells. */
+  targetOfKey(key: string): { target: Target; unit?: string } | undefined {
     if (!key) return undefined;
     const exact = this.labels.get(key);
     const unit = labelUnit(key);
@@ -123,9 +127,8 @@ export class CompiledDefinition {
     return base ? { target: base, unit: unit.unit } : undefined;
   }
 
-  /** Whether a cell's text is a label as this edition prints it (not one of its variants). */
-  isPrinted(text: string): boolean {
-    const key = labelKey(text);
+  /** Whether a keyed cell text is a label as this edition prints it (not one of its variants). */
+  isPrintedKey(key: string): boolean {
     if (this.printed.has(key)) return true;
     const base = labelUnit(key)?.base;
     return base !== undefined && this.printed.has(base);

@@ -197,17 +197,19 @@ export class FormParser {
     let best: CompiledDefinition | undefined;
     let bestScore = minimum - 1;
     let bestPrinted = -1;
-    const cells = blocks.flatMap((b) =>
-      b.kind === 'table' ? b.rows.flatMap((r) => r.cells.map((c) => c.text)) : [],
+    const keys = new Set(
+      blocks.flatMap((b) =>
+        b.kind === 'table' ? b.rows.flatMap((r) => r.cells.map((c) => labelKey(c.text))) : [],
+      ),
     );
     for (const c of among) {
       const read = new Set<unknown>();
       const printed = new Set<unknown>();
-      for (const text of cells) {
-        const target = c.target(text)?.target;
+      for (const key of keys) {
+        const target = c.targetOfKey(key)?.target;
         if (target === undefined) continue;
         read.add(target);
-        if (c.isPrinted(text)) printed.add(target);
+        if (c.isPrintedKey(key)) printed.add(target);
       }
       const better =
         read.size > bestScore ||
