@@ -38,6 +38,9 @@ export interface DefinitionSummary {
   attachmentLabel: string | null;
   /** The amount that sums up a record of this form (null: the form has none). */
   amountPath: string | null;
+  /** The fields that name a record's department and project (the definition's `summary`). */
+  departmentPath: string | null;
+  projectPath: string | null;
 }
 
 /** A definition as the API serves it (GET /definitions): the print layout left out, the amount path added. */

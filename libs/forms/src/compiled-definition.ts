@@ -33,6 +33,12 @@ export class CompiledDefinition {
   readonly inlineFields = new Map<string, CellField>();
   readonly boilerplate: RegExp[];
   readonly keyPatterns = new Map<string, RegExp[]>();
+  /** The structural labels as printed (any spacing, either bracket width), for removal from a text. */
+  readonly structural: RegExp[];
+  /** `target` by label key: a form's cells repeat the same few hundred texts. */
+  private readonly targets = new Map<string, { target: Target; unit?: string } | null>();
+  private readonly reviewSuffix?: string;
+  private readonly choices = new WeakMap<object, Array<{ value: string; patterns: RegExp[] }>>();
   /**
    * The labels this edition prints (the first of each label list, as the generator draws them).
    * Editions copied from one another accept each other's labels as variants; what each prints
@@ -104,6 +110,10 @@ export class CompiledDefinition {
     }
     inlineLabels.sort((a, b) => labelKey(b).length - labelKey(a).length);
     this.inline = new RegExp(`(${inlineLabels.map(labelPattern).join('|')})[\\s\\u3000]*[:：]`, 'gu');
+    this.structural = [...this.labels]
+      .filter(([, t]) => t.kind === 'structural')
+      .map(([k]) => new RegExp(labelPattern(k), 'gu'));
+    this.reviewSuffix = this.reviews && labelKey(this.reviews.labelSuffix);
     this.boilerplate = [...def.boilerplate]
       .sort((a, b) => b.length - a.length)
       .map((b) => new RegExp(labelPattern(b), 'gu'));
@@ -120,11 +130,36 @@ export class CompiledDefinition {
   /** `target` of a text already keyed (`labelKey`): when many definitions look at the same cells. */
   targetOfKey(key: string): { target: Target; unit?: string } | undefined {
     if (!key) return undefined;
-    const exact = this.labels.get(key);
-    const unit = labelUnit(key);
-    if (exact) return { target: exact, unit: unit?.unit };
-    const base = unit && this.labels.get(unit.base);
-    return base ? { target: base, unit: unit.unit } : undefined;
+    let found = this.targets.get(key);
+    if (found === undefined) {
+      const exact = this.labels.get(key);
+      const unit = labelUnit(key);
+      const base = unit && this.labels.get(unit.base);
+      found = exact ? { target: exact, unit: unit?.unit } : base ? { target: base, unit: unit.unit } : null;
+      // Free text is worth no entry; the labels and their variants are few.
+      if (key.length <= 64) {
+        if (this.targets.size > 20_000) this.targets.clear();
+        this.targets.set(key, found);
+      }
+    }
+    return found ?? undefined;
+  }
+
+  /** A choice field's options, each with its labels as printed, longest label first. */
+  choicePatterns(
+    options: ReadonlyArray<{ value: string; labels: string[] }>,
+  ): Array<{ value: string; patterns: RegExp[] }> {
+    let compiled = this.choices.get(options);
+    if (!compiled) {
+      compiled = options.map((o) => ({
+        value: o.value,
+        patterns: [...o.labels]
+          .sort((a, b) => b.length - a.length)
+          .map((l) => new RegExp(labelPattern(l), 'u')),
+      }));
+      this.choices.set(options, compiled);
+    }
+    return compiled;
   }
 
   /** Whether a keyed cell text is a label as this edition prints it (not one of its variants). */
@@ -145,9 +180,9 @@ export class CompiledDefinition {
   }
 
   reviewAuthority(text: string): string | undefined {
-    if (!this.reviews) return undefined;
+    const suffix = this.reviewSuffix;
+    if (suffix === undefined) return undefined;
     const key = labelKey(text);
-    const suffix = labelKey(this.reviews.labelSuffix);
     return key.length > suffix.length && key.endsWith(suffix) ? key.slice(0, -suffix.length) : undefined;
   }
 

@@ -262,20 +262,32 @@ export function looksLikeFormTitle(text: string): boolean {
 /** A printed date line nobody filled in: `年   月   日`. */
 export const BLANK_DATE = /(?:^|[\s\u3000])年[\s\u3000]+月[\s\u3000]+日/gu;
 
+const NUMBERING = [
+  /^[(（][\s\u3000]*[0-9０-９一二三四五六七八九十]+[\s\u3000]*[)）][、.．]?/u,
+  /^[0-9０-９]+[\s\u3000]*[.．、)）](?![0-9])/u,
+  /^[一二三四五六七八九十]+[、.．]/u,
+  /^[①-⑳⑴-⒇⒈-⒛]/u,
+];
+/** The numbering patterns for a definition's prefixes, built once per prefix list. */
+const numberingFor = new WeakMap<string[], RegExp[]>();
+
 /** Presentation numbering that list items drop: `1.` `1、` `（1）` `①` `一、` and `目标1：`-style prefixes. */
 export function stripNumbering(line: string, prefixes: string[]): string {
-  const words = prefixes.map((p) => p.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|');
-  const patterns = [
-    words
-      ? new RegExp(`^(?:${words})[\\s\\u3000]*[0-9０-９一二三四五六七八九十]+[\\s\\u3000]*[:：.、．]?`, 'u')
-      : undefined,
-    /^[(（][\s\u3000]*[0-9０-９一二三四五六七八九十]+[\s\u3000]*[)）][、.．]?/u,
-    /^[0-9０-９]+[\s\u3000]*[.．、)）](?![0-9])/u,
-    /^[一二三四五六七八九十]+[、.．]/u,
-    /^[①-⑳⑴-⒇⒈-⒛]/u,
-  ];
+  let patterns = numberingFor.get(prefixes);
+  if (!patterns) {
+    const words = prefixes.map((p) => p.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|');
+    patterns = words
+      ? [
+          new RegExp(
+            `^(?:${words})[\\s\\u3000]*[0-9０-９一二三四五六七八九十]+[\\s\\u3000]*[:：.、．]?`,
+            'u',
+          ),
+          ...NUMBERING,
+        ]
+      : NUMBERING;
+    numberingFor.set(prefixes, patterns);
+  }
   for (const p of patterns) {
-    if (!p) continue;
     const m = p.exec(line);
     if (m) return trimText(line.slice(m[0].length));
   }
