@@ -20,6 +20,9 @@ interface FormStart {
   candidates: CompiledDefinition[];
 }
 
+/** Longer cell texts are never a label (the longest, with the spaces people put in, are far shorter). */
+const LABEL_TEXT_MAX = 64;
+
 /** An attachment label of any form (`附件2`, `附件 3-1`), pulled along with the title below it. */
 const ANY_ATTACHMENT = /^附件[\d\-－—–]+$/u;
 
@@ -197,11 +200,12 @@ export class FormParser {
     let best: CompiledDefinition | undefined;
     let bestScore = minimum - 1;
     let bestPrinted = -1;
-    const keys = new Set(
-      blocks.flatMap((b) =>
-        b.kind === 'table' ? b.rows.flatMap((r) => r.cells.map((c) => labelKey(c.text))) : [],
-      ),
-    );
+    // Labels are short; the free text of long cells (most of a form's bytes) is no label of any form.
+    const keys = new Set<string>();
+    for (const b of blocks)
+      if (b.kind === 'table')
+        for (const r of b.rows)
+          for (const c of r.cells) if (c.text.length <= LABEL_TEXT_MAX) keys.add(labelKey(c.text));
     for (const c of among) {
       const read = new Set<unknown>();
       const printed = new Set<unknown>();
