@@ -270,6 +270,7 @@ test('a returned form in conflict shows both sides on the record page; the choic
   );
   await importOnPage([{ name: '惠民项目资金（退回）.docx', mimeType: DOCX, buffer: Buffer.from(returned) }]);
   await page.getByText('与记录冲突的退回表单').waitFor();
+  expect(await axeViolations(page)).toEqual([]);
   // nothing of the form was applied
   expect(await getJson(`records/${id}`)).toMatchObject({
     version: 2,
@@ -293,7 +294,7 @@ test('a returned form in conflict shows both sides on the record page; the choic
   await theirs.check();
   await panel.getByRole('button', { name: '按所选保存为新版本' }).click();
   await page.locator('.detail-head .badge', { hasText: '第 3 版' }).waitFor();
-  expect(await panel.count()).toBe(0);
+  await panel.waitFor({ state: 'detached' });
   expect(await amount.inputValue()).toBe('35.00');
 
   expect(await getJson(`records/${id}`)).toMatchObject({
@@ -364,6 +365,7 @@ test('the has-warnings filter shows exactly the records that carry warnings', as
   await page.locator('table.records').waitFor();
   await filter('有警告', warned);
   expect(page.url()).toContain('hasWarnings=true');
+  expect(await axeViolations(page)).toEqual([]);
   await filter('无警告', clean);
   expect(page.url()).toContain('hasWarnings=false');
   await filter('全部', all.items);

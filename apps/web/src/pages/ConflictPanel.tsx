@@ -77,6 +77,8 @@ export function ConflictPanel({
     try {
       await api('POST', `conflicts/${c.id}/resolve`, record ? { record } : {});
       setErrors({});
+      // gone at once, not when the list is fetched again for the new version
+      setSides((list) => list.filter((x) => x.id !== c.id));
       onResolved();
     } catch (e) {
       setErrors({ ...errors, [c.id]: errorText(e) });
