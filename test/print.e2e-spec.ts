@@ -19,8 +19,16 @@ import {
   testEnv,
 } from './support/bulk-env';
 import { formbridge } from './support/cli';
-import { goldenRecords } from './support/golden';
-import { inOrder, pdfFonts, pdfPages, popplerAvailable } from './support/pdf';
+import { FIXTURES, goldenRecords } from './support/golden';
+import { standardLabels } from './support/labels';
+import {
+  brokenInsideWords,
+  inOrder,
+  pdfFonts,
+  pdfPages,
+  popplerAvailable,
+  printedLabels,
+} from './support/pdf';
 
 /**
  * Print-ready output: PDFs rendered by the pool of long-lived LibreOffice converters (read back
@@ -97,6 +105,43 @@ describe('PDF converter pool', () => {
         await pool.close();
       }
       expect(officeProcesses()).toBe(0);
+    },
+    180_000,
+  );
+
+  withOffice(
+    'prints every standard label of every form type whole, or broken between its words',
+    async () => {
+      // Every golden record, the national family's too: each form type with all its standard rows.
+      const dir = join(FIXTURES, 'golden');
+      const records = readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown>);
+      const types = new Set(records.map((r) => String(r.formType)));
+      expect(types).toEqual(new Set(definitions().formTypes()));
+      const pool = poolOf();
+      try {
+        const pdfs = await Promise.all(records.map((r) => pool.convert(generateDocx([r]))));
+        for (const [i, record] of records.entries()) {
+          const def = definitions().get(String(record.formType))!;
+          const labels = standardLabels(def);
+          expect(labels.length).toBeGreaterThan(10);
+          const printed = printedLabels(pdfs[i], labels);
+          // Each label is found on the page, and none ends a line inside a word (二级指 / 标).
+          const missing = labels.filter((l) => printed.get(l)!.length === 0);
+          const broken = labels.flatMap((l) =>
+            brokenInsideWords(l, printed.get(l)!).map((pieces) => pieces.join(' / ')),
+          );
+          expect({ form: def.formType, missing, broken }).toEqual({
+            form: def.formType,
+            missing: [],
+            broken: [],
+          });
+        }
+      } finally {
+        await pool.close();
+      }
     },
     180_000,
   );

@@ -224,6 +224,8 @@ export interface FormLayout {
   review: { seal: string; blankDate: string; sameLine?: boolean };
   /** What an empty line field prints, by path, where the form draws a blank to fill in (`年　月　日`). */
   blankLines?: Record<string, string>;
+  /** Table text in 小五 (9 pt) instead of 小四 (12 pt): for forms of many narrow columns. */
+  compactTable?: boolean;
 }
 
 /** `{ label: path }` prints a field's label; `{ field: path }` its value. */
