@@ -10,6 +10,8 @@ import { ParseResult, ParseWarning, WarningCode } from './warnings';
 
 interface FormSlice {
   compiled: CompiledDefinition;
+  /** Index of the form's first block in the document's blocks. */
+  start: number;
   blocks: WordBlock[];
   titled: boolean;
 }
@@ -48,6 +50,14 @@ export class FormParser {
   /** A .docx in memory, synchronously: the fast path bulk imports and the benchmark use. */
   parseDocx(bytes: Uint8Array, options?: ReadOptions): ParseResult {
     return this.parseDocument(readDocx(bytes, options));
+  }
+
+  /**
+   * Which of the document's blocks (body paragraphs and tables, in order) each form read from it
+   * spans, in record order: `[start, end)`. For showing one form of a document that holds several.
+   */
+  formBlocks(doc: WordDocument): Array<{ start: number; end: number }> {
+    return this.split(doc.blocks, []).map((s) => ({ start: s.start, end: s.start + s.blocks.length }));
   }
 
   parseDocument(doc: WordDocument): ParseResult {
@@ -152,7 +162,7 @@ export class FormParser {
     });
     if (!starts.some((s) => s.candidates.length)) {
       const guess = this.guessByLabels(blocks, this.compiled);
-      return guess ? [{ compiled: guess, blocks, titled: false }] : [];
+      return guess ? [{ compiled: guess, start: 0, blocks, titled: false }] : [];
     }
     // Pull each form's start back over the attachment label printed above its title.
     const begins = starts.map(({ at, candidates }, k) => {
@@ -182,7 +192,7 @@ export class FormParser {
       // Editions that share a title are told apart by how many of their labels the form carries.
       const compiled =
         candidates.length === 1 ? candidates[0] : (this.guessByLabels(slice, candidates, 0) ?? candidates[0]);
-      slices.push({ compiled, blocks: slice, titled: true });
+      slices.push({ compiled, start: begins[k], blocks: slice, titled: true });
     });
     return slices;
   }
