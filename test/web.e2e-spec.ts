@@ -17,6 +17,8 @@ const SEED_3 = join(ROOT, 'fixtures', 'legacy', 'wps', 'seed-3.docx');
 // read with warnings: a self-evaluation whose figures do not add up, and a form no definition knows
 const MISMATCHES = join(ROOT, 'fixtures', 'family', 'word', 'self-evaluation-mismatches.docx');
 const UNKNOWN_FORM = join(ROOT, 'fixtures', 'family', 'libreoffice', '2019-then-unknown-form.docx');
+// 自评表, then a 2019 附件3-1, then a 目标表, in one file
+const THREE_FORMS = join(ROOT, 'fixtures', 'family', 'wps', 'family-and-2019.docx');
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const OWN_KEYS = ['id', 'version', 'source', 'sources', 'warnings'];
@@ -369,6 +371,22 @@ test('the has-warnings filter shows exactly the records that carry warnings', as
   await filter('无警告', clean);
   expect(page.url()).toContain('hasWarnings=false');
   await filter('全部', all.items);
+});
+
+test('the source pane of a record read from a file of several forms shows that form only', async () => {
+  await ensureSignedIn();
+  const batchId = await importOnPage([THREE_FORMS]);
+  const { items } = await getJson<{ items: Array<{ id: number; formType: string }> }>(
+    `records?batchId=${batchId}`,
+  );
+  const target = items.find((r) => r.formType === 'project-performance-target')!;
+  await page.goto(`${base}#/records/${target.id}`);
+  await page.getByText('文件中有 3 份表单，这里只显示本记录的第 3 份。').waitFor();
+  const frame = page.frameLocator('iframe[title="原始文件预览"]');
+  await frame.getByText('项目支出绩效目标表').first().waitFor();
+  // the forms before it in the file are not shown
+  expect(await frame.getByText('项目支出绩效自评表').count()).toBe(0);
+  expect(await frame.getByText('部门整体支出绩效目标申报表').count()).toBe(0);
 });
 
 test('records, export and the English switch; axe finds nothing serious; signing out ends the session', async () => {

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { editionForYear } from '@formbridge/definitions/summary';
 import { api, ApiError, BatchPage, BatchProgress, DefinitionSummary } from './api';
 import type { Definition } from './form/definition';
 import { formatTime, MessageKey, t, tCode } from './i18n';
@@ -35,13 +36,19 @@ export function typeTitle(d: DefinitionSummary): string {
   return d.attachmentLabel ? `${d.attachmentLabel} ${d.title}` : d.title;
 }
 
-/** A form type's definition: the record's own edition when it names one, else the newest. */
-export function loadDefinition(formType: string, edition?: unknown): Promise<Definition> {
-  const key = `${formType}@${typeof edition === 'string' ? edition : ''}`;
+/**
+ * A record's definition: its own edition when it names one, else the edition its year uses (the
+ * one it was filed on, and the one `export` draws it in), else the newest.
+ */
+export function loadDefinition(formType: string, edition?: unknown, year?: unknown): Promise<Definition> {
+  const key = `${formType}@${typeof edition === 'string' ? edition : ''}@${typeof year === 'number' ? year : ''}`;
   let p = full.get(key);
   if (!p) {
     p = api<{ editions: Definition[] }>('GET', `definitions/${encodeURIComponent(formType)}`).then(
-      ({ editions }) => editions.find((d) => d.edition === edition) ?? editions[editions.length - 1],
+      ({ editions }) =>
+        editions.find((d) => d.edition === edition) ??
+        (typeof year === 'number' ? editionForYear(editions, year) : undefined) ??
+        editions[editions.length - 1],
     );
     full.set(key, p);
     p.catch(() => full.delete(key));

@@ -165,7 +165,7 @@ export interface FormDefinition {
   /**
    * How a record of another edition of the same form type maps onto this one: by edition, the
    * paths that were renamed (`old → new`); fields this edition lacks are dropped, fields it adds
-   * start empty.
+   * start empty. Going back to that older edition, the renames apply the other way round.
    */
   mapFrom?: Record<string, Record<string, string>>;
   /** The fields that name the department and the project: record lists, exports and file names use them. */

@@ -59,12 +59,18 @@ function tOrigin(origin: string): string {
   return ['import', 'edit', 'return'].includes(origin) ? t(`origin.${origin}` as MessageKey) : origin;
 }
 
+/** The source file as HTML; of a file holding several forms, only the record's own (`form`). */
+interface Preview {
+  html: string;
+  file: string | null;
+  form: { index: number; count: number } | null;
+}
+
 function SourcePane({ id, record }: { id: number; record: PublicRecord }) {
-  const [preview, setPreview] = useState<{ html: string; file: string | null } | null>(null);
+  const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    if (record.source?.sha256)
-      api<{ html: string; file: string | null }>('GET', `records/${id}/preview`).then(setPreview, setError);
+    if (record.source?.sha256) api<Preview>('GET', `records/${id}/preview`).then(setPreview, setError);
   }, [id, record.source?.sha256]);
   const file = record.source?.file;
   const doc = preview
@@ -83,6 +89,11 @@ function SourcePane({ id, record }: { id: number; record: PublicRecord }) {
           </a>
         )}
       </div>
+      {preview?.form && (
+        <p class="muted source-note">
+          {t('detail.formOfFile', { index: preview.form.index + 1, count: preview.form.count })}
+        </p>
+      )}
       {!record.source?.sha256 && <p class="muted">{t('detail.noSource')}</p>}
       <ErrorNote error={error} />
       {record.source?.sha256 && !preview && !error && <p class="muted">{t('common.loading')}</p>}
@@ -126,7 +137,7 @@ export function RecordPage({ id }: { id: number; params: URLSearchParams }) {
   const load = async () => {
     const r = await api<PublicRecord>('GET', `records/${id}`);
     const [d, v] = await Promise.all([
-      loadDefinition(r.formType, r.edition),
+      loadDefinition(r.formType, r.edition, r.year),
       api<RecordVersion[]>('GET', `records/${id}/versions`),
     ]);
     setRecord(r);

@@ -40,6 +40,7 @@ const BLANK = '\u3000'.repeat(3);
 const GAP = '\u3000'.repeat(2);
 const COLON = '：';
 const KEEP_NEXT = '<w:keepNext/>';
+const LINE_BREAK = '<w:r><w:br/></w:r>';
 
 /** Printed width in em: CJK and full-width characters take one, Latin letters and digits half. */
 function emWidth(text: string): number {
@@ -170,10 +171,21 @@ export class FormRenderer {
           ? p.blank
           : this.format(p.type, value as string, p.path).join('\n');
       });
-      const layout =
-        pieces.length > 1 && fits(pieces.map((p, k) => p.width + emWidth(texts[k]))) ? tabbed : flowing;
+      const ems = pieces.map((p, k) => p.width + emWidth(texts[k]));
+      const layout = pieces.length > 1 && fits(ems) ? tabbed : flowing;
       out.push(layout.open);
-      pieces.forEach((p, k) => out.push(k > 0 ? layout.gap : '', p.label, inlineRuns(texts[k]), p.close));
+      // Flowing pieces that would run past the line start a new one, so no value is cut at the
+      // margin (填报日期：2023年2 / 月20日).
+      let used = 0;
+      pieces.forEach((p, k) => {
+        if (k > 0) {
+          const wraps = layout === flowing && (used + emWidth(GAP) + ems[k]) * LINE_EM > width;
+          out.push(wraps ? LINE_BREAK : layout.gap);
+          used = wraps ? 0 : used + emWidth(GAP);
+        }
+        used += ems[k];
+        out.push(p.label, inlineRuns(texts[k]), p.close);
+      });
       out.push('</w:p>');
     });
   }
