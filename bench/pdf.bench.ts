@@ -23,7 +23,10 @@ export interface PdfBench {
   pool: PdfRun;
   /** The same pool again, its offices already running: what a long-lived worker sees. */
   poolWarm: PdfRun;
-  /** One `soffice --convert-to pdf` per file, `lanes` at a time, each lane with its own reused profile. */
+  /**
+   * One `soffice --convert-to pdf` per file, `lanes` at a time, each lane with its own reused
+   * profile, with the pool's fonts.conf: like for like, so both ways must draw the same pages.
+   */
   perFile: PdfRun;
   speedupCold: number;
   speedupWarm: number;
@@ -50,6 +53,9 @@ function run(pages: number[], started: number): PdfRun {
   return { seconds: round(seconds), pdfsPerSecond: round(pages.length / seconds), pages };
 }
 
+/** The pool's font substitutions (see README, Fonts): without them the same forms lay out differently. */
+const FONT_CONFIG = join(ROOT, 'libreoffice', 'fonts.conf');
+
 function sofficeToPdf(soffice: string, file: string, outDir: string, profile: string): Promise<void> {
   return new Promise((resolve, reject) =>
     execFile(
@@ -64,7 +70,7 @@ function sofficeToPdf(soffice: string, file: string, outDir: string, profile: st
         outDir,
         file,
       ],
-      { timeout: 120_000 },
+      { timeout: 120_000, env: { ...process.env, FONTCONFIG_FILE: FONT_CONFIG } },
       (err) => (err ? reject(err) : resolve()),
     ),
   );
@@ -129,7 +135,7 @@ export async function benchPdf(files: number, log: (line: string) => void): Prom
       perFile,
       speedupCold: round(cold.pdfsPerSecond / perFile.pdfsPerSecond),
       speedupWarm: round(warm.pdfsPerSecond / perFile.pdfsPerSecond),
-      samePages: JSON.stringify(cold.pages) === JSON.stringify(perFile.pages),
+      samePages: [cold, warm].every((r) => JSON.stringify(r.pages) === JSON.stringify(perFile.pages)),
     };
   } finally {
     await pool.close();

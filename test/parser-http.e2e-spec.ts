@@ -93,7 +93,10 @@ describe('parser service over HTTP', () => {
     expect(special.fields.map((f) => f.path)).toContain('indicators');
     const one = await fetch(`${base}/definitions/${String(seed1.formType)}`);
     expect(one.status).toBe(200);
-    expect(((await one.json()) as { editions: unknown[] }).editions).toHaveLength(1);
+    // Oldest edition first: 附件2-1 has its 2019 and 2022 editions.
+    expect(
+      ((await one.json()) as { editions: Array<{ edition: string }> }).editions.map((e) => e.edition),
+    ).toEqual(['2019', '2022']);
     const missing = await fetch(`${base}/definitions/no-such-form`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ code: 'NOT_FOUND' });

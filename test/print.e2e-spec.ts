@@ -19,8 +19,16 @@ import {
   testEnv,
 } from './support/bulk-env';
 import { formbridge } from './support/cli';
-import { goldenRecords } from './support/golden';
-import { inOrder, pdfFonts, pdfPages, popplerAvailable } from './support/pdf';
+import { FIXTURES, goldenRecords } from './support/golden';
+import { standardLabels } from './support/labels';
+import {
+  brokenInsideWords,
+  inOrder,
+  pdfFonts,
+  pdfPages,
+  popplerAvailable,
+  printedLabels,
+} from './support/pdf';
 
 /**
  * Print-ready output: PDFs rendered by the pool of long-lived LibreOffice converters (read back
@@ -101,6 +109,52 @@ describe('PDF converter pool', () => {
     180_000,
   );
 
+  withOffice(
+    'prints every standard label of every form type whole, or broken between its words',
+    async () => {
+      // Every golden record, the national family's too: each form type with all its standard rows;
+      // and, for an edition no golden record's year uses, a golden record of its form type filed in
+      // that edition's first year.
+      const dir = join(FIXTURES, 'golden');
+      const goldens = readdirSync(dir)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Record<string, unknown>);
+      const editionOf = (r: Record<string, unknown>) =>
+        definitions().forYear(String(r.formType), Number(r.year))!;
+      const records = [
+        ...goldens,
+        ...definitions()
+          .definitions.filter((d) => !goldens.some((r) => editionOf(r) === d))
+          .map((d) => ({ ...goldens.find((r) => r.formType === d.formType)!, year: d.years?.from })),
+      ];
+      expect(new Set(records.map(editionOf))).toEqual(new Set(definitions().definitions));
+      const pool = poolOf();
+      try {
+        const pdfs = await Promise.all(records.map((r) => pool.convert(generateDocx([r]))));
+        for (const [i, record] of records.entries()) {
+          const def = editionOf(record);
+          const labels = standardLabels(def);
+          expect(labels.length).toBeGreaterThan(10);
+          const printed = printedLabels(pdfs[i], labels);
+          // Each label is found on the page, and none ends a line inside a word (二级指 / 标).
+          const missing = labels.filter((l) => printed.get(l)!.length === 0);
+          const broken = labels.flatMap((l) =>
+            brokenInsideWords(l, printed.get(l)!).map((pieces) => pieces.join(' / ')),
+          );
+          expect({ form: `${def.formType}.${def.edition}`, missing, broken }).toEqual({
+            form: `${def.formType}.${def.edition}`,
+            missing: [],
+            broken: [],
+          });
+        }
+      } finally {
+        await pool.close();
+      }
+    },
+    180_000,
+  );
+
   it('says what to install when LibreOffice or its Python bridge is missing, without hanging', async () => {
     const t = Date.now();
     for (const options of [{ soffice: '/nonexistent/soffice' }, { python: '/nonexistent/python3' }]) {
@@ -164,8 +218,8 @@ describe('print-ready exports and the records spreadsheet (PostgreSQL + Redis)',
     expect(names).toEqual(
       expect.arrayContaining([
         '专项资金绩效目标申报表',
-        '专项资金绩效目标申报表-专项实施进度计划',
-        '专项资金绩效目标申报表-专项年度绩效指标',
+        '专项资金绩效目标申报表-实施进度计划',
+        '专项资金绩效目标申报表-年度绩效指标',
         '部门整体支出绩效目标申报表',
         '部门整体支出绩效目标申报表-部门职能职责概述',
         '警告',
@@ -190,26 +244,26 @@ describe('print-ready exports and the records spreadsheet (PostgreSQL + Redis)',
       const row = special.rows.find((x) => x['记录编号'] === r.id)!;
       expect(row).toMatchObject({
         年度: r.year,
-        专项名称: r.projectName,
-        部门名称: r.departmentName,
-        '资金总额（万元）': Number(r.totalFunds),
-        专项立项依据: r.basis,
+        专项资金名称: r.projectName,
+        主管部门: r.departmentName,
+        '年度资金总额（万元）': Number(r.totalFunds),
+        立项依据: r.basis,
         专项属性: r.projectAttribute === 'continuing' ? '延续专项' : '新增专项',
       });
-      const indicators = rowsOf('专项资金绩效目标申报表-专项年度绩效指标').rows.filter(
+      const indicators = rowsOf('专项资金绩效目标申报表-年度绩效指标').rows.filter(
         (x) => x['记录编号'] === r.id,
       );
       expect(
         indicators.map((x) => ({
           level1: x['一级指标'],
           level2: x['二级指标'],
-          content: x['指标内容'],
+          content: x['三级指标'],
           value: x['指标值'],
           remark: x['备注'],
         })),
       ).toEqual(r.indicators);
     }
-    const amountColumn = special.header.indexOf('资金总额（万元）') + 1;
+    const amountColumn = special.header.indexOf('年度资金总额（万元）') + 1;
     expect(special.sheet.getColumn(amountColumn).numFmt).toBe('#,##0.00');
 
     const dept = records.find((r) => r.formType === 'department-overall-performance-target')!;

@@ -164,13 +164,17 @@ export interface BatchProgress {
 export interface ImportReport extends BatchProgress {
   records: number;
   newRecords: number;
-  failures: Array<{
+  updatedRecords: number;
+  updatedRecordIds: number[];
+  /** Returned forms not applied because they clash with edits made since they went out. */
+  conflicts: Array<{
     file: string;
-    code: string | null;
-    reason: string | null;
-    recordId?: number;
-    paths?: string[];
+    formIndex: number;
+    recordId: number;
+    conflictId: number;
+    paths: string[];
   }>;
+  failures: Array<{ file: string; code: string | null; reason: string | null }>;
   warnings: Warning[];
 }
 

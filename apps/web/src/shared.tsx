@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { editionForYear } from '@formbridge/definitions/summary';
 import { api, ApiError, BatchPage, BatchProgress, DefinitionSummary } from './api';
 import type { Definition } from './form/definition';
 import { formatTime, MessageKey, t, tCode } from './i18n';
@@ -20,6 +21,8 @@ export function useDefinitions(): DefinitionSummary[] {
           title: d.title.text,
           attachmentLabel: d.attachmentLabel.default,
           amountPath: d.amountPath,
+          departmentPath: d.summary?.department ?? null,
+          projectPath: d.summary?.project ?? null,
         });
       return [...byType.values()];
     });
@@ -28,13 +31,24 @@ export function useDefinitions(): DefinitionSummary[] {
   return list;
 }
 
-/** A form type's definition: the record's own edition when it names one, else the newest. */
-export function loadDefinition(formType: string, edition?: unknown): Promise<Definition> {
-  const key = `${formType}@${typeof edition === 'string' ? edition : ''}`;
+/** A form type as people know it: its attachment label (the national forms have none) and title. */
+export function typeTitle(d: DefinitionSummary): string {
+  return d.attachmentLabel ? `${d.attachmentLabel} ${d.title}` : d.title;
+}
+
+/**
+ * A record's definition: its own edition when it names one, else the edition its year uses (the
+ * one it was filed on, and the one `export` draws it in), else the newest.
+ */
+export function loadDefinition(formType: string, edition?: unknown, year?: unknown): Promise<Definition> {
+  const key = `${formType}@${typeof edition === 'string' ? edition : ''}@${typeof year === 'number' ? year : ''}`;
   let p = full.get(key);
   if (!p) {
     p = api<{ editions: Definition[] }>('GET', `definitions/${encodeURIComponent(formType)}`).then(
-      ({ editions }) => editions.find((d) => d.edition === edition) ?? editions[editions.length - 1],
+      ({ editions }) =>
+        editions.find((d) => d.edition === edition) ??
+        (typeof year === 'number' ? editionForYear(editions, year) : undefined) ??
+        editions[editions.length - 1],
     );
     full.set(key, p);
     p.catch(() => full.delete(key));
@@ -146,63 +160,63 @@ export function Filters({
       [key]: (e.currentTarget as HTMLInputElement | HTMLSelectElement).value || undefined,
     });
   const id = (k: string) => `${prefix}-${k}`;
+  const field = (key: keyof FilterValues, label: MessageKey, control: ComponentChildren, narrow = false) => (
+    <div class={narrow ? 'filter narrow' : 'filter'}>
+      <label for={id(key)}>{t(label)}</label>
+      {control}
+    </div>
+  );
+  const text = (key: keyof FilterValues, label: MessageKey, inputMode?: 'numeric') =>
+    field(
+      key,
+      label,
+      <input id={id(key)} type="text" inputMode={inputMode} value={values[key] ?? ''} onInput={set(key)} />,
+      key === 'year',
+    );
+  const choice = (
+    key: keyof FilterValues,
+    label: MessageKey,
+    options: Array<[string, string]>,
+    narrow = true,
+  ) =>
+    field(
+      key,
+      label,
+      <select id={id(key)} value={values[key] ?? ''} onChange={set(key)}>
+        <option value="">{t('common.all')}</option>
+        {options.map(([value, name]) => (
+          <option key={value} value={value}>
+            {name}
+          </option>
+        ))}
+      </select>,
+      narrow,
+    );
   return (
     <div class="filters">
-      <div class="filter">
-        <label for={id('q')}>{t('records.search')}</label>
-        <input id={id('q')} type="search" value={values.q ?? ''} onInput={set('q')} />
-      </div>
-      <div class="filter narrow">
-        <label for={id('year')}>{t('records.year')}</label>
-        <input
-          id={id('year')}
-          type="text"
-          inputMode="numeric"
-          value={values.year ?? ''}
-          onInput={set('year')}
-        />
-      </div>
-      <div class="filter">
-        <label for={id('formType')}>{t('records.formType')}</label>
-        <select id={id('formType')} value={values.formType ?? ''} onChange={set('formType')}>
-          <option value="">{t('common.all')}</option>
-          {types.map((d) => (
-            <option key={d.formType} value={d.formType}>
-              {d.attachmentLabel} {d.title}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div class="filter">
-        <label for={id('department')}>{t('records.department')}</label>
-        <input
-          id={id('department')}
-          type="text"
-          value={values.department ?? ''}
-          onInput={set('department')}
-        />
-      </div>
-      <div class="filter">
-        <label for={id('project')}>{t('records.project')}</label>
-        <input id={id('project')} type="text" value={values.project ?? ''} onInput={set('project')} />
-      </div>
-      <div class="filter narrow">
-        <label for={id('hasWarnings')}>{t('records.hasWarnings')}</label>
-        <select id={id('hasWarnings')} value={values.hasWarnings ?? ''} onChange={set('hasWarnings')}>
-          <option value="">{t('common.all')}</option>
-          <option value="true">{t('records.withWarnings')}</option>
-          <option value="false">{t('records.withoutWarnings')}</option>
-        </select>
-      </div>
-      <div class="filter narrow">
-        <label for={id('origin')}>{t('records.origin')}</label>
-        <select id={id('origin')} value={values.origin ?? ''} onChange={set('origin')}>
-          <option value="">{t('common.all')}</option>
-          <option value="import">{t('origin.import')}</option>
-          <option value="edit">{t('origin.edit')}</option>
-          <option value="return">{t('origin.return')}</option>
-        </select>
-      </div>
+      {field(
+        'q',
+        'records.search',
+        <input id={id('q')} type="search" value={values.q ?? ''} onInput={set('q')} />,
+      )}
+      {text('year', 'records.year', 'numeric')}
+      {choice(
+        'formType',
+        'records.formType',
+        types.map((d) => [d.formType, typeTitle(d)]),
+        false,
+      )}
+      {text('department', 'records.department')}
+      {text('project', 'records.project')}
+      {choice('hasWarnings', 'records.hasWarnings', [
+        ['true', t('records.withWarnings')],
+        ['false', t('records.withoutWarnings')],
+      ])}
+      {choice('origin', 'records.origin', [
+        ['import', t('origin.import')],
+        ['edit', t('origin.edit')],
+        ['return', t('origin.return')],
+      ])}
     </div>
   );
 }

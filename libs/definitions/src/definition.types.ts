@@ -165,7 +165,7 @@ export interface FormDefinition {
   /**
    * How a record of another edition of the same form type maps onto this one: by edition, the
    * paths that were renamed (`old → new`); fields this edition lacks are dropped, fields it adds
-   * start empty.
+   * start empty. Going back to that older edition, the renames apply the other way round.
    */
   mapFrom?: Record<string, Record<string, string>>;
   /** The fields that name the department and the project: record lists, exports and file names use them. */
@@ -224,6 +224,8 @@ export interface FormLayout {
   review: { seal: string; blankDate: string; sameLine?: boolean };
   /** What an empty line field prints, by path, where the form draws a blank to fill in (`年　月　日`). */
   blankLines?: Record<string, string>;
+  /** Table text in 小五 (9 pt) instead of 小四 (12 pt): for forms of many narrow columns. */
+  compactTable?: boolean;
 }
 
 /** `{ label: path }` prints a field's label; `{ field: path }` its value. */

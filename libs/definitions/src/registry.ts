@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { FieldDefinition, FormDefinition } from './definition.types';
+import { editionForYear } from './summary';
 
 const FIELD_KINDS = new Set(['cell', 'line', 'grid', 'keyed', 'reviews', 'matrix']);
 
@@ -76,15 +77,9 @@ export class DefinitionRegistry {
       .sort((a, b) => a.edition.localeCompare(b.edition));
   }
 
-  /**
-   * The edition a filing year uses: the newest whose `years` include it; without such an
-   * edition, the newest that starts no later than the year, else the newest of all.
-   */
+  /** The edition a filing year uses (`editionForYear`). */
   forYear(formType: string, year: number): FormDefinition | undefined {
-    const all = this.editions(formType).reverse();
-    const from = (d: FormDefinition) => d.years?.from ?? -Infinity;
-    const to = (d: FormDefinition) => d.years?.to ?? Infinity;
-    return all.find((d) => from(d) <= year && year <= to(d)) ?? all.find((d) => from(d) <= year) ?? all[0];
+    return editionForYear(this.editions(formType), year);
   }
 
   formTypes(): string[] {

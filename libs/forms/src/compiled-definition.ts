@@ -33,14 +33,27 @@ export class CompiledDefinition {
   readonly inlineFields = new Map<string, CellField>();
   readonly boilerplate: RegExp[];
   readonly keyPatterns = new Map<string, RegExp[]>();
+  /** The structural labels as printed (any spacing, either bracket width), for removal from a text. */
+  readonly structural: RegExp[];
+  /** `target` by label key: a form's cells repeat the same few hundred texts. */
+  private readonly targets = new Map<string, { target: Target; unit?: string } | null>();
+  private readonly reviewSuffix?: string;
+  private readonly choices = new WeakMap<object, Array<{ value: string; patterns: RegExp[] }>>();
+  /**
+   * The labels this edition prints (the first of each label list, as the generator draws them).
+   * Editions copied from one another accept each other's labels as variants; what each prints
+   * is what tells a form of one from a form of the other.
+   */
+  private readonly printed = new Set<string>();
 
   constructor(readonly def: FormDefinition) {
     this.titleKeys = def.title.variants.map(labelKey).sort((a, b) => b.length - a.length);
     this.attachment = new RegExp(def.attachmentLabel.pattern, 'u');
     this.year = new RegExp(def.yearPattern, 'u');
-    const add = (label: string, t: Target) => {
+    const add = (label: string, t: Target, labels?: string[]) => {
       const k = labelKey(label);
       if (!this.labels.has(k)) this.labels.set(k, t);
+      if (labels?.[0] === label) this.printed.add(k);
     };
     const inlineLabels: string[] = [];
     for (const f of def.fields) {
@@ -48,26 +61,26 @@ export class CompiledDefinition {
         case 'cell':
         case 'line':
           for (const l of f.labels) {
-            add(l, { kind: 'field', field: f });
+            add(l, { kind: 'field', field: f }, f.labels);
             this.inlineFields.set(labelKey(l), f);
             inlineLabels.push(l);
           }
           break;
         case 'grid':
-          f.labels.forEach((l) => add(l, { kind: 'grid', field: f }));
+          f.labels.forEach((l) => add(l, { kind: 'grid', field: f }, f.labels));
           // A derived column is never read from the document: its name is no label.
           f.columns
             .filter((c) => !c.derive)
-            .forEach((c) => c.labels.forEach((l) => add(l, { kind: 'header', field: f })));
+            .forEach((c) => c.labels.forEach((l) => add(l, { kind: 'header', field: f }, c.labels)));
           break;
         case 'matrix':
-          f.labels.forEach((l) => add(l, { kind: 'matrix', field: f }));
+          f.labels.forEach((l) => add(l, { kind: 'matrix', field: f }, f.labels));
           [...f.rows, ...f.columns].forEach((c) =>
-            c.labels.forEach((l) => add(l, { kind: 'matrixPart', field: f })),
+            c.labels.forEach((l) => add(l, { kind: 'matrixPart', field: f }, c.labels)),
           );
           break;
         case 'keyed':
-          f.labels.forEach((l) => add(l, { kind: 'keyed', field: f }));
+          f.labels.forEach((l) => add(l, { kind: 'keyed', field: f }, f.labels));
           for (const k of f.keys) {
             this.keyPatterns.set(
               k.path,
@@ -85,11 +98,11 @@ export class CompiledDefinition {
           break;
         case 'reviews':
           this.reviews = f;
-          f.groupLabels?.forEach((l) => add(l, { kind: 'group' }));
+          f.groupLabels?.forEach((l) => add(l, { kind: 'group' }, f.groupLabels));
           break;
       }
     }
-    def.groups.forEach((g) => g.labels.forEach((l) => add(l, { kind: 'group' })));
+    def.groups.forEach((g) => g.labels.forEach((l) => add(l, { kind: 'group' }, g.labels)));
     def.structuralLabels.forEach((l) => add(l, { kind: 'structural' }));
     for (const l of def.amountUnit?.labels ?? []) {
       this.inlineFields.set(labelKey(l), { kind: 'line', path: UNIT_PATH, labels: [l], type: 'text' });
@@ -97,6 +110,10 @@ export class CompiledDefinition {
     }
     inlineLabels.sort((a, b) => labelKey(b).length - labelKey(a).length);
     this.inline = new RegExp(`(${inlineLabels.map(labelPattern).join('|')})[\\s\\u3000]*[:：]`, 'gu');
+    this.structural = [...this.labels]
+      .filter(([, t]) => t.kind === 'structural')
+      .map(([k]) => new RegExp(labelPattern(k), 'gu'));
+    this.reviewSuffix = this.reviews && labelKey(this.reviews.labelSuffix);
     this.boilerplate = [...def.boilerplate]
       .sort((a, b) => b.length - a.length)
       .map((b) => new RegExp(labelPattern(b), 'gu'));
@@ -107,13 +124,49 @@ export class CompiledDefinition {
    * (`年初预算数（元）`): then it is the label without them, and `unit` says what it was.
    */
   target(text: string): { target: Target; unit?: string } | undefined {
-    const key = labelKey(text);
+    return this.targetOfKey(labelKey(text));
+  }
+
+  /** `target` of a text already keyed (`labelKey`): when many definitions look at the same cells. */
+  targetOfKey(key: string): { target: Target; unit?: string } | undefined {
     if (!key) return undefined;
-    const exact = this.labels.get(key);
-    const unit = labelUnit(key);
-    if (exact) return { target: exact, unit: unit?.unit };
-    const base = unit && this.labels.get(unit.base);
-    return base ? { target: base, unit: unit.unit } : undefined;
+    let found = this.targets.get(key);
+    if (found === undefined) {
+      const exact = this.labels.get(key);
+      const unit = labelUnit(key);
+      const base = unit && this.labels.get(unit.base);
+      found = exact ? { target: exact, unit: unit?.unit } : base ? { target: base, unit: unit.unit } : null;
+      // Free text is worth no entry; the labels and their variants are few.
+      if (key.length <= 64) {
+        if (this.targets.size > 20_000) this.targets.clear();
+        this.targets.set(key, found);
+      }
+    }
+    return found ?? undefined;
+  }
+
+  /** A choice field's options, each with its labels as printed, longest label first. */
+  choicePatterns(
+    options: ReadonlyArray<{ value: string; labels: string[] }>,
+  ): Array<{ value: string; patterns: RegExp[] }> {
+    let compiled = this.choices.get(options);
+    if (!compiled) {
+      compiled = options.map((o) => ({
+        value: o.value,
+        patterns: [...o.labels]
+          .sort((a, b) => b.length - a.length)
+          .map((l) => new RegExp(labelPattern(l), 'u')),
+      }));
+      this.choices.set(options, compiled);
+    }
+    return compiled;
+  }
+
+  /** Whether a keyed cell text is a label as this edition prints it (not one of its variants). */
+  isPrintedKey(key: string): boolean {
+    if (this.printed.has(key)) return true;
+    const base = labelUnit(key)?.base;
+    return base !== undefined && this.printed.has(base);
   }
 
   isTitle(text: string): boolean {
@@ -127,9 +180,9 @@ export class CompiledDefinition {
   }
 
   reviewAuthority(text: string): string | undefined {
-    if (!this.reviews) return undefined;
+    const suffix = this.reviewSuffix;
+    if (suffix === undefined) return undefined;
     const key = labelKey(text);
-    const suffix = labelKey(this.reviews.labelSuffix);
     return key.length > suffix.length && key.endsWith(suffix) ? key.slice(0, -suffix.length) : undefined;
   }
 

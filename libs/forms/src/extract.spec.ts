@@ -1,3 +1,4 @@
+import { DefinitionRegistry, FormDefinition, definitions } from '@formbridge/definitions';
 import { documentXml, p, packageOf, r, tbl, tc, tr } from '../../../test/support/ooxml';
 import { FormParser } from './form-parser';
 import { WarningCode } from './warnings';
@@ -261,5 +262,53 @@ describe('reading a department-overall form', () => {
     const mismatch = warnings.filter((w) => w.code === WarningCode.SumMismatch);
     expect(mismatch).toHaveLength(1);
     expect(mismatch[0]).toMatchObject({ path: '$.budget.total', message: expect.stringContaining('90.00') });
+  });
+});
+
+describe('telling editions apart', () => {
+  // A later edition copied from the 2019 one: same title, and each accepts the other's labels as
+  // variants; only the labels each prints differ.
+  const old = definitions().get('special-fund-performance-target', '2019')!;
+  const later = structuredClone(old);
+  later.edition = '2030';
+  const prints: Record<string, string> = {
+    projectName: '专项资金名称',
+    departmentName: '主管部门',
+    annualGoal: '年度绩效目标',
+  };
+  for (const f of later.fields)
+    if (f.kind === 'cell' && prints[f.path])
+      f.labels = [prints[f.path], ...f.labels.filter((l) => l !== prints[f.path])];
+  const parser = new FormParser(new DefinitionRegistry([old, later]));
+  const form = ([name, department, goal]: readonly string[]) =>
+    parser.parseDocx(
+      packageOf(
+        documentXml(
+          heading +
+            table(
+              row(name, '惠民项目资金', '专项属性', '延续专项☑'),
+              row(department, '合江街道办事处', '资金总额（万元）', '25'),
+              row(goal, { text: '完成一个惠民项目', span: 5 }),
+            ),
+        ),
+      ),
+    );
+  const editionOf = (def: FormDefinition) => ({ formType: def.formType, edition: def.edition });
+
+  it('reads a form with the edition whose printed labels it carries, whichever is newer', () => {
+    for (const [labels, def] of [
+      [['专项名称', '部门名称', '专项年度绩效目标'], old],
+      [['专项资金名称', '主管部门', '年度绩效目标'], later],
+      // Two of three as the later edition prints them: still the later edition.
+      [['专项资金名称', '部门名称', '年度绩效目标'], later],
+    ] as const) {
+      const result = form(labels);
+      expect(result.forms).toEqual([editionOf(def)]);
+      expect(result.records[0]).toMatchObject({
+        projectName: '惠民项目资金',
+        departmentName: '合江街道办事处',
+        annualGoal: '完成一个惠民项目',
+      });
+    }
   });
 });

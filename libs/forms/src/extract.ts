@@ -6,7 +6,7 @@ import { GridCell, GridRow, layoutTable } from './layout';
 import { getPath, setPath } from './paths';
 import { reviewOf, Review } from './reviews';
 import { ColumnSpan, ReadContext, Section, bestColumn, readGrid, readKeyed, readMatrix } from './sections';
-import { cleanText, isCheckboxGlyph, isCheckedGlyph, labelKey, labelPattern, trimText } from './text';
+import { cleanText, isCheckboxGlyph, isCheckedGlyph, labelKey, trimText } from './text';
 import { ParseWarning, WarningCode } from './warnings';
 
 export { CompiledDefinition } from './compiled-definition';
@@ -362,9 +362,9 @@ export class FormExtractor implements ReadContext {
   ): string | null {
     const text = raw.normalize('NFC');
     const hits: Array<{ value: string; at: number; end: number }> = [];
-    for (const o of options) {
-      for (const l of [...o.labels].sort((a, b) => b.length - a.length)) {
-        const m = new RegExp(labelPattern(l), 'u').exec(text);
+    for (const o of this.c.choicePatterns(options)) {
+      for (const pattern of o.patterns) {
+        const m = pattern.exec(text);
         if (m && !hits.some((h) => m.index < h.end && m.index + m[0].length > h.at)) {
           hits.push({ value: o.value, at: m.index, end: m.index + m[0].length });
           break;

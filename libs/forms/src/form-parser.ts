@@ -10,6 +10,8 @@ import { ParseResult, ParseWarning, WarningCode } from './warnings';
 
 interface FormSlice {
   compiled: CompiledDefinition;
+  /** Index of the form's first block in the document's blocks. */
+  start: number;
   blocks: WordBlock[];
   titled: boolean;
 }
@@ -19,6 +21,9 @@ interface FormStart {
   at: number;
   candidates: CompiledDefinition[];
 }
+
+/** Longer cell texts are never a label (the longest, with the spaces people put in, are far shorter). */
+const LABEL_TEXT_MAX = 64;
 
 /** An attachment label of any form (`附件2`, `附件 3-1`), pulled along with the title below it. */
 const ANY_ATTACHMENT = /^附件[\d\-－—–]+$/u;
@@ -45,6 +50,14 @@ export class FormParser {
   /** A .docx in memory, synchronously: the fast path bulk imports and the benchmark use. */
   parseDocx(bytes: Uint8Array, options?: ReadOptions): ParseResult {
     return this.parseDocument(readDocx(bytes, options));
+  }
+
+  /**
+   * Which of the document's blocks (body paragraphs and tables, in order) each form read from it
+   * spans, in record order: `[start, end)`. For showing one form of a document that holds several.
+   */
+  formBlocks(doc: WordDocument): Array<{ start: number; end: number }> {
+    return this.split(doc.blocks, []).map((s) => ({ start: s.start, end: s.start + s.blocks.length }));
   }
 
   parseDocument(doc: WordDocument): ParseResult {
@@ -149,7 +162,7 @@ export class FormParser {
     });
     if (!starts.some((s) => s.candidates.length)) {
       const guess = this.guessByLabels(blocks, this.compiled);
-      return guess ? [{ compiled: guess, blocks, titled: false }] : [];
+      return guess ? [{ compiled: guess, start: 0, blocks, titled: false }] : [];
     }
     // Pull each form's start back over the attachment label printed above its title.
     const begins = starts.map(({ at, candidates }, k) => {
@@ -179,12 +192,16 @@ export class FormParser {
       // Editions that share a title are told apart by how many of their labels the form carries.
       const compiled =
         candidates.length === 1 ? candidates[0] : (this.guessByLabels(slice, candidates, 0) ?? candidates[0]);
-      slices.push({ compiled, blocks: slice, titled: true });
+      slices.push({ compiled, start: begins[k], blocks: slice, titled: true });
     });
     return slices;
   }
 
-  /** A form without its title is still recognised when its table carries enough of its labels. */
+  /**
+   * A form without its title is still recognised when its table carries enough of its labels.
+   * Among definitions that read as many of the form's labels, the one that prints more of them
+   * as they stand wins (editions accept each other's labels as variants), then the newer edition.
+   */
   private guessByLabels(
     blocks: WordBlock[],
     among: CompiledDefinition[],
@@ -192,20 +209,33 @@ export class FormParser {
   ): CompiledDefinition | undefined {
     let best: CompiledDefinition | undefined;
     let bestScore = minimum - 1;
-    const cells = blocks.flatMap((b) =>
-      b.kind === 'table' ? b.rows.flatMap((r) => r.cells.map((c) => c.text)) : [],
-    );
+    let bestPrinted = -1;
+    // Labels are short; the free text of long cells (most of a form's bytes) is no label of any form.
+    const keys = new Set<string>();
+    for (const b of blocks)
+      if (b.kind === 'table')
+        for (const r of b.rows)
+          for (const c of r.cells) if (c.text.length <= LABEL_TEXT_MAX) keys.add(labelKey(c.text));
     for (const c of among) {
-      const score = new Set(cells.map((t) => c.target(t)?.target).filter((t) => t !== undefined)).size;
-      // Ties go to the newer edition.
-      if (
-        score > bestScore ||
-        (score === bestScore &&
-          best &&
-          best.def.formType === c.def.formType &&
-          c.def.edition > best.def.edition)
-      ) {
-        bestScore = score;
+      const read = new Set<unknown>();
+      const printed = new Set<unknown>();
+      for (const key of keys) {
+        const target = c.targetOfKey(key)?.target;
+        if (target === undefined) continue;
+        read.add(target);
+        if (c.isPrintedKey(key)) printed.add(target);
+      }
+      const better =
+        read.size > bestScore ||
+        (read.size === bestScore &&
+          best !== undefined &&
+          (printed.size > bestPrinted ||
+            (printed.size === bestPrinted &&
+              best.def.formType === c.def.formType &&
+              c.def.edition > best.def.edition)));
+      if (better) {
+        bestScore = read.size;
+        bestPrinted = printed.size;
         best = c;
       }
     }

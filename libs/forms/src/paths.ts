@@ -1,4 +1,5 @@
 export function getPath(obj: Record<string, unknown>, path: string): unknown {
+  if (path.indexOf('.') < 0) return obj[path];
   let cur: unknown = obj;
   for (const part of path.split('.')) {
     if (cur === null || typeof cur !== 'object') return undefined;
@@ -8,6 +9,10 @@ export function getPath(obj: Record<string, unknown>, path: string): unknown {
 }
 
 export function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  if (path.indexOf('.') < 0) {
+    obj[path] = value;
+    return;
+  }
   const parts = path.split('.');
   let cur = obj;
   for (const part of parts.slice(0, -1)) {

@@ -7,6 +7,8 @@ export interface Review {
   date: string | null;
 }
 
+const DATE_ONCE = new RegExp(EMBEDDED_DATE.source, 'u');
+
 /** A review cell: `同意。（盖章）2019年4月2日` → opinion `同意。`, date `2019-04-02`. */
 export function reviewOf(c: CompiledDefinition, authority: string, raw: string): Review {
   let text = c.stripBoilerplate(raw.normalize('NFC'));
@@ -19,7 +21,7 @@ export function reviewOf(c: CompiledDefinition, authority: string, raw: string):
     if (r.ok) {
       date = r.value;
       // The date may be written with spaces between its parts; drop it from the opinion text.
-      text = m ? text.replace(new RegExp(EMBEDDED_DATE.source, 'u'), ' ') : text.replace(CHINESE_DATE, ' ');
+      text = m ? text.replace(DATE_ONCE, ' ') : text.replace(CHINESE_DATE, ' ');
     }
   }
   return { authority, opinion: cleanText(text), date };

@@ -3,7 +3,7 @@ import type { SourceLocation } from '@formbridge/word';
 import type { CompiledDefinition } from './compiled-definition';
 import { derive, officialTerm, splitLabelWeight } from './convert';
 import type { GridCell, GridRow } from './layout';
-import { cleanText, labelKey, labelPattern, labelUnit } from './text';
+import { cleanText, labelKey, labelUnit } from './text';
 import { WarningCode } from './warnings';
 
 /** A column of a block as laid out: its key and the grid columns it covers. */
@@ -43,20 +43,47 @@ export interface ReadContext {
 
 type Item = Record<string, unknown>;
 
+type Named = { key: string; labels: string[] };
+
+/** Each label key of a list of columns (or rows) → the first of them carrying it, built once per list. */
+const byLabel = new WeakMap<Named[], Map<string, Named>>();
+
+function columnsByLabel(columns: Named[]): Map<string, Named> {
+  let map = byLabel.get(columns);
+  if (!map) {
+    map = new Map();
+    for (const col of columns)
+      for (const l of col.labels) if (!map.has(labelKey(l))) map.set(labelKey(l), col);
+    byLabel.set(columns, map);
+  }
+  return map;
+}
+
+/** The columns of a grid that are read from the document (a derived column is computed). */
+const readColumns = new WeakMap<GridField, GridField['columns']>();
+
+function readOf(field: GridField): GridField['columns'] {
+  let read = readColumns.get(field);
+  if (!read) {
+    read = field.columns.filter((col) => !col.derive);
+    readColumns.set(field, read);
+  }
+  return read;
+}
+
 /** The header cells of a row that name columns of this block. */
 export function headerCells(
   c: CompiledDefinition,
   row: GridRow,
-  columns: Array<{ key: string; labels: string[] }>,
+  columns: Named[],
 ): Array<{ cell: GridCell; key: string; unit?: string }> {
   const out: Array<{ cell: GridCell; key: string; unit?: string }> = [];
+  const labels = columnsByLabel(columns);
   for (const cell of row.cells) {
     const key = labelKey(cell.text);
     if (!key) continue;
     const unit = labelUnit(key);
-    const column =
-      columns.find((col) => col.labels.some((l) => labelKey(l) === key)) ??
-      (unit ? columns.find((col) => col.labels.some((l) => labelKey(l) === unit.base)) : undefined);
+    const column = labels.get(key) ?? (unit ? labels.get(unit.base) : undefined);
     if (column) out.push({ cell, key: column.key, unit: unit?.unit });
   }
   return out;
@@ -88,7 +115,7 @@ export function readGrid(ctx: ReadContext, section: Section, field: GridField): 
   const headerRow = section.rows.findIndex(
     (r) => headerCells(c, r, field.columns).length >= Math.min(2, field.columns.length),
   );
-  const read = field.columns.filter((col) => !col.derive);
+  const read = readOf(field);
   const columns = headerRow >= 0 ? spans(ctx, headerCells(c, section.rows[headerRow], read)) : [];
   if (headerRow < 0) {
     ctx.warn(
@@ -304,9 +331,7 @@ export function readKeyed(ctx: ReadContext, section: Section, field: KeyedField)
     }
     ctx.set(path, value, location);
   }
-  for (const [k, t] of c.labels) {
-    if (t.kind === 'structural') rest = rest.replace(new RegExp(labelPattern(k), 'gu'), '');
-  }
+  for (const pattern of c.structural) rest = rest.replace(pattern, '');
   const left = cleanText(rest.replace(/[:：;；,，。]/gu, ' '));
   if (left)
     ctx.warn(

@@ -10,16 +10,26 @@ const ANY_SPACE = /[\s\u3000\u00a0\u200b\ufeff]+/gu;
 export const CHECKED_GLYPHS = '☑■√✓✔☒▣⊠';
 export const UNCHECKED_GLYPHS = '□☐';
 
+/** A character that is surely not an edge space: printable ASCII or a CJK ideograph. */
+const solid = (code: number) => (code > 0x20 && code < 0x7f) || (code >= 0x4e00 && code <= 0x9fff);
+
 export function trimText(s: string): string {
+  if (s.length === 0 || (solid(s.charCodeAt(0)) && solid(s.charCodeAt(s.length - 1)))) return s;
   return s.replace(EDGE_SPACE, '');
 }
+
+const LINE_BREAK = /\r\n|[\n\r\v\f\u2028\u2029]/u;
 
 /** NFC, trimmed lines, empty lines dropped, joined with `\n`; empty → null. */
 export function cleanText(raw: string | null | undefined): string | null {
   if (raw == null) return null;
-  const lines = raw
-    .normalize('NFC')
-    .split(/\r\n|[\n\r\v\f\u2028\u2029]/u)
+  const text = raw.normalize('NFC');
+  if (!LINE_BREAK.test(text)) {
+    const line = trimText(text);
+    return line.length ? line : null;
+  }
+  const lines = text
+    .split(LINE_BREAK)
     .map(trimText)
     .filter((l) => l.length > 0);
   return lines.length ? lines.join('\n') : null;
@@ -27,9 +37,15 @@ export function cleanText(raw: string | null | undefined): string | null {
 
 /** The form a label is compared in: no spaces or breaks, half-width brackets, no trailing colon. */
 const labelKeys = new Map<string, string>();
+/**
+ * Longer texts (free text in cells and paragraphs) are asked about several times within one
+ * parse (is it a title of any definition, a label, a review authority?) but not across files:
+ * only the last few hundred are kept.
+ */
+const recentLongKeys = new Map<string, string>();
 
 export function labelKey(s: string): string {
-  let key = labelKeys.get(s);
+  let key = s.length <= 64 ? labelKeys.get(s) : recentLongKeys.get(s);
   if (key === undefined) {
     key = s
       .normalize('NFKC')
@@ -39,6 +55,9 @@ export function labelKey(s: string): string {
     if (s.length <= 64) {
       if (labelKeys.size > 20_000) labelKeys.clear();
       labelKeys.set(s, key);
+    } else if (s.length <= 4096) {
+      if (recentLongKeys.size >= 512) recentLongKeys.clear();
+      recentLongKeys.set(s, key);
     }
   }
   return key;
@@ -262,20 +281,32 @@ export function looksLikeFormTitle(text: string): boolean {
 /** A printed date line nobody filled in: `年   月   日`. */
 export const BLANK_DATE = /(?:^|[\s\u3000])年[\s\u3000]+月[\s\u3000]+日/gu;
 
+const NUMBERING = [
+  /^[(（][\s\u3000]*[0-9０-９一二三四五六七八九十]+[\s\u3000]*[)）][、.．]?/u,
+  /^[0-9０-９]+[\s\u3000]*[.．、)）](?![0-9])/u,
+  /^[一二三四五六七八九十]+[、.．]/u,
+  /^[①-⑳⑴-⒇⒈-⒛]/u,
+];
+/** The numbering patterns for a definition's prefixes, built once per prefix list. */
+const numberingFor = new WeakMap<string[], RegExp[]>();
+
 /** Presentation numbering that list items drop: `1.` `1、` `（1）` `①` `一、` and `目标1：`-style prefixes. */
 export function stripNumbering(line: string, prefixes: string[]): string {
-  const words = prefixes.map((p) => p.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|');
-  const patterns = [
-    words
-      ? new RegExp(`^(?:${words})[\\s\\u3000]*[0-9０-９一二三四五六七八九十]+[\\s\\u3000]*[:：.、．]?`, 'u')
-      : undefined,
-    /^[(（][\s\u3000]*[0-9０-９一二三四五六七八九十]+[\s\u3000]*[)）][、.．]?/u,
-    /^[0-9０-９]+[\s\u3000]*[.．、)）](?![0-9])/u,
-    /^[一二三四五六七八九十]+[、.．]/u,
-    /^[①-⑳⑴-⒇⒈-⒛]/u,
-  ];
+  let patterns = numberingFor.get(prefixes);
+  if (!patterns) {
+    const words = prefixes.map((p) => p.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&')).join('|');
+    patterns = words
+      ? [
+          new RegExp(
+            `^(?:${words})[\\s\\u3000]*[0-9０-９一二三四五六七八九十]+[\\s\\u3000]*[:：.、．]?`,
+            'u',
+          ),
+          ...NUMBERING,
+        ]
+      : NUMBERING;
+    numberingFor.set(prefixes, patterns);
+  }
   for (const p of patterns) {
-    if (!p) continue;
     const m = p.exec(line);
     if (m) return trimText(line.slice(m[0].length));
   }

@@ -1,5 +1,5 @@
 import { CHECKED_GLYPH, UNCHECKED_GLYPH, symbolGlyph } from './symbols';
-import { allAttrs, attr, scanXml } from './xml-scan';
+import { NAME_SLOTS, allAttrs, attr, scanXmlBytes, utf8 } from './xml-scan';
 import type {
   SourceLocation,
   TaggedText,
@@ -34,12 +34,6 @@ const SKIPPED = new Set([
   'w:commentReference',
 ]);
 
-interface Tag {
-  name: string;
-  attrs: string;
-  selfClosing: boolean;
-}
-
 interface ParagraphBuffer {
   parts: string[];
   breakBefore: boolean;
@@ -61,30 +55,73 @@ interface ContentControl {
   location: SourceLocation;
 }
 
-/**
- * A copy of `s` that does not keep the document XML alive. V8 makes a substring of 13 or more
- * characters a view into its parent (a sliced string), so the text of a paragraph read straight
- * out of one `w:t` holds on to the whole of document.xml (60–240 KB for our fixtures). Text that
- * outlives the parse, in a record or in a cache such as the parser's label keys, then pins one
- * document per string: a 10,000-file import in one process kept about 3,400 documents (200 MB)
- * alive. The concatenation is flattened into a fresh string before it is sliced, so only that
- * copy (one character longer) is kept.
- */
-function detach(s: string): string {
-  return s.length < 13 ? s : (' ' + s).slice(1);
-}
-
 /** Tags whose properties we read although the rest of their subtree is skipped. */
 const PROPERTY_READS = new Set(['w:gridSpan', 'w:vMerge', 'w:hMerge', 'w:gridBefore', 'w:gridAfter']);
 
 /**
- * Walks `word/document.xml` once and returns paragraphs and tables with their
+ * Every name the open and close handlers below act on. Most tags of a document (run and cell
+ * formatting: `w:rPr`, `w:rFonts`, `w:sz`, `w:tcW`…) are none of them, and one lookup lets them
+ * pass instead of a comparison with each case of the switch.
+ */
+const OPENS = new Set([
+  ...SKIPPED,
+  ...PROPERTY_READS,
+  'w:p',
+  'w:pageBreakBefore',
+  'w:t',
+  'w:tab',
+  'w:ptab',
+  'w:br',
+  'w:cr',
+  'w:noBreakHyphen',
+  'w:sym',
+  'w:sdt',
+  'w:sdtPr',
+  'w:sdtContent',
+  'w:checkBox',
+  'w:default',
+  'w:checked',
+  'w:txbxContent',
+  'w:tbl',
+  'w:gridCol',
+  'w:tr',
+  'w:tc',
+]);
+const CLOSES = new Set(['w:t', 'w:p', 'w:ffData', 'w:sdt', 'w:txbxContent', 'w:tc', 'w:tr', 'w:tbl']);
+const OPEN_ACTS = 1;
+const CLOSE_ACTS = 2;
+
+/**
+ * What the handlers do with a `w:` name (OPEN_ACTS, CLOSE_ACTS), by the slot the scanner cached
+ * the name in: an array read instead of a set lookup per tag. A slot's entry counts only while
+ * the slot holds the same name string. Only names in the main namespace's `w:` prefix are kept,
+ * whose meaning no document can change.
+ */
+const slotNames = new Array<string>(NAME_SLOTS).fill('');
+const slotActs = new Uint8Array(NAME_SLOTS);
+
+function actsOf(canonicalName: string): number {
+  return (OPENS.has(canonicalName) ? OPEN_ACTS : 0) | (CLOSES.has(canonicalName) ? CLOSE_ACTS : 0);
+}
+
+/**
+ * Walks `word/document.xml` once, over its bytes, and returns paragraphs and tables with their
  * text as a reader sees it: deleted text, field codes and the fallback copy of a text box are
  * dropped, inserted text, field results and text boxes are kept, symbol-font and content-control
  * checkboxes become ☑/☐. Documents declaring a DOCTYPE are refused outright (see xml-scan), so
  * no entity is ever expanded or fetched.
+ *
+ * Every string it hands out is decoded from the bytes of one run or attribute, never cut out of
+ * a decoded copy of the whole part: V8 makes a substring of 13 or more characters a view into
+ * its parent, and text kept after the parse (in a record, in the parser's label-key cache) then
+ * pinned one whole document.xml per string (a 10,000-file import once kept 3,400 of them,
+ * 200 MB, alive).
  */
-export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: TaggedText[] } {
+export function readDocumentXml(xml: string | Uint8Array): { blocks: WordBlock[]; tagged: TaggedText[] } {
+  const bytes =
+    typeof xml === 'string'
+      ? Buffer.from(xml, 'utf8')
+      : Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength);
   const canonical = new Map<string, string>();
   const prefixes: Record<string, string> = {};
   let wPrefix = 'w';
@@ -103,8 +140,12 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
     }
     return c;
   };
-  const wAttr = (tag: Tag, local: string): string | undefined =>
-    attr(tag.attrs, wPrefix ? `${wPrefix}:${local}` : local);
+  // The attributes of the tag being opened, decoded only when one of them is read.
+  let attrStart = 0;
+  let attrEnd = 0;
+  let attrText: string | undefined;
+  const attrs = (): string => (attrText ??= utf8(bytes, attrStart, attrEnd));
+  const wAttr = (local: string): string | undefined => attr(attrs(), wPrefix ? `${wPrefix}:${local}` : local);
 
   const body: WordBlock[] = [];
   const containers: WordBlock[][] = [body];
@@ -135,10 +176,22 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
     return { table: t.table.index, row: t.table.rows.length, cell: t.row ? t.row.cells.length : undefined };
   };
 
-  const onOpen = (tag: Tag): void => {
+  /** actsOf the name's canonical form, from the slot cache when it can be. */
+  const acts = (raw: string, slot: number): number => {
+    if (standardPrefixes && slot >= 0 && slotNames[slot] === raw) return slotActs[slot];
+    const n = name(raw);
+    const a = actsOf(n);
+    if (slot >= 0 && standardPrefixes && n === raw && raw.charCodeAt(0) === 119 && raw.charCodeAt(1) === 58) {
+      slotNames[slot] = raw;
+      slotActs[slot] = a;
+    }
+    return a;
+  };
+
+  const onOpen = (raw: string, selfClosing: boolean, slot: number): void => {
     if (!started) {
       started = true;
-      for (const [k, v] of Object.entries(allAttrs(tag.attrs))) {
+      for (const [k, v] of Object.entries(allAttrs(attrs()))) {
         if (k === 'xmlns' || k.startsWith('xmlns:')) {
           const short = NAMESPACES[v];
           const prefix0 = k === 'xmlns' ? '' : k.slice(6);
@@ -154,7 +207,7 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
       }
       canonical.clear();
     }
-    const n = name(tag.name);
+    const n = name(raw);
     // The scanner reports a close for self-closing tags too, so depths count every open.
     if (skipDepth > 0) {
       skipDepth++;
@@ -164,18 +217,18 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
       inSdtPr++;
       const c = activeControl();
       if (!c) return;
-      if (n === 'w:tag') c.tag = wAttr(tag, 'val');
-      else if (n === 'w:showingPlcHdr')
-        c.placeholder = wAttr(tag, 'val') !== '0' && wAttr(tag, 'val') !== 'false';
+      if (n === 'w:tag') c.tag = wAttr('val');
+      else if (n === 'w:showingPlcHdr') c.placeholder = wAttr('val') !== '0' && wAttr('val') !== 'false';
       else if (n === 'w14:checkbox') c.checkbox = true;
       else if (n === 'w14:checked') {
-        const val = attr(tag.attrs, `${w14Prefix}:val`);
+        const val = attr(attrs(), `${w14Prefix}:val`);
         c.checked = val === '1' || val === 'true';
       }
       return;
     }
+    if ((acts(raw, slot) & OPEN_ACTS) === 0) return;
     if (PROPERTY_READS.has(n)) {
-      readProperty(n, tag);
+      readProperty(n);
       skipDepth++;
       return;
     }
@@ -192,13 +245,13 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
         paragraphs.push({ parts: [], breakBefore: false, breakAfter: false });
         return;
       case 'w:pageBreakBefore': {
-        const v = wAttr(tag, 'val');
+        const v = wAttr('val');
         const p = paragraphs[paragraphs.length - 1];
         if (p && v !== '0' && v !== 'false') p.breakBefore = true;
         return;
       }
       case 'w:t':
-        if (!tag.selfClosing) inText = true;
+        if (!selfClosing) inText = true;
         return;
       case 'w:tab':
       case 'w:ptab':
@@ -206,7 +259,7 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
         return;
       case 'w:br': {
         if (hidesText()) return;
-        const type = wAttr(tag, 'type');
+        const type = wAttr('type');
         if (type === 'page' || type === 'column') {
           const p = paragraphs[paragraphs.length - 1];
           if (p?.parts.length) p.breakAfter = true;
@@ -221,7 +274,7 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
         if (!hidesText()) append('-');
         return;
       case 'w:sym':
-        if (!hidesText()) append(symbolGlyph(wAttr(tag, 'font'), wAttr(tag, 'char')));
+        if (!hidesText()) append(symbolGlyph(wAttr('font'), wAttr('char')));
         return;
       case 'w:sdt':
         controls.push({ capture: [], location: location() });
@@ -238,10 +291,10 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
         pendingFormCheckbox = {};
         return;
       case 'w:default':
-        if (pendingFormCheckbox) pendingFormCheckbox.default = isOn(wAttr(tag, 'val'));
+        if (pendingFormCheckbox) pendingFormCheckbox.default = isOn(wAttr('val'));
         return;
       case 'w:checked':
-        if (pendingFormCheckbox) pendingFormCheckbox.checked = isOn(wAttr(tag, 'val'));
+        if (pendingFormCheckbox) pendingFormCheckbox.checked = isOn(wAttr('val'));
         return;
       case 'w:txbxContent':
         containers.push([]);
@@ -254,7 +307,7 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
       }
       case 'w:gridCol': {
         const t = tables[tables.length - 1];
-        if (t) t.table.grid.push(Number(wAttr(tag, 'w') ?? 0));
+        if (t) t.table.grid.push(Number(wAttr('w') ?? 0));
         return;
       }
       case 'w:tr': {
@@ -280,10 +333,10 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
     return v === undefined || (v !== '0' && v !== 'false' && v !== 'off');
   }
 
-  function readProperty(n: string, tag: Tag): void {
+  function readProperty(n: string): void {
     const t = tables[tables.length - 1];
     if (!t?.row) return;
-    const val = wAttr(tag, 'val');
+    const val = wAttr('val');
     switch (n) {
       case 'w:gridBefore':
         t.row.gridBefore = Number(val ?? 0) || 0;
@@ -311,7 +364,7 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
     const paragraph: WordParagraph = {
       kind: 'paragraph',
       index: container === body ? bodyParagraphCount++ : -1,
-      text: detach(p.parts.join('')),
+      text: p.parts.join(''),
       breakBefore: p.breakBefore,
       breakAfter: p.breakAfter,
     };
@@ -319,12 +372,11 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
     for (const c of controls) c.capture.push('\n');
   }
 
-  const onText = (text: string): void => {
-    if (inText && skipDepth === 0 && !hidesText()) append(text);
+  const onText = (start: number, end: number, decoded: string | undefined): void => {
+    if (inText && skipDepth === 0 && !hidesText()) append(decoded ?? utf8(bytes, start, end));
   };
 
-  const onClose = (raw: string): void => {
-    const n = name(raw);
+  const onClose = (raw: string, slot: number): void => {
     if (skipDepth > 0) {
       skipDepth--;
       return;
@@ -333,6 +385,8 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
       inSdtPr--;
       return;
     }
+    if ((acts(raw, slot) & CLOSE_ACTS) === 0) return;
+    const n = name(raw);
     switch (n) {
       case 'w:t':
         inText = false;
@@ -352,8 +406,8 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
         const c = controls.pop();
         if (c?.tag)
           tagged.push({
-            tag: detach(c.tag),
-            text: detach(c.capture.join('').replace(/\n$/, '')),
+            tag: c.tag,
+            text: c.capture.join('').replace(/\n$/, ''),
             location: c.location,
           });
         return;
@@ -415,10 +469,23 @@ export function readDocumentXml(xml: string): { blocks: WordBlock[]; tagged: Tag
     }
   };
 
-  scanXml(xml, {
-    open: (raw, attrs, selfClosing) => onOpen({ name: raw, attrs, selfClosing }),
+  const open = (raw: string, start: number, end: number, selfClosing: boolean, slot: number): void => {
+    attrStart = start;
+    attrEnd = end;
+    attrText = undefined;
+    onOpen(raw, selfClosing, slot);
+  };
+  scanXmlBytes(bytes, {
+    open,
     close: onClose,
     text: onText,
+    // Most tags are empty formatting (`<w:sz w:val="24"/>`): inside a skipped subtree, or with a
+    // name neither handler acts on, opening and closing one changes nothing.
+    empty: (raw, start, end, slot) => {
+      if (started && (skipDepth > 0 || (inSdtPr === 0 && acts(raw, slot) === 0))) return;
+      open(raw, start, end, true, slot);
+      onClose(raw, slot);
+    },
   });
   return { blocks: body, tagged };
 }

@@ -5,11 +5,26 @@ import { detectFormat } from './detect';
 import { ZipPackage } from './zip';
 
 /**
+ * Part of a document to show: blocks `[start, end)` of the `blocks` body paragraphs and tables
+ * our reader found (one form of a document that holds several).
+ */
+export interface PreviewPart {
+  start: number;
+  end: number;
+  blocks: number;
+}
+
+/**
  * An HTML rendering of a submission for people to look at (mammoth). Not used for reading forms:
  * mammoth drops content-control tags, gridBefore/gridAfter and East Asian fonts. The package is
  * opened with our own bounded reader first, so a hostile zip is refused before mammoth sees it.
+ * With `partOf`, only that part is rendered, when mammoth sees the same body blocks as our reader
+ * (else the whole document: better too much than the wrong form).
  */
-export async function renderHtml(bytes: Uint8Array): Promise<{ html: string; messages: string[] }> {
+export async function renderHtml(
+  bytes: Uint8Array,
+  partOf?: (docx: Uint8Array) => PreviewPart | undefined,
+): Promise<{ html: string; messages: string[]; part: boolean }> {
   if (detectFormat(bytes) !== 'docx') {
     throw new FormBridgeError(ErrorCode.NotWord, 'only .docx files can be previewed');
   }
@@ -18,18 +33,31 @@ export async function renderHtml(bytes: Uint8Array): Promise<{ html: string; mes
     throw new FormBridgeError(ErrorCode.MissingDocumentPart, 'the file is a zip but holds no Word document');
   }
   zip.read('word/document.xml');
-  const result = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) });
-  return { html: result.value, messages: result.messages.map((m) => `${m.type}: ${m.message}`) };
+  const range = partOf?.(bytes);
+  let part = false;
+  const result = await mammoth.convertToHtml(
+    { buffer: Buffer.from(bytes) },
+    {
+      transformDocument: (doc: { children: unknown[] }) => {
+        if (!range || doc.children.length !== range.blocks) return doc;
+        part = true;
+        return { ...doc, children: doc.children.slice(range.start, range.end) };
+      },
+    },
+  );
+  return { html: result.value, messages: result.messages.map((m) => `${m.type}: ${m.message}`), part };
 }
 
 /** A stored submission for people to look at: .doc and .rtf are converted (LibreOffice) first. */
 export async function renderSubmissionHtml(
   bytes: Uint8Array,
   converter?: ConverterOptions,
-): Promise<{ html: string; messages: string[] }> {
+  partOf?: (docx: Uint8Array) => PreviewPart | undefined,
+): Promise<{ html: string; messages: string[]; part: boolean }> {
   const format = detectFormat(bytes);
-  if (format === 'doc' || format === 'rtf') return renderHtml(await convertToDocx(bytes, format, converter));
-  return renderHtml(bytes);
+  if (format === 'doc' || format === 'rtf')
+    return renderHtml(await convertToDocx(bytes, format, converter), partOf);
+  return renderHtml(bytes, partOf);
 }
 
 const MEDIA_TYPES: Partial<Record<ReturnType<typeof detectFormat>, { type: string; extension: string }>> = {

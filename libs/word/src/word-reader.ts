@@ -34,25 +34,49 @@ function scanPart(
 const WORD_MAIN_TYPE =
   /wordprocessingml\.(document|template)\.main|ms-word\.(document|template)\.macroEnabled/i;
 
+/**
+ * What a small package part says, by its text: the parts that name the main part recur byte for
+ * byte across the files one producer writes (ZipPackage.readText hands back the same string).
+ */
+function remembered<T>(memo: Map<string, T>, xml: string, read: (xml: string) => T): T {
+  if (memo.has(xml)) return memo.get(xml) as T;
+  const value = read(xml);
+  if (xml.length > 16 * 1024) return value;
+  if (memo.size >= 64) memo.clear();
+  memo.set(xml, value);
+  return value;
+}
+
+const overridesByText = new Map<string, Map<string, string | undefined>>();
+const mainTargetByText = new Map<string, string | undefined>();
+
 /** The declared content type of a part (an .xlsx or .pptx names its own), if the package says. */
 function contentTypeOf(zip: ZipPackage, part: string): string | undefined {
   const xml = zip.readText('[Content_Types].xml');
   if (!xml) return undefined;
-  let type: string | undefined;
-  scanPart(xml, (name, attrs) => {
-    if (name === 'Override' && (attrs.PartName ?? '').replace(/^\/+/, '') === part) type = attrs.ContentType;
+  const overrides = remembered(overridesByText, xml, (text) => {
+    // The last Override of a part name counts, as it always has here.
+    const types = new Map<string, string | undefined>();
+    scanPart(text, (name, attrs) => {
+      if (name === 'Override') types.set((attrs.PartName ?? '').replace(/^\/+/, ''), attrs.ContentType);
+    });
+    return types;
   });
-  return type;
+  return overrides.get(part);
 }
 
 function mainPartName(zip: ZipPackage): string {
   const rels = zip.readText('_rels/.rels');
-  let target: string | undefined;
-  if (rels) {
-    scanPart(rels, (name, attrs) => {
-      if (name === 'Relationship' && OFFICE_DOCUMENT.test(attrs.Type ?? '') && !target) target = attrs.Target;
-    });
-  }
+  const target = rels
+    ? remembered(mainTargetByText, rels, (text) => {
+        let found: string | undefined;
+        scanPart(text, (name, attrs) => {
+          if (name === 'Relationship' && OFFICE_DOCUMENT.test(attrs.Type ?? '') && !found)
+            found = attrs.Target;
+        });
+        return found;
+      })
+    : undefined;
   const part = (target ?? 'word/document.xml').replace(/^\/+/, '');
   const type = contentTypeOf(zip, part);
   if (type && !WORD_MAIN_TYPE.test(type)) {
@@ -91,8 +115,7 @@ function readCustomProperties(zip: ZipPackage): Record<string, string> {
 export function readDocx(bytes: Uint8Array, options: ReadOptions = {}): WordDocument {
   const zip = new ZipPackage(bytes, options.zip ?? DEFAULT_ZIP_LIMITS);
   const part = mainPartName(zip);
-  const xml = zip.readText(part) ?? '';
-  const { blocks, tagged } = readDocumentXml(xml);
+  const { blocks, tagged } = readDocumentXml(zip.read(part) ?? '');
   const customProperties = readCustomProperties(zip);
   return { blocks, tagged, customProperties, packageWarnings: zip.warnings };
 }

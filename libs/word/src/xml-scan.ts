@@ -146,3 +146,221 @@ export function scanXml(xml: string, handler: XmlHandler): void {
   if (stack.length) throw malformed(`<${stack[stack.length - 1]}> is never closed (truncated?)`);
   if (!seenRoot) throw malformed('no root element');
 }
+
+/**
+ * What `scanXmlBytes` reports. Names are strings (the same string object each time a name
+ * recurs); attributes and text are byte ranges of the scanned buffer, decoded only by a
+ * handler that wants them.
+ */
+export interface XmlBytesHandler {
+  /**
+   * `slot` is where the name sits in the scanner's name cache (-1 when it is not cached): a
+   * handler may keep what it decided about a name by slot, valid while the slot still holds
+   * that same name string.
+   */
+  open(name: string, attrStart: number, attrEnd: number, selfClosing: boolean, slot: number): void;
+  close(name: string, slot: number): void;
+  /**
+   * A self-closing tag, when the handler takes it in one call; without it the scanner reports
+   * `open(…, true)` and `close`.
+   */
+  empty?(name: string, attrStart: number, attrEnd: number, slot: number): void;
+  /**
+   * Text between tags, inside the root. `decoded` is set when the scanner had to decode it
+   * anyway (an entity reference, which it checks for every text like `scanXml`, or CDATA);
+   * otherwise the text is the UTF-8 of bytes [start, end) with nothing to unescape.
+   */
+  text(start: number, end: number, decoded: string | undefined): void;
+}
+
+/** UTF-8 of a byte range. */
+export function utf8(bytes: Buffer, start: number, end: number): string {
+  return bytes.toString('utf8', start, end);
+}
+
+/**
+ * Tag names seen so far, by their bytes: a document names a few dozen elements thousands of
+ * times, and this hands back one string per name instead of decoding each occurrence. It is a
+ * direct-mapped cache (a clash replaces the slot), so a hostile document with many names costs
+ * a bounded table and only makes later lookups miss.
+ */
+const SLOTS = 2048;
+/** How many slots the name cache has (slot numbers run below it). */
+export const NAME_SLOTS = SLOTS;
+const nameBytes: Array<Uint8Array | undefined> = new Array<Uint8Array | undefined>(SLOTS);
+const nameStrings: string[] = new Array<string>(SLOTS).fill('');
+
+const HASH_SEED = 0x811c9dc5;
+const hashStep = (h: number, b: number) => Math.imul(h ^ b, 16777619);
+
+function nameAt(bytes: Buffer, start: number, end: number): string {
+  let h = HASH_SEED;
+  for (let i = start; i < end; i++) h = hashStep(h, bytes[i]);
+  return hashedNameAt(bytes, start, end, h);
+}
+
+/** The cache slot of the name `hashedNameAt` returned last, or -1. */
+let lastSlot = -1;
+
+/** `nameAt` when the caller hashed the bytes as it read them. */
+function hashedNameAt(bytes: Buffer, start: number, end: number, h: number): string {
+  const length = end - start;
+  lastSlot = -1;
+  if (length > 64) return utf8(bytes, start, end);
+  const slot = (h ^ (h >>> 13)) & (SLOTS - 1);
+  lastSlot = slot;
+  const known = nameBytes[slot];
+  if (known !== undefined && known.length === length) {
+    let same = true;
+    for (let i = 0; i < length; i++) {
+      if (known[i] !== bytes[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return nameStrings[slot];
+  }
+  const name = utf8(bytes, start, end);
+  nameBytes[slot] = Uint8Array.prototype.slice.call(bytes, start, end);
+  nameStrings[slot] = name;
+  return name;
+}
+
+const isXmlSpace = (b: number) =>
+  b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d || b === 0x0b || b === 0x0c;
+
+/** Whether bytes [start, end) hold anything but whitespace (as `String.prototype.trim` sees it). */
+function hasContent(bytes: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (b >= 0x80) return utf8(bytes, start, end).trim() !== '';
+    if (!isXmlSpace(b)) return true;
+  }
+  return false;
+}
+
+/**
+ * `scanXml` over the UTF-8 bytes of a part, with the same rules and the same errors, for
+ * `word/document.xml`: the walk never decodes the markup (nearly all of a document's bytes)
+ * and decodes only the text and attributes its handler asks for. Working on bytes also keeps
+ * it clear of the V8 slowdown of string methods in an isolate where a class extends String
+ * (ioredis; see docs/bench.md).
+ */
+export function scanXmlBytes(bytes: Buffer, handler: XmlBytesHandler): void {
+  const stack: string[] = [];
+  // Where each open tag's name sits in `bytes`, so a closing tag is matched byte for byte.
+  const nameStarts: number[] = [];
+  const nameLengths: number[] = [];
+  const slots: number[] = [];
+  const n = bytes.length;
+  let i = 0;
+  let seenRoot = false;
+  while (i < n) {
+    let lt = i;
+    let amp = false;
+    for (; lt < n; lt++) {
+      const b = bytes[lt];
+      if (b === 0x3c) break;
+      if (b === 0x26) amp = true;
+    }
+    if (lt > i) {
+      if (stack.length) handler.text(i, lt, amp ? decodeEntities(utf8(bytes, i, lt)) : undefined);
+      else if (hasContent(bytes, i, lt)) throw malformed('text outside the root element');
+    }
+    if (lt >= n) break;
+    const c = bytes[lt + 1];
+    if (c === 0x21 /* ! */) {
+      if (bytes[lt + 2] === 0x2d && bytes[lt + 3] === 0x2d) {
+        const end = bytes.indexOf('-->', lt + 4);
+        if (end < 0) throw malformed('unterminated comment');
+        i = end + 3;
+        continue;
+      }
+      if (bytes.toString('latin1', lt, lt + 9) === '<![CDATA[') {
+        const end = bytes.indexOf(']]>', lt + 9);
+        if (end < 0) throw malformed('unterminated CDATA');
+        if (stack.length) handler.text(lt + 9, end, utf8(bytes, lt + 9, end));
+        i = end + 3;
+        continue;
+      }
+      if (bytes.toString('latin1', lt, lt + 9).toUpperCase() === '<!DOCTYPE') {
+        throw unsafe('the document declares a DOCTYPE; refusing it (entities are never expanded)');
+      }
+      throw malformed('unexpected markup declaration');
+    }
+    if (c === 0x3f /* ? */) {
+      const end = bytes.indexOf('?>', lt + 2);
+      if (end < 0) throw malformed('unterminated processing instruction');
+      i = end + 2;
+      continue;
+    }
+    if (c === 0x2f /* / */) {
+      let gt = lt + 2;
+      while (gt < n && bytes[gt] !== 0x3e) gt++;
+      if (gt >= n) throw malformed('unterminated tag');
+      let e = gt;
+      while (e > lt + 2 && isXmlSpace(bytes[e - 1])) e--;
+      const open = stack.pop();
+      const from = (nameStarts.pop() ?? 0) - (lt + 2);
+      const length = nameLengths.pop();
+      const slot = slots.pop() ?? -1;
+      let same = open !== undefined && e - (lt + 2) === length;
+      for (let k = lt + 2; same && k < e; k++) same = bytes[k] === bytes[k + from];
+      if (!same) {
+        let name = nameAt(bytes, lt + 2, e);
+        if (e > lt + 2 && bytes[e - 1] >= 0x80) name = name.trimEnd();
+        if (open !== name) throw malformed(`</${name}> closes <${open ?? 'nothing'}>`);
+      }
+      handler.close(open as string, slot);
+      i = gt + 1;
+      continue;
+    }
+    // Attribute values may not hold a raw '<' but may hold '>'; quotes decide where the tag ends.
+    let end = lt + 1;
+    let quoteAt = -1;
+    for (; end < n; end++) {
+      const b = bytes[end];
+      if (b === 0x3e) break;
+      if (b === 0x22) {
+        // Through the quoted value in a loop of its own.
+        quoteAt = end++;
+        while (end < n && bytes[end] !== 0x22) end++;
+        if (end < n) quoteAt = -1;
+      }
+    }
+    if (end >= n) {
+      const unterminated = quoteAt >= 0 && bytes.indexOf(0x3e, quoteAt) >= 0;
+      throw malformed(unterminated ? 'unterminated attribute' : 'unterminated tag');
+    }
+    const selfClosing = bytes[end - 1] === 0x2f;
+    const bodyEnd = selfClosing ? end - 1 : end;
+    let sp = lt + 1;
+    let h = HASH_SEED;
+    for (; sp < bodyEnd; sp++) {
+      const b = bytes[sp];
+      if (b <= 0x20) break;
+      h = hashStep(h, b);
+    }
+    if (sp === lt + 1) throw malformed('empty tag name');
+    const name = hashedNameAt(bytes, lt + 1, sp, h);
+    const slot = lastSlot;
+    if (!stack.length && seenRoot) throw malformed('more than one root element');
+    seenRoot = true;
+    if (selfClosing) {
+      if (handler.empty) handler.empty(name, sp, bodyEnd, slot);
+      else {
+        handler.open(name, sp, bodyEnd, true, slot);
+        handler.close(name, slot);
+      }
+    } else {
+      handler.open(name, sp, bodyEnd, false, slot);
+      slots.push(slot);
+      stack.push(name);
+      nameStarts.push(lt + 1);
+      nameLengths.push(sp - lt - 1);
+    }
+    i = end + 1;
+  }
+  if (stack.length) throw malformed(`<${stack[stack.length - 1]}> is never closed (truncated?)`);
+  if (!seenRoot) throw malformed('no root element');
+}

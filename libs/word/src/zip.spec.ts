@@ -83,6 +83,27 @@ describe('ZipPackage', () => {
     expect(doc.blocks.length).toBeGreaterThan(0);
   });
 
+  it('reads a small part whose bytes it has met before with the checks of this file: its own declared size and cap', () => {
+    const word = packageOf(documentXml(p(r('x'))));
+    const honest = new ZipPackage(word);
+    const text = honest.readText('[Content_Types].xml');
+    expect(text).toContain('<Types');
+    expect(honest.warnings).toEqual([]);
+    // The same compressed bytes again, in a package whose directory lies about their size.
+    const lying = new ZipPackage(withDeclaredSize(word, '[Content_Types].xml', 10));
+    expect(lying.readText('[Content_Types].xml')).toBe(text);
+    expect(lying.warnings).toEqual([
+      {
+        part: '[Content_Types].xml',
+        message: `part [Content_Types].xml declares 10 bytes but holds ${Buffer.byteLength(text!)}; read as it is`,
+      },
+    ]);
+    const capped = new ZipPackage(word, { maxEntryBytes: 100, maxEntries: 100 });
+    expect(() => capped.readText('[Content_Types].xml')).toThrow(
+      expect.objectContaining({ code: ErrorCode.InflatedTooLarge }),
+    );
+  });
+
   it('reports a truncated package as corrupt', () => {
     const whole = packageOf(documentXml(p(r('x'))));
     expect(() => readDocx(whole.subarray(0, Math.floor(whole.length / 2)))).toThrow(

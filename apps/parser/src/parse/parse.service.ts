@@ -23,7 +23,8 @@ export class ParseService {
     return this.parser.parse(bytes, this.options);
   }
 
-  preview(bytes: Uint8Array): Promise<{ html: string; messages: string[] }> {
-    return renderHtml(bytes);
+  async preview(bytes: Uint8Array): Promise<{ html: string; messages: string[] }> {
+    const { html, messages } = await renderHtml(bytes);
+    return { html, messages };
   }
 }

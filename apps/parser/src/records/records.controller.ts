@@ -58,10 +58,11 @@ export class RecordsController {
   }
 
   @Get(':id/preview')
-  @ApiOkResponse({ description: '{html, messages, file}: the stored source file rendered as HTML (mammoth)' })
-  preview(
-    @Param('id', ParseIntPipe) id: number,
-  ): Promise<{ html: string; messages: string[]; file: string | null }> {
+  @ApiOkResponse({
+    description:
+      "{html, messages, file, form}: the stored source file rendered as HTML (mammoth); of a document holding several forms only the record's own, form saying which ({index, count}), else null",
+  })
+  preview(@Param('id', ParseIntPipe) id: number): ReturnType<RecordsService['preview']> {
     return this.service.preview(id);
   }
 

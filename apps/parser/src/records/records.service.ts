@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { Injectable, StreamableFile } from '@nestjs/common';
 import { ErrorCode, FormBridgeError } from '@formbridge/common';
 import { definitions } from '@formbridge/definitions';
-import { generateDocx, generateStoredDocx } from '@formbridge/forms';
+import { FormParser, generateDocx, generateStoredDocx } from '@formbridge/forms';
 import {
   BulkContext,
   exportFileName,
@@ -11,7 +11,7 @@ import {
   writeRecordsWorkbook,
 } from '@formbridge/queue';
 import { contentDisposition } from '@formbridge/server';
-import { renderSubmissionHtml, submissionMediaType } from '@formbridge/word';
+import { readDocx, renderSubmissionHtml, submissionMediaType } from '@formbridge/word';
 import {
   PublicRecord,
   RecordConflict,
@@ -60,17 +60,45 @@ export class RecordsService {
     });
   }
 
-  /** The stored source file as HTML (mammoth), so a browser shows it without Word. */
-  async preview(id: number): Promise<{ html: string; messages: string[]; file: string | null }> {
-    const { bytes, file } = await this.sourceBytes(id);
-    return { ...(await renderSubmissionHtml(bytes, readOptionsOf(this.ctx.config).converter)), file };
+  /**
+   * The stored source file as HTML (mammoth), so a browser shows it without Word. Of a document
+   * that holds several forms, only the record's own form (`form`: which of how many), found the
+   * way the parser splits forms.
+   */
+  async preview(id: number): Promise<{
+    html: string;
+    messages: string[];
+    file: string | null;
+    form: { index: number; count: number } | null;
+  }> {
+    const { bytes, file, formIndex } = await this.sourceBytes(id);
+    const options = readOptionsOf(this.ctx.config);
+    const found: { form?: { index: number; count: number } } = {};
+    const partOf = (docx: Uint8Array) => {
+      const doc = readDocx(docx, options);
+      const forms = (this.parser ??= new FormParser()).formBlocks(doc);
+      const range = forms[formIndex];
+      if (forms.length < 2 || !range) return undefined;
+      found.form = { index: formIndex, count: forms.length };
+      return { ...range, blocks: doc.blocks.length };
+    };
+    const { html, messages, part } = await renderSubmissionHtml(bytes, options.converter, partOf);
+    return { html, messages, file, form: part ? (found.form ?? null) : null };
   }
 
-  private async sourceBytes(id: number): Promise<{ bytes: Uint8Array; file: string | null }> {
+  private parser?: FormParser;
+
+  private async sourceBytes(
+    id: number,
+  ): Promise<{ bytes: Uint8Array; file: string | null; formIndex: number }> {
     const { source } = await this.ctx.records.get(id);
     if (!source.sha256)
       throw new FormBridgeError(ErrorCode.NotFound, `record ${id} has no stored source file`);
-    return { bytes: await this.ctx.storage.blobs.get(source.sha256), file: source.file };
+    return {
+      bytes: await this.ctx.storage.blobs.get(source.sha256),
+      file: source.file,
+      formIndex: source.formIndex ?? 0,
+    };
   }
 
   update(id: number, body: unknown): Promise<PublicRecord> {

@@ -176,6 +176,27 @@ function ValueInput(p: InputProps) {
   );
 }
 
+/** The value at a record path: its id, value, marks and edits all follow from the path. */
+function PathInput({
+  path,
+  props,
+  ...shown
+}: { path: string; props: FieldsProps } & Pick<
+  InputProps,
+  'label' | 'labelSuffix' | 'type' | 'required' | 'list' | 'wide'
+>) {
+  return (
+    <ValueInput
+      {...shown}
+      id={idOf(path)}
+      value={getAt(props.value, path)}
+      invalid={props.invalid.get(path)}
+      warnings={props.warnings.filter((w) => covers(path, normalisePath(w.path)))}
+      onChange={(v) => props.onChange(setAt(props.value, path, v))}
+    />
+  );
+}
+
 function Choice({ field, props }: { field: CellField; props: FieldsProps }) {
   const id = idOf(field.path);
   const current = getAt(props.value, field.path);
@@ -341,18 +362,15 @@ function Grid({ field, props }: { field: GridField; props: FieldsProps }) {
                 {field.columns.map((c) => {
                   const path = `${field.path}[${i}].${c.key}`;
                   return (
-                    <ValueInput
+                    <PathInput
                       key={c.key}
-                      id={idOf(path)}
+                      path={path}
+                      props={props}
                       label={c.labels[0]}
                       labelSuffix={t('field.rowSuffix', { row: i + 1 })}
                       type={c.type}
-                      value={row?.[c.key]}
-                      invalid={props.invalid.get(path)}
-                      warnings={props.warnings.filter((w) => covers(path, normalisePath(w.path)))}
                       list={listId(c.key, row ?? {})}
                       wide={c.type === 'text' || c.type === 'item'}
-                      onChange={(v) => props.onChange(setAt(props.value, path, v))}
                     />
                   );
                 })}
@@ -384,15 +402,12 @@ function Matrix({ field, props }: { field: MatrixField; props: FieldsProps }) {
             {field.columns.map((c) => {
               const path = `${field.path}.${row.key}.${c.key}`;
               return (
-                <ValueInput
+                <PathInput
                   key={path}
-                  id={idOf(path)}
+                  path={path}
+                  props={props}
                   label={`${row.labels[0]} · ${c.labels[0]}`}
                   type={c.type}
-                  value={getAt(props.value, path)}
-                  invalid={props.invalid.get(path)}
-                  warnings={props.warnings.filter((w) => covers(path, normalisePath(w.path)))}
-                  onChange={(v) => props.onChange(setAt(props.value, path, v))}
                 />
               );
             })}
@@ -403,52 +418,22 @@ function Matrix({ field, props }: { field: MatrixField; props: FieldsProps }) {
   );
 }
 
-/** A grid the form draws as one row: its columns are the fields of one object. */
-function GridObject({ field, props }: { field: GridField; props: FieldsProps }) {
+/** Named values under one label: a keyed block, or a grid the form draws as one row (one object). */
+function ObjectBlock({ field, props }: { field: GridField | KeyedField; props: FieldsProps }) {
+  const entries = field.kind === 'keyed' ? field.keys.map((k) => ({ ...k, key: k.path })) : field.columns;
   return (
     <Block title={field.labels[0]}>
       <div class="keyed">
-        {field.columns.map((c) => {
-          const path = `${field.path}.${c.key}`;
-          return (
-            <ValueInput
-              key={path}
-              id={idOf(path)}
-              label={c.labels[0]}
-              type={c.type}
-              value={getAt(props.value, path)}
-              required={c.required}
-              invalid={props.invalid.get(path)}
-              warnings={props.warnings.filter((w) => covers(path, normalisePath(w.path)))}
-              onChange={(v) => props.onChange(setAt(props.value, path, v))}
-            />
-          );
-        })}
-      </div>
-    </Block>
-  );
-}
-
-function Keyed({ field, props }: { field: KeyedField; props: FieldsProps }) {
-  return (
-    <Block title={field.labels[0]}>
-      <div class="keyed">
-        {field.keys.map((k) => {
-          const path = `${field.path}.${k.path}`;
-          return (
-            <ValueInput
-              key={path}
-              id={idOf(path)}
-              label={k.labels[0]}
-              type={k.type}
-              value={getAt(props.value, path)}
-              required={k.required}
-              invalid={props.invalid.get(path)}
-              warnings={props.warnings.filter((w) => covers(path, normalisePath(w.path)))}
-              onChange={(v) => props.onChange(setAt(props.value, path, v))}
-            />
-          );
-        })}
+        {entries.map((e) => (
+          <PathInput
+            key={e.key}
+            path={`${field.path}.${e.key}`}
+            props={props}
+            label={e.labels[0]}
+            type={e.type}
+            required={e.required}
+          />
+        ))}
       </div>
     </Block>
   );
@@ -461,41 +446,31 @@ function Reviews({ field, props }: { field: ReviewsField; props: FieldsProps }) 
       {rows.map((row, i) => {
         const base = `${field.path}[${i}]`;
         const authority = typeof row?.authority === 'string' ? row.authority : '';
-        const set = (key: string) => (v: unknown) => props.onChange(setAt(props.value, `${base}.${key}`, v));
-        const warnings = (key: string) =>
-          props.warnings.filter((w) => covers(`${base}.${key}`, normalisePath(w.path)));
         return (
           <div class="review" key={i}>
             <div class="review-head">
-              <ValueInput
-                id={idOf(`${base}.authority`)}
+              <PathInput
+                path={`${base}.authority`}
+                props={props}
                 label={t('field.row', { label: t('field.authority'), row: i + 1 })}
                 type="item"
-                value={row?.authority}
-                warnings={warnings('authority')}
-                onChange={set('authority')}
               />
               <RowTools path={field.path} rows={rows} index={i} props={props} />
             </div>
-            <ValueInput
-              id={idOf(`${base}.opinion`)}
+            <PathInput
+              path={`${base}.opinion`}
+              props={props}
               label={t('field.opinion', {
                 authority: authority || t('field.row', { label: '', row: i + 1 }),
                 suffix: field.labelSuffix,
               })}
               type="text"
-              value={row?.opinion}
-              warnings={warnings('opinion')}
-              onChange={set('opinion')}
             />
-            <ValueInput
-              id={idOf(`${base}.date`)}
+            <PathInput
+              path={`${base}.date`}
+              props={props}
               label={`${authority}${field.labelSuffix} · ${t('field.date')}`}
               type="date"
-              value={row?.date}
-              invalid={props.invalid.get(`${base}.date`)}
-              warnings={warnings('date')}
-              onChange={set('date')}
             />
           </div>
         );
@@ -518,15 +493,12 @@ function Reviews({ field, props }: { field: ReviewsField; props: FieldsProps }) 
 function Single({ field, props }: { field: CellField; props: FieldsProps }) {
   if (field.type === 'choice') return <Choice field={field} props={props} />;
   return (
-    <ValueInput
-      id={idOf(field.path)}
+    <PathInput
+      path={field.path}
+      props={props}
       label={field.labels[0]}
       type={field.type}
-      value={getAt(props.value, field.path)}
       required={field.required}
-      invalid={props.invalid.get(field.path)}
-      warnings={props.warnings.filter((w) => covers(field.path, normalisePath(w.path)))}
-      onChange={(v) => props.onChange(setAt(props.value, field.path, v))}
     />
   );
 }
@@ -535,14 +507,14 @@ function renderField(field: Field, props: FieldsProps) {
   switch (field.kind) {
     case 'grid':
       return field.as === 'object' ? (
-        <GridObject key={field.path} field={field} props={props} />
+        <ObjectBlock key={field.path} field={field} props={props} />
       ) : (
         <Grid key={field.path} field={field} props={props} />
       );
     case 'matrix':
       return <Matrix key={field.path} field={field} props={props} />;
     case 'keyed':
-      return <Keyed key={field.path} field={field} props={props} />;
+      return <ObjectBlock key={field.path} field={field} props={props} />;
     case 'reviews':
       return <Reviews key={field.path} field={field} props={props} />;
     default:
@@ -586,14 +558,7 @@ export function FormFields(props: FieldsProps) {
             props.onChange(setAt(props.value, 'year', /^\d+$/.test(s) ? Number(s) : s || null));
           }}
         />
-        <ValueInput
-          id="f-attachmentLabel"
-          label={t('detail.attachmentLabel')}
-          type="item"
-          value={props.value.attachmentLabel}
-          warnings={[]}
-          onChange={(v) => props.onChange(setAt(props.value, 'attachmentLabel', v))}
-        />
+        <PathInput path="attachmentLabel" props={props} label={t('detail.attachmentLabel')} type="item" />
       </div>
       {out}
     </div>

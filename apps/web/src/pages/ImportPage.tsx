@@ -72,16 +72,14 @@ function PastImports({ refresh }: { refresh: unknown }) {
   );
 }
 
-function BatchView({ id }: { id: number }) {
+function BatchView({ id, onDone }: { id: number; onDone: () => void }) {
   const [report, error] = usePoll<ImportReport>(`imports/${id}`);
   const [records, setRecords] = useState<RecordPage | null>(null);
   const done = report?.status === 'completed';
   useEffect(() => {
-    if (done)
-      api<RecordPage>('GET', `records${query({ batchId: id, limit: 200 })}`).then(
-        setRecords,
-        () => undefined,
-      );
+    if (!done) return;
+    onDone();
+    api<RecordPage>('GET', `records${query({ batchId: id, limit: 200 })}`).then(setRecords, () => undefined);
   }, [done, id]);
   return (
     <section aria-labelledby="batch-title" class="batch">
@@ -96,8 +94,34 @@ function BatchView({ id }: { id: number }) {
             failed: report.failed,
             records: report.records,
             newRecords: report.newRecords,
+            updatedRecords: report.updatedRecords,
           })}
         </p>
+      )}
+      {report && report.conflicts.length > 0 && (
+        <>
+          <h3>{t('import.conflicts')}</h3>
+          <table class="data conflicts">
+            <thead>
+              <tr>
+                <th scope="col">{t('common.file')}</th>
+                <th scope="col">{t('import.conflictRecord')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {report.conflicts.map((c) => (
+                <tr key={c.conflictId}>
+                  <td>{c.file}</td>
+                  <td>
+                    <a href={href(`records/${c.recordId}`)}>
+                      {t('import.resolveConflict', { id: c.recordId, count: c.paths.length })}
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
       {report && report.failures.length > 0 && (
         <>
@@ -113,17 +137,7 @@ function BatchView({ id }: { id: number }) {
               {report.failures.map((f, i) => (
                 <tr key={i}>
                   <td>{f.file}</td>
-                  <td>
-                    {tCode('error', f.code, f.reason ?? '')}
-                    {f.recordId ? (
-                      <>
-                        {' '}
-                        <a href={href(`records/${f.recordId}`, { conflictBatch: id })}>
-                          {t('detail.conflict')}
-                        </a>
-                      </>
-                    ) : null}
-                  </td>
+                  <td>{tCode('error', f.code, f.reason ?? '')}</td>
                 </tr>
               ))}
             </tbody>
@@ -160,6 +174,8 @@ export function ImportPage({ params }: { params: URLSearchParams }) {
   const [error, setError] = useState<unknown>(null);
   const [note, setNote] = useState<string | null>(null);
   const [over, setOver] = useState(false);
+  // the past imports list again once the batch shown completes, so it does not say 处理中 forever
+  const [finished, setFinished] = useState(0);
   const files = useRef<HTMLInputElement>(null);
   const folder = useRef<HTMLInputElement>(null);
 
@@ -239,8 +255,8 @@ export function ImportPage({ params }: { params: URLSearchParams }) {
         {note && <p class="muted">{note}</p>}
         <ErrorNote error={error} />
       </div>
-      {batch && <BatchView key={batch} id={batch} />}
-      <PastImports refresh={batch} />
+      {batch && <BatchView key={batch} id={batch} onDone={() => setFinished((n) => n + 1)} />}
+      <PastImports refresh={`${batch}:${finished}`} />
     </>
   );
 }

@@ -1,11 +1,12 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, PublicRecord, RecordData, RecordVersion, Warning } from '../api';
-import { Definition, pathLabel } from '../form/definition';
+import { Definition } from '../form/definition';
 import { findInvalid, FormFields, unplacedWarnings } from '../form/FormFields';
 import { formatTime, MessageKey, t, tCode } from '../i18n';
-import { Change, diff, normalisePath, parsePath } from '../paths';
+import { Change, diff, getAt, normalisePath, parsePath } from '../paths';
 import { href } from '../router';
 import { ErrorNote, errorText, loadDefinition } from '../shared';
+import { ChangeTable } from './ChangeTable';
 import { ConflictPanel } from './ConflictPanel';
 
 /** Keys a record carries besides the contract's fields: never sent back as data. */
@@ -13,39 +14,6 @@ const OWN_KEYS = ['id', 'version', 'source', 'sources', 'warnings'];
 
 function dataOf(r: PublicRecord): RecordData {
   return Object.fromEntries(Object.entries(r).filter(([k]) => !OWN_KEYS.includes(k)));
-}
-
-function show(v: unknown): string {
-  if (v === null || v === undefined || v === '') return '—';
-  return typeof v === 'string' ? v : JSON.stringify(v);
-}
-
-function ChangeTable({ changes, def, caption }: { changes: Change[]; def?: Definition; caption?: string }) {
-  return (
-    <table class="data diff">
-      {caption && <caption>{caption}</caption>}
-      <thead>
-        <tr>
-          <th scope="col">{t('detail.field')}</th>
-          <th scope="col">{t('detail.before')}</th>
-          <th scope="col">{t('detail.after')}</th>
-        </tr>
-      </thead>
-      <tbody>
-        {changes.map((c) => (
-          <tr key={c.path}>
-            <th scope="row">{pathLabel(def, c.path)}</th>
-            <td class="before">
-              <del>{show(c.before)}</del>
-            </td>
-            <td class="after">
-              <ins>{show(c.after)}</ins>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
 }
 
 function History({ versions, def }: { versions: RecordVersion[]; def?: Definition }) {
@@ -91,12 +59,18 @@ function tOrigin(origin: string): string {
   return ['import', 'edit', 'return'].includes(origin) ? t(`origin.${origin}` as MessageKey) : origin;
 }
 
+/** The source file as HTML; of a file holding several forms, only the record's own (`form`). */
+interface Preview {
+  html: string;
+  file: string | null;
+  form: { index: number; count: number } | null;
+}
+
 function SourcePane({ id, record }: { id: number; record: PublicRecord }) {
-  const [preview, setPreview] = useState<{ html: string; file: string | null } | null>(null);
+  const [preview, setPreview] = useState<Preview | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    if (record.source?.sha256)
-      api<{ html: string; file: string | null }>('GET', `records/${id}/preview`).then(setPreview, setError);
+    if (record.source?.sha256) api<Preview>('GET', `records/${id}/preview`).then(setPreview, setError);
   }, [id, record.source?.sha256]);
   const file = record.source?.file;
   const doc = preview
@@ -115,6 +89,11 @@ function SourcePane({ id, record }: { id: number; record: PublicRecord }) {
           </a>
         )}
       </div>
+      {preview?.form && (
+        <p class="muted source-note">
+          {t('detail.formOfFile', { index: preview.form.index + 1, count: preview.form.count })}
+        </p>
+      )}
       {!record.source?.sha256 && <p class="muted">{t('detail.noSource')}</p>}
       <ErrorNote error={error} />
       {record.source?.sha256 && !preview && !error && <p class="muted">{t('common.loading')}</p>}
@@ -158,7 +137,7 @@ export function RecordPage({ id }: { id: number; params: URLSearchParams }) {
   const load = async () => {
     const r = await api<PublicRecord>('GET', `records/${id}`);
     const [d, v] = await Promise.all([
-      loadDefinition(r.formType, r.edition),
+      loadDefinition(r.formType, r.edition, r.year),
       api<RecordVersion[]>('GET', `records/${id}/versions`),
     ]);
     setRecord(r);
@@ -231,7 +210,8 @@ export function RecordPage({ id }: { id: number; params: URLSearchParams }) {
     void api<RecordVersion[]>('GET', `records/${id}/versions`).then(setVersions);
   };
 
-  const title = String(record.projectName ?? record.departmentName ?? '');
+  const named = [def.summary?.project, def.summary?.department].map((p) => (p ? getAt(record, p) : null));
+  const title = String(named.find((v) => typeof v === 'string' && v) ?? '');
   const others = unplacedWarnings(def, warnings);
   return (
     <>

@@ -3,12 +3,27 @@ import { api, DefinitionSummary, PublicRecord, query, RecordPage } from '../api'
 import { MessageKey, t } from '../i18n';
 import { getAt } from '../paths';
 import { href, navigate } from '../router';
-import { ErrorNote, FILTER_KEYS, FilterValues, Filters, filterQuery, useDefinitions } from '../shared';
+import {
+  ErrorNote,
+  FILTER_KEYS,
+  FilterValues,
+  Filters,
+  filterQuery,
+  typeTitle,
+  useDefinitions,
+} from '../shared';
 
 function amountOf(r: PublicRecord, types: DefinitionSummary[]): string | null {
   const path = types.find((d) => d.formType === r.formType)?.amountPath;
   const v = path ? getAt(r, path) : null;
   return typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v) ? v : null;
+}
+
+/** The department or project of a record, where its form type's definition says they are. */
+function textAt(r: PublicRecord, types: DefinitionSummary[], key: 'departmentPath' | 'projectPath'): string {
+  const path = types.find((d) => d.formType === r.formType)?.[key];
+  const v = path ? getAt(r, path) : null;
+  return typeof v === 'string' ? v : '';
 }
 
 /** Sums decimal strings exactly (in hundredths), as the amounts are written. */
@@ -41,7 +56,7 @@ export function RecordTable({
   const types = useDefinitions();
   const typeName = (ft: string) => {
     const d = types.find((x) => x.formType === ft);
-    return d ? `${d.attachmentLabel} ${d.title}` : ft;
+    return d ? typeTitle(d) : ft;
   };
   const head = (key: SortKey, label: MessageKey, cls?: string) => {
     const active = sort?.key === key;
@@ -77,6 +92,9 @@ export function RecordTable({
           <th scope="col" class="num">
             {t('records.version')}
           </th>
+          <th scope="col" class="num">
+            {t('records.warnings')}
+          </th>
         </tr>
       </thead>
       <tbody>
@@ -87,18 +105,21 @@ export function RecordTable({
             </td>
             <td class="num">{String(r.year ?? '')}</td>
             <td>{typeName(r.formType)}</td>
-            <td>{String(r.departmentName ?? '')}</td>
+            <td>{textAt(r, types, 'departmentPath')}</td>
             <td>
-              {typeof r.projectName === 'string' && <a href={href(`records/${r.id}`)}>{r.projectName}</a>}
+              {textAt(r, types, 'projectPath') && (
+                <a href={href(`records/${r.id}`)}>{textAt(r, types, 'projectPath')}</a>
+              )}
             </td>
             <td class="num">{amounts[i] ?? ''}</td>
             <td class="num">{r.version}</td>
+            <td class="num warn-count">{r.warnings?.length ? `⚠ ${r.warnings.length}` : ''}</td>
           </tr>
         ))}
       </tbody>
       <tfoot>
         <tr>
-          <td colSpan={7} class="totals">
+          <td colSpan={8} class="totals">
             {t('records.pageTotal', { amount: sum(amounts) })}
             {page.totals?.amount != null && (
               <> · {t('records.allTotal', { total: page.total, amount: page.totals.amount })}</>
@@ -174,6 +195,7 @@ export function RecordsPage({ params }: { params: URLSearchParams }) {
             ...filterQuery(filters),
             sort: params.get('sort') ?? undefined,
             order: params.get('order') ?? undefined,
+            limit: params.get('limit') ?? undefined,
           });
         }}
       >

@@ -18,7 +18,7 @@ const parser = new FormParser();
 const golden = goldenRecords();
 const special = () => structuredClone(golden[0]);
 const department = () => structuredClone(golden[3]);
-const special2019 = definitions().get('special-fund-performance-target')!;
+const special2019 = definitions().get('special-fund-performance-target', '2019')!;
 
 function thrown(f: () => unknown): FormBridgeError {
   try {
@@ -123,6 +123,9 @@ describe('generateDocx', () => {
     expect(line(short)).toContain('<w:tabs>');
     const long = { ...short, phone: '0734-8888888', filledOn: '2019-03-15' };
     expect(line(long)).not.toContain('<w:tabs>');
+    // 填报日期 does not fit after the others: it starts the next line instead of breaking at the margin.
+    expect(line(long)).toContain('<w:r><w:br/></w:r><w:r><w:t xml:space="preserve">填报日期：');
+    expect(line(long).match(/<w:br\/>/g)).toHaveLength(1);
     for (const r of [short, long]) {
       expect(parser.parseDocx(generateDocx([r])).records).toEqual([r]);
       expect(parser.parseDocx(withoutLayer(generateDocx([r]))).records).toEqual([r]);

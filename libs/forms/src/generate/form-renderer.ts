@@ -23,10 +23,12 @@ import {
   controlledParagraphs,
   rowOpen,
   runs,
+  CELL_MARGIN,
   tableBreak,
   tableOpen,
 } from './ooxml';
-import { LINE_EM, Style, TEXT_WIDTH } from './package-parts';
+import { LINE_EM, Style, TABLE_TEXT, TEXT_WIDTH } from './package-parts';
+import { labelLines } from './label-lines';
 import { LayerTag } from '../tagged-layer';
 
 type Rec = Record<string, unknown>;
@@ -38,6 +40,7 @@ const BLANK = '\u3000'.repeat(3);
 const GAP = '\u3000'.repeat(2);
 const COLON = '：';
 const KEEP_NEXT = '<w:keepNext/>';
+const LINE_BREAK = '<w:r><w:br/></w:r>';
 
 /** Printed width in em: CJK and full-width characters take one, Latin letters and digits half. */
 function emWidth(text: string): number {
@@ -62,11 +65,14 @@ export class FormRenderer {
   private readonly parts: Part[] = [];
   private readonly placed = new Set<string>();
   private readonly fields = new Map<string, FieldDefinition>();
+  /** The table's text: 小四, or 小五 where the definition asks for a compact table. */
+  private readonly text;
 
   constructor(readonly def: FormDefinition) {
     const grid = def.layout.grid;
     const width = grid.reduce((a, b) => a + b, 0);
     if (width > TEXT_WIDTH) throw fail(def, `the grid is ${width} twips wide; the page holds ${TEXT_WIDTH}`);
+    this.text = TABLE_TEXT[def.layout.compactTable ? 'compact' : 'standard'];
     for (const f of def.fields) this.fields.set(f.path, f);
     this.compileHeading();
     const table = tableOpen(grid);
@@ -165,10 +171,21 @@ export class FormRenderer {
           ? p.blank
           : this.format(p.type, value as string, p.path).join('\n');
       });
-      const layout =
-        pieces.length > 1 && fits(pieces.map((p, k) => p.width + emWidth(texts[k]))) ? tabbed : flowing;
+      const ems = pieces.map((p, k) => p.width + emWidth(texts[k]));
+      const layout = pieces.length > 1 && fits(ems) ? tabbed : flowing;
       out.push(layout.open);
-      pieces.forEach((p, k) => out.push(k > 0 ? layout.gap : '', p.label, inlineRuns(texts[k]), p.close));
+      // Flowing pieces that would run past the line start a new one, so no value is cut at the
+      // margin (填报日期：2023年2 / 月20日).
+      let used = 0;
+      pieces.forEach((p, k) => {
+        if (k > 0) {
+          const wraps = layout === flowing && (used + emWidth(GAP) + ems[k]) * LINE_EM > width;
+          out.push(wraps ? LINE_BREAK : layout.gap);
+          used = wraps ? 0 : used + emWidth(GAP);
+        }
+        used += ems[k];
+        out.push(p.label, inlineRuns(texts[k]), p.close);
+      });
       out.push('</w:p>');
     });
   }
@@ -201,7 +218,20 @@ export class FormRenderer {
       throw fail(this.def, `${what} spans ${used} of ${this.def.layout.grid.length} grid columns`);
   }
 
-  /** A label cell: static text, centred. */
+  /** How many em of table text a cell of this width holds on one line (less half its border). */
+  private room(width: number): number {
+    return (width - 2 * CELL_MARGIN - 5) / this.text.em;
+  }
+
+  private styleFor(type: ValueType): string {
+    return type === 'month' || type === 'date' ? this.text.Centered : this.text.Value;
+  }
+
+  /**
+   * A label cell: static text, centred. A label wider than its cell is broken into lines between
+   * its words (实施期 / 绩效目标), never where the cell happens to end (实施期绩效目 / 标); the
+   * parser reads labels without their line breaks.
+   */
   private labelCell(
     col: number,
     span: number,
@@ -209,7 +239,9 @@ export class FormRenderer {
     vMerge?: 'restart' | 'continue',
     keepNext = false,
   ): string {
-    return `${cellOpen({ width: this.width(col, span), span, vMerge })}${paragraphOpen(Style.Label, keepNext ? KEEP_NEXT : '')}${vMerge === 'continue' ? '' : runs(text)}</w:p></w:tc>`;
+    const width = this.width(col, span);
+    const lines = labelLines(text, this.room(width), emWidth).join('\n');
+    return `${cellOpen({ width, span, vMerge })}${paragraphOpen(this.text.Label, keepNext ? KEEP_NEXT : '')}${vMerge === 'continue' ? '' : inlineRuns(lines)}</w:p></w:tc>`;
   }
 
   private compileCells(cells: LayoutCell[], minHeight?: number): void {
@@ -242,7 +274,7 @@ export class FormRenderer {
     span: number,
     alias: string,
     tag = path,
-    style = styleFor(type),
+    style = this.styleFor(type),
   ): Part {
     const value = controlledParagraphs(tag, alias, style);
     const open = cellOpen({ width: this.width(col, span), span });
@@ -264,7 +296,7 @@ export class FormRenderer {
       };
     });
     if (!options.length) throw fail(this.def, `choice ${field.path} has no options`);
-    const open = cellOpen({ width: this.width(col, span), span }) + paragraphOpen(Style.Centered);
+    const open = cellOpen({ width: this.width(col, span), span }) + paragraphOpen(this.text.Centered);
     return (r, out) => {
       const value = getPath(r, field.path);
       out.push(open);
@@ -337,7 +369,7 @@ export class FormRenderer {
     single: boolean,
   ) {
     const tag = single ? `${field.path}.${c.key}` : `${field.path}[].${c.key}`;
-    const style = c.carryDown ? Style.Centered : styleFor(c.type);
+    const style = c.carryDown ? this.text.Centered : this.styleFor(c.type);
     const values = [
       controlledParagraphs(tag, c.labels[0], style),
       controlledParagraphs(tag, c.labels[0], style, KEEP_NEXT),
@@ -413,7 +445,7 @@ export class FormRenderer {
               span,
               c.labels[0],
               undefined,
-              Style.Centered,
+              this.text.Centered,
             ),
           ),
           '</w:tr>',
@@ -437,11 +469,11 @@ export class FormRenderer {
         if ('caption' in cell) {
           this.structural(cell.caption);
           pieces.push(
-            `${cellOpen({ width: this.width(col, span), span })}${paragraphOpen(Style.Centered)}${runs(cell.caption)}</w:p></w:tc>`,
+            `${cellOpen({ width: this.width(col, span), span })}${paragraphOpen(this.text.Centered)}${runs(cell.caption)}</w:p></w:tc>`,
           );
         } else {
           if (cell.lead) this.structural(cell.lead);
-          const lead = cell.lead ? `${paragraphOpen(Style.Value)}${runs(cell.lead + COLON)}</w:p>` : '';
+          const lead = cell.lead ? `${paragraphOpen(this.text.Value)}${runs(cell.lead + COLON)}</w:p>` : '';
           const keys = cell.keys.map((k) => {
             const key = field.keys.find((x) => x.path === k);
             if (!key) throw fail(this.def, `keyed ${path} has no key ${k}`);
@@ -450,7 +482,7 @@ export class FormRenderer {
             return {
               path: `${path}.${k}`,
               type: key.type,
-              open: `${paragraphOpen(Style.Value)}${runs(key.labels[0] + COLON)}${control.open}`,
+              open: `${paragraphOpen(this.text.Value)}${runs(key.labels[0] + COLON)}${control.open}`,
               close: `${control.close}</w:p>`,
             };
           });
@@ -518,7 +550,7 @@ export class FormRenderer {
     if (grouped !== groupSpan > 0) throw fail(this.def, `reviews ${path} spans do not match its group label`);
     const authority = inlineControl(`${path}[].authority`);
     // Review rows keep together and with the signature line below the table.
-    const opinion = controlledParagraphs(`${path}[].opinion`, undefined, Style.Value, KEEP_NEXT);
+    const opinion = controlledParagraphs(`${path}[].opinion`, undefined, this.text.Value, KEEP_NEXT);
     const date = inlineControl(`${path}[].date`);
     const labelWidth = this.width(groupSpan, spans.label);
     const valueWidth = this.width(groupSpan + spans.label, spans.value);
@@ -528,13 +560,17 @@ export class FormRenderer {
           this.labelCell(0, groupSpan, '', 'continue'),
         ]
       : ['', ''];
-    const labelOpen = `${cellOpen({ width: labelWidth, span: spans.label })}${paragraphOpen(Style.Label, KEEP_NEXT)}${authority.open}`;
+    const labelOpen = `${cellOpen({ width: labelWidth, span: spans.label })}${paragraphOpen(this.text.Label, KEEP_NEXT)}${authority.open}`;
     const labelClose = `${authority.close}${runs(field.labelSuffix)}</w:p></w:tc>`;
+    // An authority too long to share a line with the suffix: the suffix (审核意见) on a line of
+    // its own, so the cell never breaks inside it.
+    const labelCloseBroken = `${authority.close}<w:r><w:br/></w:r>${runs(field.labelSuffix)}</w:p></w:tc>`;
+    const labelRoom = this.room(this.width(groupSpan, spans.label));
     const valueOpen = cellOpen({ width: valueWidth, span: spans.value });
     const { sameLine } = this.def.layout.review;
     const sealXml = sameLine
-      ? `${paragraphOpen(Style.Seal, KEEP_NEXT)}${runs(seal + GAP)}${date.open}`
-      : `${paragraphOpen(Style.Seal, KEEP_NEXT)}${runs(seal)}</w:p>${paragraphOpen(Style.Seal, KEEP_NEXT)}${date.open}`;
+      ? `${paragraphOpen(this.text.Seal, KEEP_NEXT)}${runs(seal + GAP)}${date.open}`
+      : `${paragraphOpen(this.text.Seal, KEEP_NEXT)}${runs(seal)}</w:p>${paragraphOpen(this.text.Seal, KEEP_NEXT)}${date.open}`;
     const valueClose = `${date.close}</w:p></w:tc></w:tr>`;
     const rowXml = rowOpen(minHeight, true);
     const dateFormat = this.def.layout.dates.date;
@@ -547,7 +583,9 @@ export class FormRenderer {
           groupCells[i === 0 ? 0 : 1],
           labelOpen,
           runs(String(review.authority ?? '')),
-          labelClose,
+          emWidth(String(review.authority ?? '') + field.labelSuffix) > labelRoom
+            ? labelCloseBroken
+            : labelClose,
           valueOpen,
           opinion(review.opinion == null ? [] : String(review.opinion).split('\n')),
           sealXml,
@@ -617,10 +655,6 @@ export class FormRenderer {
     if (!this.def.structuralLabels.includes(text))
       throw fail(this.def, `caption ${text} is not one of the structural labels`);
   }
-}
-
-function styleFor(type: ValueType): string {
-  return type === 'month' || type === 'date' ? Style.Centered : Style.Value;
 }
 
 /** Joins adjacent static strings so rendering pushes as few pieces as possible. */

@@ -126,6 +126,9 @@ export function tableBreak(grid: number[]): string {
 }
 
 /** Table properties: fixed layout with explicit `gridCol` widths, so every word processor draws the same table. */
+/** Left and right padding of every table cell, in twips. */
+export const CELL_MARGIN = 57;
+
 export function tableOpen(grid: number[]): string {
   const width = grid.reduce((a, b) => a + b, 0);
   const border = (side: string) => `<w:${side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>`;
@@ -133,7 +136,7 @@ export function tableOpen(grid: number[]): string {
     `<w:tbl><w:tblPr><w:tblW w:w="${width}" w:type="dxa"/><w:jc w:val="center"/>` +
     `<w:tblBorders>${['top', 'left', 'bottom', 'right', 'insideH', 'insideV'].map(border).join('')}</w:tblBorders>` +
     '<w:tblLayout w:type="fixed"/>' +
-    '<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="57" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="57" w:type="dxa"/></w:tblCellMar>' +
+    `<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="${CELL_MARGIN}" w:type="dxa"/><w:bottom w:w="28" w:type="dxa"/><w:right w:w="${CELL_MARGIN}" w:type="dxa"/></w:tblCellMar>` +
     '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="0"/></w:tblPr>' +
     `<w:tblGrid>${grid.map((w) => `<w:gridCol w:w="${w}"/>`).join('')}</w:tblGrid>`
   );

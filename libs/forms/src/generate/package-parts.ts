@@ -46,6 +46,26 @@ export const Style = {
   Seal: 'FBSeal',
 } as const;
 
+/** The table's paragraph styles, in 小四 (12 pt) or, for forms of many columns, 小五 (9 pt). */
+export interface TableText {
+  Label: string;
+  Value: string;
+  Centered: string;
+  Seal: string;
+  /** One em of the text, in twips. */
+  em: number;
+}
+export const TABLE_TEXT: Record<'standard' | 'compact', TableText> = {
+  standard: { Label: Style.Label, Value: Style.Value, Centered: Style.Centered, Seal: Style.Seal, em: 240 },
+  compact: {
+    Label: 'FBLabelCompact',
+    Value: 'FBValueCompact',
+    Centered: 'FBCenteredCompact',
+    Seal: 'FBSealCompact',
+    em: 180,
+  },
+};
+
 const W_NS =
   'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" ' +
   'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
@@ -74,6 +94,21 @@ function paragraphStyle(id: string, name: string, pPr: string, rPr: string): str
 }
 
 const size = (halfPoints: number) => `<w:sz w:val="${halfPoints}"/><w:szCs w:val="${halfPoints}"/>`;
+
+function tableStyles(t: TableText, name: string): string {
+  const sz = size(t.em / 10);
+  return (
+    paragraphStyle(t.Label, `FormBridge Label${name}`, '<w:jc w:val="center"/>', sz) +
+    paragraphStyle(t.Value, `FormBridge Value${name}`, '<w:jc w:val="left"/>', sz) +
+    paragraphStyle(
+      t.Centered,
+      `FormBridge Centered${name}`,
+      '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:jc w:val="center"/>',
+      sz,
+    ) +
+    paragraphStyle(t.Seal, `FormBridge Seal${name}`, '<w:jc w:val="right"/>', sz)
+  );
+}
 
 export const STYLES_XML =
   '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
@@ -110,15 +145,8 @@ export const STYLES_XML =
     '<w:spacing w:before="60" w:after="60"/><w:jc w:val="left"/>',
     size(LINE_EM / 10),
   ) +
-  paragraphStyle(Style.Label, 'FormBridge Label', '<w:jc w:val="center"/>', size(24)) +
-  paragraphStyle(Style.Value, 'FormBridge Value', '<w:jc w:val="left"/>', size(24)) +
-  paragraphStyle(
-    Style.Centered,
-    'FormBridge Centered',
-    '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:jc w:val="center"/>',
-    size(24),
-  ) +
-  paragraphStyle(Style.Seal, 'FormBridge Seal', '<w:jc w:val="right"/>', size(24)) +
+  tableStyles(TABLE_TEXT.standard, '') +
+  tableStyles(TABLE_TEXT.compact, ' Compact') +
   '</w:styles>';
 
 /** Each Chinese font names the font Word substitutes when it is missing (w:altName). */

@@ -9,7 +9,8 @@ type Value = string | number | null;
 interface Column {
   header: string;
   width: number;
-  amount?: boolean;
+  /** Excel number format of a numeric column (amounts, scores, rates). */
+  format?: string;
   get: (row: JsonObject) => Value;
 }
 
@@ -44,7 +45,18 @@ const REVIEW_COLUMNS: Array<[string, string, ValueType]> = [
   ['opinion', '审核意见', 'text'],
   ['date', '审核日期', 'date'],
 ];
-const AMOUNT_FORMAT = '#,##0.00';
+/** The parts of a derived comparison target (`≥95%` → ≥, 95, %). */
+const COMPARISON_COLUMNS: Array<[string, string]> = [
+  ['op', '比较'],
+  ['number', '数值'],
+  ['unit', '单位'],
+];
+/** Amounts, weights and scores with two decimals; rates as stored (97.20) with a percent sign. */
+const NUMBER_FORMATS: Partial<Record<ValueType, string>> = {
+  amount: '#,##0.00',
+  decimal: '#,##0.00',
+  percent: '0.00"%"',
+};
 
 const num = (v: unknown): Value => (typeof v === 'number' ? v : null);
 const str = (v: unknown): Value => (v === null || v === undefined ? null : String(v));
@@ -53,10 +65,10 @@ function getPath(obj: JsonObject, path: string): unknown {
   return path.split('.').reduce<unknown>((o, k) => (o as JsonObject | null | undefined)?.[k], obj);
 }
 
-/** Amounts are stored as decimal strings in 万元; Excel gets numbers it can sum. */
+/** Amounts (万元), weights, scores and rates are stored as decimal strings; Excel gets numbers it can sum. */
 function cellValue(type: ValueType, v: unknown, field?: FieldDefinition): Value {
   if (v === null || v === undefined) return null;
-  if (type === 'amount') {
+  if (NUMBER_FORMATS[type]) {
     const n = Number(v);
     return Number.isFinite(n) ? n : String(v);
   }
@@ -66,8 +78,32 @@ function cellValue(type: ValueType, v: unknown, field?: FieldDefinition): Value 
   return String(v);
 }
 
+/** A column of the main sheet or of a part sheet, for one value of the record. */
+function column(
+  header: string,
+  type: ValueType,
+  get: (row: JsonObject) => unknown,
+  field?: FieldDefinition,
+): Column {
+  const shown = amountHeader(header, type);
+  return {
+    header: shown,
+    width: widthOf(shown, type),
+    format: NUMBER_FORMATS[type],
+    get: (row) => cellValue(type, get(row), field),
+  };
+}
+
+/** Width in Excel's character units: a CJK or full-width character takes two. */
+function textWidth(text: string): number {
+  return [...text].reduce((w, ch) => w + (ch <= '\u00ff' ? 1 : 2), 0);
+}
+
+/** Text columns at least this wide wrap their text. */
+const WRAP_WIDTH = 24;
+
 function widthOf(header: string, type: ValueType): number {
-  const fit = [...header].reduce((w, ch) => w + (ch <= '\u00ff' ? 1 : 2), 0) + 2;
+  const fit = textWidth(header) + 2;
   return Math.min(60, Math.max(fit, type === 'text' || type === 'list' ? 24 : 12));
 }
 
@@ -97,34 +133,39 @@ function sheetsOf(def: FormDefinition, taken: Set<string>): FormSheets {
           columns: [{ header: f.labels[0], width: 80, get: (r) => str(r.item) }],
           rows: (record) => ((getPath(record, f.path) as string[] | null) ?? []).map((item) => ({ item })),
         });
-      } else {
-        const header = amountHeader(f.labels[0], f.type);
-        main.push({
-          header,
-          width: widthOf(header, f.type),
-          amount: f.type === 'amount',
-          get: (r) => cellValue(f.type, getPath(r, f.path), f),
-        });
-      }
+      } else main.push(column(f.labels[0], f.type, (r) => getPath(r, f.path), f));
     } else if (f.kind === 'keyed') {
-      for (const k of f.keys) {
-        const header = amountHeader(k.labels[0], k.type);
-        main.push({
-          header,
-          width: widthOf(header, k.type),
-          amount: k.type === 'amount',
-          get: (r) => cellValue(k.type, getPath(r, `${f.path}.${k.path}`)),
-        });
-      }
+      for (const k of f.keys)
+        main.push(column(k.labels[0], k.type, (r) => getPath(r, `${f.path}.${k.path}`)));
+    } else if (f.kind === 'matrix') {
+      // A fixed table of values (项目资金: 年度资金总额 × 年初预算数 …): one column per cell.
+      for (const row of f.rows)
+        for (const c of f.columns)
+          main.push(
+            column(`${row.labels[0]}-${c.labels[0]}`, c.type, (r) =>
+              getPath(r, `${f.path}.${row.key}.${c.key}`),
+            ),
+          );
+    } else if (f.kind === 'grid' && f.as === 'object') {
+      // A grid of one row (年度总体目标: 预期目标, 实际完成情况) is scalars of the record.
+      for (const c of f.columns)
+        main.push(column(`${f.labels[0]}-${c.labels[0]}`, c.type, (r) => getPath(r, `${f.path}.${c.key}`)));
     } else if (f.kind === 'grid') {
       parts.push({
         name: part(f.labels[0]),
-        columns: f.columns.map((c) => ({
-          header: amountHeader(c.labels[0], c.type),
-          width: widthOf(c.labels[0], c.type),
-          amount: c.type === 'amount',
-          get: (row) => cellValue(c.type, row[c.key]),
-        })),
+        columns: f.columns.flatMap((c) =>
+          c.derive
+            ? // A target derived from its printed value ({op, number, unit}): one column for each.
+              COMPARISON_COLUMNS.map(([key, name]) => ({
+                header: `${c.labels[0]}-${name}`,
+                width: 10,
+                get: (row: JsonObject) => {
+                  const v = (row[c.key] as JsonObject | null | undefined)?.[key];
+                  return key === 'number' && v != null && Number.isFinite(Number(v)) ? Number(v) : str(v);
+                },
+              }))
+            : [column(c.labels[0], c.type, (row) => row[c.key])],
+        ),
         rows: (record) => (getPath(record, f.path) as JsonObject[] | null) ?? [],
       });
     } else if (f.kind === 'reviews') {
@@ -229,15 +270,37 @@ function addSheet(workbook: ExcelJS.stream.xlsx.WorkbookWriter, name: string, co
     header: c.header,
     key: String(i),
     width: c.width,
-    style: c.amount ? { numFmt: AMOUNT_FORMAT } : { alignment: { wrapText: c.width >= 24, vertical: 'top' } },
+    style: c.format
+      ? { numFmt: c.format }
+      : { alignment: { wrapText: c.width >= WRAP_WIDTH, vertical: 'top' } },
   }));
   sheet.getRow(1).font = { bold: true };
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
   return sheet;
 }
 
+/** Points per line of the default 11 pt text; CJK lines need a little more than Excel's 15. */
+const LINE_HEIGHT = 16;
+
+/**
+ * Rows are as tall as their longest wrapped text. Excel sizes rows itself, LibreOffice keeps the
+ * default height of a row written without one and shows only its first line.
+ */
 function addRow(sheet: ExcelJS.Worksheet, columns: Column[], row: JsonObject): void {
-  sheet.addRow(columns.map((c) => c.get(row))).commit();
+  const values = columns.map((c) => c.get(row));
+  const lines = Math.max(
+    1,
+    ...values.map((v, i) =>
+      typeof v === 'string' && columns[i].width >= WRAP_WIDTH
+        ? v
+            .split('\n')
+            .reduce((n, line) => n + Math.max(1, Math.ceil(textWidth(line) / (columns[i].width - 1))), 0)
+        : 1,
+    ),
+  );
+  const added = sheet.addRow(values);
+  if (lines > 1) added.height = lines * LINE_HEIGHT;
+  added.commit();
 }
 
 /**

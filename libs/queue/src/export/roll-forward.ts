@@ -31,11 +31,14 @@ function setConcrete(record: Json, path: string, value: unknown): void {
 /**
  * A record of one edition as the other edition's record: paths the target renamed (`mapFrom`)
  * move, fields the target lacks are dropped and fields it adds start empty, by the target's
- * own empty record shape.
+ * own empty record shape. Back into an older edition, which cannot know the renames of the
+ * editions after it, the newer edition's `mapFrom` for it applies the other way round.
  */
 function mapEdition(record: Json, from: FormDefinition, to: FormDefinition): Json {
   if (from === to) return record;
-  const renames = to.mapFrom?.[from.edition] ?? {};
+  const renames =
+    to.mapFrom?.[from.edition] ??
+    Object.fromEntries(Object.entries(from.mapFrom?.[to.edition] ?? {}).map(([o, n]) => [n, o]));
   const source: Json = structuredClone(record);
   for (const [oldPath, newPath] of Object.entries(renames)) {
     const v = getPath(source, oldPath);
