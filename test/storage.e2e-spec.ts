@@ -188,6 +188,41 @@ describe.each([
     expect(added.flat().reduce((a, b) => a + b, 0)).toBe(distinct.size);
     const shared = stored.find((r) => r.data.totalFunds === '1.00');
     expect(shared?.sources).toHaveLength(8);
+    // A form that names no filing (no project) is still stored once for all its copies.
+    const unnamed = { ...specialFund('同时写入'), projectName: null, totalFunds: '9.00' };
+    const more = await storage.documents.insertMany(
+      [1, 2, 3, 4, 5, 6].map((i) => ({
+        sha256: sha(`unnamed ${i}`),
+        byteSize: 1,
+        format: 'docx',
+        name: `u${i}.docx`,
+      })),
+    );
+    const moreItems = await storage.batches.addItems(
+      batch.id,
+      [1, 2, 3, 4, 5, 6].map((i) => ({
+        position: 100 + i,
+        name: `u${i}.docx`,
+        documentId: more.get(sha(`unnamed ${i}`)) as number,
+      })),
+    );
+    await Promise.all(
+      [1, 2, 3, 4, 5, 6].map((i, k) =>
+        storage.records.storeParsedMany([
+          {
+            itemId: moreItems[k],
+            documentId: more.get(sha(`unnamed ${i}`)) as number,
+            records: [unnamed],
+            warnings: [],
+          },
+        ]),
+      ),
+    );
+    const unnamedStored = (await storage.records.list({ batchId: batch.id }, { limit: 100 })).filter(
+      (r) => r.data.projectName === null,
+    );
+    expect(unnamedStored).toHaveLength(1);
+    expect(unnamedStored[0].sources).toHaveLength(6);
     // Each record but the first of the filing knows it has an elder of the same filing.
     const byId = [...stored].sort((a, b) => a.id - b.id);
     expect(byId[0].warnings).toEqual([]);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { diffRecords, mergeRecords, recordDigest, sameJson } from '@formbridge/contract';
+import { diffRecords, mergeRecords, sameJson } from '@formbridge/contract';
 import { definitions, filingKey } from '@formbridge/definitions';
 import { Queryable } from '../database';
 import { rebuildVersions } from '../record-history';
@@ -109,16 +109,20 @@ function lockKey(what: string): string {
   return createHash('sha256').update(what).digest().readBigInt64BE(0).toString();
 }
 
-/** What storing these documents decides about: their documents, contents and filings. */
+/**
+ * What storing these documents decides about: their documents, and each form's filing — or,
+ * for a form that names no filing, its content (the same content always names the same filing,
+ * so the filing's lock covers it; parsed records list their fields in one order, so their JSON
+ * text is their content).
+ */
 function lockKeys(parsed: readonly ParsedDocument[]): string[] {
   const registry = definitions();
   const keys = new Set<string>();
   for (const doc of parsed) {
     keys.add(lockKey(`document:${doc.documentId}`));
     for (const data of doc.records) {
-      keys.add(lockKey(`content:${String(data.formType)}:${recordDigest(data)}`));
       const filing = filingKey(data, registry);
-      if (filing) keys.add(lockKey(`filing:${filing}`));
+      keys.add(lockKey(filing ? `filing:${filing}` : `content:${JSON.stringify(data)}`));
     }
   }
   return [...keys];
