@@ -1,11 +1,18 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateRecord } from '@formbridge/contract';
 import { definitions } from '@formbridge/definitions';
-import { FormParser, ParseWarning, generateDocx } from '@formbridge/forms';
+import { FormParser, generateDocx } from '@formbridge/forms';
 import { rollForward } from '@formbridge/queue';
 import { documentXmlOf, withoutLayer } from './support/docx-parts';
-import { FIXTURES, canonical } from './support/golden';
+import {
+  FIXTURES,
+  canonical,
+  codesAndPaths,
+  expectedBeside,
+  golden,
+  producerFixtures,
+} from './support/golden';
 
 /**
  * Two editions of 附件2-1 专项资金绩效目标申报表: 2019 and the province's 2022 revision
@@ -16,27 +23,13 @@ import { FIXTURES, canonical } from './support/golden';
 const parser = new FormParser();
 const DIR = join(FIXTURES, 'editions');
 const FORM_TYPE = 'special-fund-performance-target';
-const fixtures = ['word', 'wps', 'libreoffice'].flatMap((producer) =>
-  existsSync(join(DIR, producer))
-    ? readdirSync(join(DIR, producer))
-        .filter((f) => f.endsWith('.docx'))
-        .map((f) => join(producer, f))
-    : [],
-);
+const fixtures = producerFixtures(DIR);
 const expectedOf = (file: string) =>
-  JSON.parse(readFileSync(join(DIR, file.replace(/\.docx$/, '.expected.json')), 'utf8')) as {
+  expectedBeside<{
     records: Array<Record<string, unknown>>;
     editions: string[];
     warnings: Array<{ code: string; path: string | null }>;
-  };
-const golden = (id: string) => {
-  const file = readdirSync(join(FIXTURES, 'golden')).find((f) => f.startsWith(`${id}-`))!;
-  return JSON.parse(readFileSync(join(FIXTURES, 'golden', file), 'utf8')) as Record<string, unknown>;
-};
-const codesAndPaths = (warnings: ParseWarning[]) =>
-  warnings
-    .map((w) => ({ code: w.code as string, path: w.path }))
-    .sort((a, b) => canonical(a).localeCompare(canonical(b)));
+  }>(DIR, file);
 const editionsOf = (result: { forms: Array<{ edition: string }> }) => result.forms.map((f) => f.edition);
 
 /** Records of the 2022 edition, as the fixtures hold them (written by hand, not by our generator). */

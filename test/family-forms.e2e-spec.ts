@@ -1,15 +1,22 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { validateRecord } from '@formbridge/contract';
 import { definitions } from '@formbridge/definitions';
-import { FormParser, ParseWarning, WarningCode, generateDocx } from '@formbridge/forms';
+import { FormParser, WarningCode, generateDocx } from '@formbridge/forms';
 import { exportFileName, rollForward } from '@formbridge/queue';
 import { formbridge } from './support/cli';
 import { withoutLayer } from './support/docx-parts';
-import { FIXTURES, canonical } from './support/golden';
+import {
+  FIXTURES,
+  canonical,
+  codesAndPaths,
+  expectedBeside,
+  golden,
+  producerFixtures,
+} from './support/golden';
 import { documentXml, p, packageOf, r, tbl, tc, tr } from './support/ooxml';
 
 /**
@@ -19,26 +26,12 @@ import { documentXml, p, packageOf, r, tbl, tc, tr } from './support/ooxml';
  */
 const parser = new FormParser();
 const DIR = join(FIXTURES, 'family');
-const fixtures = ['word', 'wps', 'libreoffice'].flatMap((producer) =>
-  existsSync(join(DIR, producer))
-    ? readdirSync(join(DIR, producer))
-        .filter((f) => f.endsWith('.docx'))
-        .map((f) => join(producer, f))
-    : [],
-);
+const fixtures = producerFixtures(DIR);
 const expectedOf = (file: string) =>
-  JSON.parse(readFileSync(join(DIR, file.replace(/\.docx$/, '.expected.json')), 'utf8')) as {
+  expectedBeside<{
     records: Array<Record<string, unknown>>;
     warnings: Array<{ code: string; path: string | null }>;
-  };
-const golden = (id: string) => {
-  const file = readdirSync(join(FIXTURES, 'golden')).find((f) => f.startsWith(`${id}-`))!;
-  return JSON.parse(readFileSync(join(FIXTURES, 'golden', file), 'utf8')) as Record<string, unknown>;
-};
-const codesAndPaths = (warnings: ParseWarning[]) =>
-  warnings
-    .map((w) => ({ code: w.code as string, path: w.path }))
-    .sort((a, b) => canonical(a).localeCompare(canonical(b)));
+  }>(DIR, file);
 const TARGET = golden('extra-5');
 const SELF_EVALUATION = golden('extra-6');
 
