@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -208,6 +208,12 @@ describe('formbridge import into the embedded database (PGlite, no DATABASE_URL)
   const dir = mkdtempSync(join(tmpdir(), 'fb-pglite-'));
   const env = testEnv({ DATABASE_URL: '', PGLITE_DIR: join(dir, 'pglite') });
 
+  beforeAll(() => {
+    // A backup of the database as it stands before any import, restored in a test below.
+    expect(formbridge(['records'], env).status).toBe(0);
+    cpSync(join(dir, 'pglite'), join(dir, 'pglite-backup'), { recursive: true });
+  });
+
   afterAll(async () => {
     await dropQueues(env.QUEUE_PREFIX);
     rmSync(dir, { recursive: true, force: true });
@@ -241,6 +247,16 @@ describe('formbridge import into the embedded database (PGlite, no DATABASE_URL)
     // the old database's batch 1: job ids carry the database's own id, so nothing is mistaken.
     const fresh = { ...env, PGLITE_DIR: join(dir, 'pglite-2') };
     const run = runImport([join(dir, 'in')], fresh, dir);
+    expect(run).toMatchObject({ batchId: 1, status: 'completed', imported: 10, failed: 1, newRecords: 10 });
+  });
+
+  it('imports into a database restored from a backup, whose next batch numbers Redis has seen', () => {
+    // The restored database keeps its instance id and numbers its next batch 1 again, while Redis
+    // still holds the finished jobs of the batches 1 and 2 imported above: they must not be taken
+    // for the new batch's jobs (it used to wait for ever).
+    cpSync(join(dir, 'pglite-backup'), join(dir, 'pglite-restored'), { recursive: true });
+    const restored = { ...env, PGLITE_DIR: join(dir, 'pglite-restored') };
+    const run = runImport([join(dir, 'in')], restored, dir);
     expect(run).toMatchObject({ batchId: 1, status: 'completed', imported: 10, failed: 1, newRecords: 10 });
   });
 

@@ -1,12 +1,12 @@
 import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { jobOptions, QueueSettings } from './job-options';
-import { BATCH_FLOW, BatchKind, QueueName, jobIds } from './queue.constants';
+import { BATCH_FLOW, BatchKind, BatchRef, QueueName, jobIds } from './queue.constants';
 
 /** What producers need from the queues; services depend on this, not on BullMQ. */
 export interface BatchQueue {
   /** Starts a batch's flow: its parent job, held open by a guard child until `seal`. */
-  open(kind: BatchKind, batchId: number): Promise<void>;
+  open(kind: BatchKind, batch: BatchRef): Promise<void>;
   /** Queues one child job per item under the batch's parent. */
   addItems(kind: BatchKind, batchId: number, itemIds: readonly number[]): Promise<void>;
   /** Every item is queued: release the guard so the parent runs once the items are done. */
@@ -34,6 +34,8 @@ export function deploymentPrefix(queuePrefix: string, instanceId: string): strin
 export class BullMqBatchQueue implements BatchQueue {
   private readonly flows: FlowProducer;
   private readonly queues = new Map<QueueName, Queue>();
+  /** The batches this producer opened, by kind and number: their job ids need the whole ref. */
+  private readonly opened = new Map<string, BatchRef>();
 
   readonly prefix: string;
 
@@ -64,14 +66,16 @@ export class BullMqBatchQueue implements BatchQueue {
     return queue;
   }
 
-  async open(kind: BatchKind, batchId: number): Promise<void> {
+  async open(kind: BatchKind, batch: BatchRef): Promise<void> {
     const flow = BATCH_FLOW[kind];
     const options = jobOptions(this.settings);
+    const batchId = batch.id;
+    this.opened.set(`${kind}:${batchId}`, batch);
     await this.flows.add({
       name: flow.parent,
       queueName: flow.queue,
       data: { batchId },
-      opts: { ...options, jobId: jobIds.parent(kind, this.scope, batchId) },
+      opts: { ...options, jobId: jobIds.parent(kind, this.scope, batch) },
       children: [
         {
           name: flow.seal,
@@ -79,7 +83,7 @@ export class BullMqBatchQueue implements BatchQueue {
           data: { batchId },
           opts: {
             ...options,
-            jobId: jobIds.seal(kind, this.scope, batchId),
+            jobId: jobIds.seal(kind, this.scope, batch),
             delay: this.settings.BATCH_SEAL_TIMEOUT_MS,
           },
         },
@@ -92,7 +96,8 @@ export class BullMqBatchQueue implements BatchQueue {
     const flow = BATCH_FLOW[kind];
     const queue = this.queue(flow.queue);
     const options = jobOptions(this.settings);
-    const parent = { id: jobIds.parent(kind, this.scope, batchId), queue: queue.qualifiedName };
+    const batch = this.batch(kind, batchId);
+    const parent = { id: jobIds.parent(kind, this.scope, batch), queue: queue.qualifiedName };
     await queue.addBulk(
       itemIds.map((itemId) => ({
         name: flow.item,
@@ -101,7 +106,7 @@ export class BullMqBatchQueue implements BatchQueue {
         // failure reasons of ignored children to complete the report.
         opts: {
           ...options,
-          jobId: jobIds.item(kind, this.scope, batchId, itemId),
+          jobId: jobIds.item(kind, this.scope, batch, itemId),
           parent,
           ignoreDependencyOnFailure: true,
         },
@@ -110,9 +115,17 @@ export class BullMqBatchQueue implements BatchQueue {
   }
 
   async seal(kind: BatchKind, batchId: number): Promise<void> {
-    const job = await this.queue(BATCH_FLOW[kind].queue).getJob(jobIds.seal(kind, this.scope, batchId));
+    const job = await this.queue(BATCH_FLOW[kind].queue).getJob(
+      jobIds.seal(kind, this.scope, this.batch(kind, batchId)),
+    );
     // Gone or already run: the guard's delay ran out first, and the batch closed without us.
     if (job && (await job.isDelayed())) await job.promote();
+  }
+
+  private batch(kind: BatchKind, batchId: number): BatchRef {
+    const batch = this.opened.get(`${kind}:${batchId}`);
+    if (!batch) throw new Error(`${kind} batch ${batchId} was not opened by this producer`);
+    return batch;
   }
 
   async close(): Promise<void> {

@@ -52,13 +52,24 @@ export const BATCH_FLOW: Readonly<
 /**
  * Fixed job ids make adding a job idempotent: adding the same id again is a no-op, so a producer
  * that retries never queues a file twice. `scope` is the database's instance id: batch numbers
- * restart with a new database, job ids must not. (BullMQ ids may not contain ':'.)
+ * restart with a new database, job ids must not. `batch` is the batch's number and the moment it
+ * was made: a database restored from a backup keeps its instance id and hands out the backup's
+ * next batch numbers again, while Redis still holds the finished jobs of those numbers; were the
+ * ids the same, the new batch's jobs would be taken for them and never run. (BullMQ ids may not
+ * contain ':'.)
  */
+export interface BatchRef {
+  id: number;
+  createdAt: Date;
+}
+
+const batchKey = (batch: BatchRef) => `${batch.id}.${batch.createdAt.getTime()}`;
+
 export const jobIds = {
-  parent: (kind: BatchKind, scope: string, batchId: number) => `${kind}-${scope}-${batchId}`,
-  seal: (kind: BatchKind, scope: string, batchId: number) => `${kind}-${scope}-${batchId}-seal`,
-  item: (kind: BatchKind, scope: string, batchId: number, itemId: number) =>
-    `${kind}-${scope}-${batchId}-item-${itemId}`,
+  parent: (kind: BatchKind, scope: string, batch: BatchRef) => `${kind}-${scope}-${batchKey(batch)}`,
+  seal: (kind: BatchKind, scope: string, batch: BatchRef) => `${kind}-${scope}-${batchKey(batch)}-seal`,
+  item: (kind: BatchKind, scope: string, batch: BatchRef, itemId: number) =>
+    `${kind}-${scope}-${batchKey(batch)}-item-${itemId}`,
   /** The item id inside a child job id or job key (`prefix:queue:import-1-item-7`). */
   itemOf: (jobKey: string): number | undefined => {
     const m = /-item-(\d+)$/.exec(jobKey);

@@ -19,7 +19,7 @@ export class ExportService {
     onStarted?: (batchId: number) => void,
   ): Promise<number> {
     const batch = await this.storage.batches.create('export', { filter, ...options });
-    await this.queue.open('export', batch.id);
+    await this.queue.open('export', batch);
     this.log?.log(`export batch ${batch.id} started`, { batch: batch.id, kind: 'export' });
     onStarted?.(batch.id);
     let afterId = 0;

@@ -43,7 +43,7 @@ export class ImportService {
     onStarted?: (batchId: number) => void,
   ): Promise<number> {
     const batch = await this.storage.batches.create('import');
-    await this.queue.open('import', batch.id);
+    await this.queue.open('import', batch);
     this.log?.log(`import batch ${batch.id} started`, { batch: batch.id, kind: 'import' });
     onStarted?.(batch.id);
     let chunk: SubmissionFile[] = [];
