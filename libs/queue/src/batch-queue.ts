@@ -120,6 +120,8 @@ export class BullMqBatchQueue implements BatchQueue {
     );
     // Gone or already run: the guard's delay ran out first, and the batch closed without us.
     if (job && (await job.isDelayed())) await job.promote();
+    // Sealed: nothing more is added to it, so a long-running service does not keep every ref.
+    this.opened.delete(`${kind}:${batchId}`);
   }
 
   private batch(kind: BatchKind, batchId: number): BatchRef {
