@@ -8,3 +8,4 @@ export * from './service-logger';
 export * from './service-process';
 export * from './content-disposition';
 export * from './record-schemas';
+export * from './strict-validation';

@@ -8,15 +8,13 @@ import {
   Post,
   Query,
   StreamableFile,
-  ValidationPipe,
 } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { strictValidation } from '@formbridge/server';
 import type { BatchPage, ExportReport } from '@formbridge/queue';
 import { PageQueryDto } from '../page-query.dto';
 import { StartExportDto } from './exports.dto';
 import { ExportAccepted, ExportsService } from './exports.service';
-
-const validation = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
 
 @ApiTags('exports')
 @ApiBearerAuth()
@@ -27,7 +25,7 @@ export class ExportsController {
   @Post()
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'The export is queued; poll GET /exports/{id}, then download' })
-  start(@Body(validation) dto: StartExportDto): Promise<ExportAccepted> {
+  start(@Body(strictValidation) dto: StartExportDto): Promise<ExportAccepted> {
     return this.service.start(dto);
   }
 
@@ -35,7 +33,7 @@ export class ExportsController {
   @ApiOkResponse({
     description: 'Past exports, newest first, with their progress: {items, total, limit, offset}',
   })
-  list(@Query(validation) q: PageQueryDto): Promise<BatchPage> {
+  list(@Query(strictValidation) q: PageQueryDto): Promise<BatchPage> {
     return this.service.list(q.limit, q.offset);
   }
 

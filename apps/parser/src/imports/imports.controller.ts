@@ -9,7 +9,6 @@ import {
   Query,
   UploadedFiles,
   UseInterceptors,
-  ValidationPipe,
 } from '@nestjs/common';
 import { FilesInterceptor } from '@nestjs/platform-express';
 import type { MulterOptions } from '@nestjs/platform-express/multer/interfaces/multer-options.interface';
@@ -21,6 +20,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { strictValidation } from '@formbridge/server';
 import { loadConfig } from '@formbridge/config';
 import type { BatchPage, ImportReport } from '@formbridge/queue';
 import { PageQueryDto } from '../page-query.dto';
@@ -40,8 +40,6 @@ function required(files: Express.Multer.File[] | undefined): Express.Multer.File
     throw new BadRequestException('send the submissions (.docx, .doc or .zip) as multipart field "files"');
   return files;
 }
-
-const query = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
 
 @ApiTags('imports')
 @ApiBearerAuth()
@@ -68,7 +66,7 @@ export class ImportsController {
   @ApiOkResponse({
     description: 'Past imports, newest first, with their progress: {items, total, limit, offset}',
   })
-  list(@Query(query) q: PageQueryDto): Promise<BatchPage> {
+  list(@Query(strictValidation) q: PageQueryDto): Promise<BatchPage> {
     return this.service.list(q.limit, q.offset);
   }
 

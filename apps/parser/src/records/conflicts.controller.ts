@@ -1,20 +1,9 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Param,
-  ParseIntPipe,
-  Post,
-  Query,
-  ValidationPipe,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { strictValidation } from '@formbridge/server';
 import type { RecordConflict, RecordConflictSides } from '@formbridge/storage';
 import { ConflictQueryDto, ResolveConflictDto } from './conflicts.dto';
 import { RecordsService } from './records.service';
-
-const validated = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
 
 /** Returned forms whose changes clash with edits made since they were generated, for review. */
 @ApiTags('records')
@@ -28,7 +17,7 @@ export class ConflictsController {
     description:
       'Conflicts, newest first: {id, recordId, status, file, documentId, formIndex, batchId, baseVersion, currentVersion, paths, createdAt, resolvedAt}',
   })
-  list(@Query(validated) q: ConflictQueryDto): Promise<RecordConflict[]> {
+  list(@Query(strictValidation) q: ConflictQueryDto): Promise<RecordConflict[]> {
     return this.service.conflicts(q);
   }
 
@@ -48,7 +37,7 @@ export class ConflictsController {
   })
   resolve(
     @Param('id', ParseIntPipe) id: number,
-    @Body(validated) body: ResolveConflictDto,
+    @Body(strictValidation) body: ResolveConflictDto,
   ): Promise<RecordConflictSides> {
     return this.service.resolveConflict(id, body);
   }

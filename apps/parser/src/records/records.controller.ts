@@ -1,20 +1,9 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Param,
-  ParseIntPipe,
-  Put,
-  Query,
-  StreamableFile,
-  ValidationPipe,
-} from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseIntPipe, Put, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { strictValidation } from '@formbridge/server';
 import type { PublicRecord, RecordConflict, RecordPage, RecordVersionRow } from '@formbridge/storage';
 import { RecordQueryDto, RecordSelectionDto } from './records.dto';
 import { RecordsService } from './records.service';
-
-const query = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
 
 @ApiTags('records')
 @ApiBearerAuth()
@@ -27,7 +16,7 @@ export class RecordsController {
     description:
       '{items, total, limit, offset}; items are records plus their id, version, source (first form), sources (every form that carried it) and warnings',
   })
-  list(@Query(query) q: RecordQueryDto): Promise<RecordPage> {
+  list(@Query(strictValidation) q: RecordQueryDto): Promise<RecordPage> {
     return this.service.list(q);
   }
 
@@ -113,7 +102,7 @@ export class RecordsWorkbookController {
     description:
       'The selected records as .xlsx: a sheet per form type, the repeating parts and the warnings on sheets of their own',
   })
-  xlsx(@Query(query) q: RecordSelectionDto): StreamableFile {
+  xlsx(@Query(strictValidation) q: RecordSelectionDto): StreamableFile {
     return this.service.xlsx(q);
   }
 }
