@@ -23,7 +23,7 @@ async function closeStoppedBatch(ctx: BulkContext, why: string): Promise<void> {
   const note = `stopped by its command (${why}) before every item was queued; running the same command again resumes it`;
   await Promise.race([
     (async () => {
-      if (await ctx.storage.batches.seal(batch.id, note)) await ctx.queue.seal(batch.kind, batch.id);
+      if (await ctx.storage.batches.seal(batch.id, note)) await ctx.queue.seal(batch.kind, batch);
     })().catch(() => undefined),
     new Promise((resolve) => setTimeout(resolve, 2000).unref()),
   ]);

@@ -8,9 +8,9 @@ export interface BatchQueue {
   /** Starts a batch's flow: its parent job, held open by a guard child until `seal`. */
   open(kind: BatchKind, batch: BatchRef): Promise<void>;
   /** Queues one child job per item under the batch's parent. */
-  addItems(kind: BatchKind, batchId: number, itemIds: readonly number[]): Promise<void>;
+  addItems(kind: BatchKind, batch: BatchRef, itemIds: readonly number[]): Promise<void>;
   /** Every item is queued: release the guard so the parent runs once the items are done. */
-  seal(kind: BatchKind, batchId: number): Promise<void>;
+  seal(kind: BatchKind, batch: BatchRef): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,8 +34,6 @@ export function deploymentPrefix(queuePrefix: string, instanceId: string): strin
 export class BullMqBatchQueue implements BatchQueue {
   private readonly flows: FlowProducer;
   private readonly queues = new Map<QueueName, Queue>();
-  /** The batches this producer opened, by kind and number: their job ids need the whole ref. */
-  private readonly opened = new Map<string, BatchRef>();
 
   readonly prefix: string;
 
@@ -70,7 +68,6 @@ export class BullMqBatchQueue implements BatchQueue {
     const flow = BATCH_FLOW[kind];
     const options = jobOptions(this.settings);
     const batchId = batch.id;
-    this.opened.set(`${kind}:${batchId}`, batch);
     await this.flows.add({
       name: flow.parent,
       queueName: flow.queue,
@@ -91,17 +88,16 @@ export class BullMqBatchQueue implements BatchQueue {
     });
   }
 
-  async addItems(kind: BatchKind, batchId: number, itemIds: readonly number[]): Promise<void> {
+  async addItems(kind: BatchKind, batch: BatchRef, itemIds: readonly number[]): Promise<void> {
     if (!itemIds.length) return;
     const flow = BATCH_FLOW[kind];
     const queue = this.queue(flow.queue);
     const options = jobOptions(this.settings);
-    const batch = this.batch(kind, batchId);
     const parent = { id: jobIds.parent(kind, this.scope, batch), queue: queue.qualifiedName };
     await queue.addBulk(
       itemIds.map((itemId) => ({
         name: flow.item,
-        data: { batchId, itemId },
+        data: { batchId: batch.id, itemId },
         // A failed item must not hold the batch open: its parent still runs, and reads the
         // failure reasons of ignored children to complete the report.
         opts: {
@@ -114,20 +110,10 @@ export class BullMqBatchQueue implements BatchQueue {
     );
   }
 
-  async seal(kind: BatchKind, batchId: number): Promise<void> {
-    const job = await this.queue(BATCH_FLOW[kind].queue).getJob(
-      jobIds.seal(kind, this.scope, this.batch(kind, batchId)),
-    );
+  async seal(kind: BatchKind, batch: BatchRef): Promise<void> {
+    const job = await this.queue(BATCH_FLOW[kind].queue).getJob(jobIds.seal(kind, this.scope, batch));
     // Gone or already run: the guard's delay ran out first, and the batch closed without us.
     if (job && (await job.isDelayed())) await job.promote();
-    // Sealed: nothing more is added to it, so a long-running service does not keep every ref.
-    this.opened.delete(`${kind}:${batchId}`);
-  }
-
-  private batch(kind: BatchKind, batchId: number): BatchRef {
-    const batch = this.opened.get(`${kind}:${batchId}`);
-    if (!batch) throw new Error(`${kind} batch ${batchId} was not opened by this producer`);
-    return batch;
   }
 
   async close(): Promise<void> {

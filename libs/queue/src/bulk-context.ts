@@ -16,7 +16,7 @@ import { DocxRenderer, GenerateRecordJob } from './jobs/generate-record.job';
 import { ParseSubmissionJob } from './jobs/parse-submission.job';
 import { SealExportJob } from './jobs/seal-export.job';
 import { SealImportJob } from './jobs/seal-import.job';
-import { BatchKind, QueueName } from './queue.constants';
+import { BatchKind, BatchRef, QueueName } from './queue.constants';
 import { CleanupSummary, RetentionPolicy, RetentionService } from './retention.service';
 import { createRedisConnection, pingRedis } from './redis-connection';
 import { WorkerHost } from './worker-host';
@@ -59,7 +59,7 @@ export class BulkContext {
   readonly records: RecordService;
   readonly retention: RetentionService;
   /** The batch this process is producing, if any: named when it has to stop. */
-  batch?: { kind: BatchKind; id: number };
+  batch?: { kind: BatchKind } & BatchRef;
   private workerHost?: WorkerHost;
   private pdfPool?: PdfConverterPool;
 

@@ -65,8 +65,8 @@ export function registerExport(program: Command): void {
           const batchId = await ctx.exports.run(
             filterOf(opts),
             { asYear: opts.asYear, pdf: opts.pdf, noDocx: files.noDocx || undefined },
-            (id) => {
-              ctx.batch = { kind: 'export', id };
+            (batch) => {
+              ctx.batch = { kind: 'export', id: batch.id, createdAt: batch.createdAt };
             },
           );
           await ctx.reports.waitForCompletion(batchId, (p) => bar.update(p));

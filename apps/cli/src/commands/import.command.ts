@@ -40,9 +40,9 @@ export function registerImport(program: Command): void {
             );
         }, 250);
         try {
-          batchId = await ctx.imports.run(files, (id) => {
-            batchId = id;
-            ctx.batch = { kind: 'import', id };
+          batchId = await ctx.imports.run(files, (batch) => {
+            batchId = batch.id;
+            ctx.batch = { kind: 'import', id: batch.id, createdAt: batch.createdAt };
           });
         } finally {
           clearInterval(timer);

@@ -1,6 +1,7 @@
 import type { RecordFilter, Storage } from '@formbridge/storage';
 import type { Log } from '@formbridge/common';
 import type { BatchQueue } from '../batch-queue';
+import type { BatchRef } from '../queue.constants';
 import type { ExportOptions } from '../jobs/generate-record.job';
 
 const PAGE = 1000;
@@ -16,12 +17,12 @@ export class ExportService {
   async run(
     filter: RecordFilter,
     options: ExportOptions,
-    onStarted?: (batchId: number) => void,
+    onStarted?: (batch: BatchRef) => void,
   ): Promise<number> {
     const batch = await this.storage.batches.create('export', { filter, ...options });
     await this.queue.open('export', batch);
     this.log?.log(`export batch ${batch.id} started`, { batch: batch.id, kind: 'export' });
-    onStarted?.(batch.id);
+    onStarted?.(batch);
     let afterId = 0;
     let position = 0;
     for (;;) {
@@ -31,12 +32,12 @@ export class ExportService {
         batch.id,
         ids.map((recordId) => ({ position: ++position, name: `record ${recordId}`, recordId })),
       );
-      await this.queue.addItems('export', batch.id, itemIds);
+      await this.queue.addItems('export', batch, itemIds);
       afterId = ids[ids.length - 1];
       if (ids.length < PAGE) break;
     }
     await this.storage.batches.seal(batch.id);
-    await this.queue.seal('export', batch.id);
+    await this.queue.seal('export', batch);
     this.log?.log(`export batch ${batch.id} queued`, { batch: batch.id, kind: 'export' });
     return batch.id;
   }

@@ -4,6 +4,7 @@ import { NewDocument, NewItem, Storage } from '@formbridge/storage';
 import { detectFormat } from '@formbridge/word';
 import type { Log } from '@formbridge/common';
 import type { BatchQueue } from '../batch-queue';
+import type { BatchRef } from '../queue.constants';
 import { SubmissionFile } from './submission-file';
 
 export interface ImportLimits {
@@ -35,17 +36,17 @@ export class ImportService {
 
   /**
    * Imports everything `files` yields and seals the batch; returns the batch id as soon as the
-   * last file is queued (the work itself goes on in the workers). `onStarted` receives the id
+   * last file is queued (the work itself goes on in the workers). `onStarted` receives the batch
    * before the first file is stored.
    */
   async run(
     files: AsyncIterable<SubmissionFile> | Iterable<SubmissionFile>,
-    onStarted?: (batchId: number) => void,
+    onStarted?: (batch: BatchRef) => void,
   ): Promise<number> {
     const batch = await this.storage.batches.create('import');
     await this.queue.open('import', batch);
     this.log?.log(`import batch ${batch.id} started`, { batch: batch.id, kind: 'import' });
-    onStarted?.(batch.id);
+    onStarted?.(batch);
     let chunk: SubmissionFile[] = [];
     let bytes = 0;
     let position = 0;
@@ -53,21 +54,21 @@ export class ImportService {
       chunk.push(file);
       bytes += file.bytes?.length ?? 0;
       if (chunk.length >= CHUNK_FILES || bytes >= CHUNK_BYTES) {
-        await this.store(batch.id, position, chunk);
+        await this.store(batch, position, chunk);
         position += chunk.length;
         chunk = [];
         bytes = 0;
       }
     }
-    await this.store(batch.id, position, chunk);
+    await this.store(batch, position, chunk);
     await this.storage.batches.seal(batch.id);
-    await this.queue.seal('import', batch.id);
+    await this.queue.seal('import', batch);
     this.log?.log(`import batch ${batch.id} queued`, { batch: batch.id, kind: 'import' });
     return batch.id;
   }
 
   private async store(
-    batchId: number,
+    batch: BatchRef,
     firstPosition: number,
     files: readonly SubmissionFile[],
   ): Promise<void> {
@@ -122,11 +123,11 @@ export class ImportService {
           ? undefined
           : (p.file.failure ?? { code: ErrorCode.InvalidInput, reason: 'no bytes' }),
       }));
-      return this.storage.batches.addItems(batchId, items, tx);
+      return this.storage.batches.addItems(batch.id, items, tx);
     });
     await this.queue.addItems(
       'import',
-      batchId,
+      batch,
       itemIds.filter((_id, i) => prepared[i].sha256),
     );
   }
