@@ -19,8 +19,17 @@ export type Target =
   | { kind: 'structural' }
   | { kind: 'unit' };
 
+/** A column of a grid or matrix, or a row of a matrix: a key and the labels that name it. */
+export type Named = { readonly key: string; readonly labels: readonly string[] };
+
 /** Path of the pseudo-field `单位：元` is read into: the unit of the form's amounts. */
 export const UNIT_PATH = '$unit';
+
+function labelsOfList(list: readonly Named[]): Map<string, Named> {
+  const map = new Map<string, Named>();
+  for (const item of list) for (const l of item.labels) if (!map.has(labelKey(l))) map.set(labelKey(l), item);
+  return map;
+}
 
 /** Everything about a definition the reader needs, compiled once. */
 export class CompiledDefinition {
@@ -45,6 +54,10 @@ export class CompiledDefinition {
    * is what tells a form of one from a form of the other.
    */
   private readonly printed = new Set<string>();
+  /** Each label key of a column (or row) list → the first of them carrying it, by list. */
+  private readonly listLabels = new Map<readonly Named[], Map<string, Named>>();
+  /** The columns of each grid read from the document (a derived column is computed). */
+  private readonly readColumnsOf = new Map<GridField, GridField['columns']>();
 
   constructor(readonly def: FormDefinition) {
     this.titleKeys = def.title.variants.map(labelKey).sort((a, b) => b.length - a.length);
@@ -66,14 +79,19 @@ export class CompiledDefinition {
             inlineLabels.push(l);
           }
           break;
-        case 'grid':
+        case 'grid': {
           f.labels.forEach((l) => add(l, { kind: 'grid', field: f }, f.labels));
           // A derived column is never read from the document: its name is no label.
-          f.columns
-            .filter((c) => !c.derive)
-            .forEach((c) => c.labels.forEach((l) => add(l, { kind: 'header', field: f }, c.labels)));
+          const read = f.columns.filter((c) => !c.derive);
+          this.readColumnsOf.set(f, read);
+          this.listLabels.set(f.columns, labelsOfList(f.columns));
+          this.listLabels.set(read, labelsOfList(read));
+          read.forEach((c) => c.labels.forEach((l) => add(l, { kind: 'header', field: f }, c.labels)));
           break;
+        }
         case 'matrix':
+          this.listLabels.set(f.columns, labelsOfList(f.columns));
+          this.listLabels.set(f.rows, labelsOfList(f.rows));
           f.labels.forEach((l) => add(l, { kind: 'matrix', field: f }, f.labels));
           [...f.rows, ...f.columns].forEach((c) =>
             c.labels.forEach((l) => add(l, { kind: 'matrixPart', field: f }, c.labels)),
@@ -117,6 +135,16 @@ export class CompiledDefinition {
     this.boilerplate = [...def.boilerplate]
       .sort((a, b) => b.length - a.length)
       .map((b) => new RegExp(labelPattern(b), 'gu'));
+  }
+
+  /** Label key → the first column (or row) of one of the definition's lists carrying that label. */
+  labelsOf(list: readonly Named[]): Map<string, Named> {
+    return this.listLabels.get(list) ?? labelsOfList(list);
+  }
+
+  /** The columns of a grid that are read from the document (a derived column is computed). */
+  readColumns(field: GridField): GridField['columns'] {
+    return this.readColumnsOf.get(field) ?? field.columns.filter((c) => !c.derive);
   }
 
   /**
@@ -184,6 +212,19 @@ export class CompiledDefinition {
     if (suffix === undefined) return undefined;
     const key = labelKey(text);
     return key.length > suffix.length && key.endsWith(suffix) ? key.slice(0, -suffix.length) : undefined;
+  }
+
+  /**
+   * Every match of `inline` in a text, as `text.matchAll(inline)` gives them: matchAll clones the
+   * regex, and V8 re-reads a clone's source (all of the form's inline labels) every time.
+   */
+  inlineMatches(text: string): RegExpExecArray[] {
+    const re = this.inline;
+    const out: RegExpExecArray[] = [];
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) out.push(m);
+    re.lastIndex = 0;
+    return out;
   }
 
   stripBoilerplate(text: string): string {

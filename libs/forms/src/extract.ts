@@ -152,7 +152,7 @@ export class FormExtractor implements ReadContext {
     for (const s of sources) {
       const text = s.text.normalize('NFC');
       if (text.indexOf('：') < 0 && text.indexOf(':') < 0) continue;
-      const matches = [...text.matchAll(this.c.inline)];
+      const matches = this.c.inlineMatches(text);
       matches.forEach((m, k) => {
         if (this.c.inlineFields.get(labelKey(m[1]))?.path !== UNIT_PATH) return;
         // `预算单位：…` is not a unit line: the label must stand on its own.
@@ -420,7 +420,7 @@ export class FormExtractor implements ReadContext {
         continue;
       }
       if (text.indexOf('：') < 0 && text.indexOf(':') < 0) continue;
-      const matches = [...text.matchAll(this.c.inline)];
+      const matches = this.c.inlineMatches(text);
       if (!matches.length) continue;
       const leading = cleanText(this.c.stripBoilerplate(text.slice(0, matches[0].index)));
       if (leading) continue;

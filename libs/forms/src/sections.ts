@@ -1,6 +1,6 @@
 import type { GridField, KeyedField, MatrixField, ValueType } from '@formbridge/definitions';
 import type { SourceLocation } from '@formbridge/word';
-import type { CompiledDefinition } from './compiled-definition';
+import type { CompiledDefinition, Named } from './compiled-definition';
 import { derive, officialTerm, splitLabelWeight } from './convert';
 import type { GridCell, GridRow } from './layout';
 import { cleanText, labelKey, labelUnit } from './text';
@@ -43,42 +43,14 @@ export interface ReadContext {
 
 type Item = Record<string, unknown>;
 
-type Named = { key: string; labels: string[] };
-
-/** Each label key of a list of columns (or rows) → the first of them carrying it, built once per list. */
-const byLabel = new WeakMap<Named[], Map<string, Named>>();
-
-function columnsByLabel(columns: Named[]): Map<string, Named> {
-  let map = byLabel.get(columns);
-  if (!map) {
-    map = new Map();
-    for (const col of columns)
-      for (const l of col.labels) if (!map.has(labelKey(l))) map.set(labelKey(l), col);
-    byLabel.set(columns, map);
-  }
-  return map;
-}
-
-/** The columns of a grid that are read from the document (a derived column is computed). */
-const readColumns = new WeakMap<GridField, GridField['columns']>();
-
-function readOf(field: GridField): GridField['columns'] {
-  let read = readColumns.get(field);
-  if (!read) {
-    read = field.columns.filter((col) => !col.derive);
-    readColumns.set(field, read);
-  }
-  return read;
-}
-
 /** The header cells of a row that name columns of this block. */
 export function headerCells(
   c: CompiledDefinition,
   row: GridRow,
-  columns: Named[],
+  columns: readonly Named[],
 ): Array<{ cell: GridCell; key: string; unit?: string }> {
   const out: Array<{ cell: GridCell; key: string; unit?: string }> = [];
-  const labels = columnsByLabel(columns);
+  const labels = c.labelsOf(columns);
   for (const cell of row.cells) {
     const key = labelKey(cell.text);
     if (!key) continue;
@@ -115,7 +87,7 @@ export function readGrid(ctx: ReadContext, section: Section, field: GridField): 
   const headerRow = section.rows.findIndex(
     (r) => headerCells(c, r, field.columns).length >= Math.min(2, field.columns.length),
   );
-  const read = readOf(field);
+  const read = c.readColumns(field);
   const columns = headerRow >= 0 ? spans(ctx, headerCells(c, section.rows[headerRow], read)) : [];
   if (headerRow < 0) {
     ctx.warn(
