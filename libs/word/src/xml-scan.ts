@@ -240,6 +240,24 @@ function hasContent(bytes: Buffer, start: number, end: number): boolean {
 }
 
 /**
+ * The ">" that ends a tag whose attributes start at `from`, outside quoted values; -1 when the
+ * part ends first (the caller reads the tag again by the general rules, which say why).
+ */
+function attributesEnd(bytes: Buffer, from: number, n: number): number {
+  let i = from | 0;
+  while (i < n) {
+    const b = bytes[i] | 0;
+    if (b === 0x3e) return i;
+    i = (i + 1) | 0;
+    if (b === 0x22) {
+      while (i < n && bytes[i] !== 0x22) i = (i + 1) | 0;
+      i = (i + 1) | 0;
+    }
+  }
+  return -1;
+}
+
+/**
  * `scanXml` over the UTF-8 bytes of a part, with the same rules and the same errors, for
  * `word/document.xml`: the walk never decodes the markup (nearly all of a document's bytes)
  * and decodes only the text and attributes its handler asks for. Working on bytes also keeps
@@ -295,54 +313,96 @@ export function scanXmlBytes(bytes: Buffer, handler: XmlBytesHandler): void {
       continue;
     }
     if (c === 0x2f /* / */) {
-      let gt = lt + 2;
+      const at = lt + 2;
+      const depth = stack.length;
+      // Nearly always the closing tag spells the open element's name and ends right after it.
+      const length = depth > 0 ? nameLengths[depth - 1] : -1;
+      if (length > 0 && at + length < n && bytes[at + length] === 0x3e) {
+        const from = nameStarts[depth - 1];
+        let k = 0;
+        while (k < length && bytes[at + k] === bytes[from + k]) k++;
+        if (k === length) {
+          const open = stack.pop() as string;
+          nameStarts.pop();
+          nameLengths.pop();
+          handler.close(open, slots.pop() as number);
+          i = at + length + 1;
+          continue;
+        }
+      }
+      let gt = at;
       while (gt < n && bytes[gt] !== 0x3e) gt++;
       if (gt >= n) throw malformed('unterminated tag');
       let e = gt;
-      while (e > lt + 2 && isXmlSpace(bytes[e - 1])) e--;
+      while (e > at && isXmlSpace(bytes[e - 1])) e--;
       const open = stack.pop();
-      const from = (nameStarts.pop() ?? 0) - (lt + 2);
-      const length = nameLengths.pop();
+      const from = (nameStarts.pop() ?? 0) - at;
+      const openLength = nameLengths.pop();
       const slot = slots.pop() ?? -1;
-      let same = open !== undefined && e - (lt + 2) === length;
-      for (let k = lt + 2; same && k < e; k++) same = bytes[k] === bytes[k + from];
+      let same = open !== undefined && e - at === openLength;
+      for (let k = at; same && k < e; k++) same = bytes[k] === bytes[k + from];
       if (!same) {
-        let name = nameAt(bytes, lt + 2, e);
-        if (e > lt + 2 && bytes[e - 1] >= 0x80) name = name.trimEnd();
+        let name = nameAt(bytes, at, e);
+        if (e > at && bytes[e - 1] >= 0x80) name = name.trimEnd();
         if (open !== name) throw malformed(`</${name}> closes <${open ?? 'nothing'}>`);
       }
       handler.close(open as string, slot);
       i = gt + 1;
       continue;
     }
-    // Attribute values may not hold a raw '<' but may hold '>'; quotes decide where the tag ends.
-    let end = lt + 1;
-    let quoteAt = -1;
-    for (; end < n; end++) {
-      const b = bytes[end];
-      if (b === 0x3e) break;
-      if (b === 0x22) {
-        // Through the quoted value in a loop of its own.
-        quoteAt = end++;
-        while (end < n && bytes[end] !== 0x22) end++;
-        if (end < n) quoteAt = -1;
-      }
+    // The name first, hashed as it is read; it ends at a space, "/" or ">" in a well-formed tag.
+    const start = lt + 1;
+    let sp = start;
+    let h = HASH_SEED;
+    let b = 0;
+    for (; sp < n; sp++) {
+      b = bytes[sp];
+      if (b <= 0x20 || b === 0x3e || b === 0x2f || b === 0x22) break;
+      h = hashStep(h, b);
     }
-    if (end >= n) {
-      const unterminated = quoteAt >= 0 && bytes.indexOf(0x3e, quoteAt) >= 0;
-      throw malformed(unterminated ? 'unterminated attribute' : 'unterminated tag');
+    let end = -1;
+    if (sp > start && sp < n) {
+      if (b === 0x3e) end = sp;
+      else if (b === 0x2f) {
+        if (sp + 1 < n && bytes[sp + 1] === 0x3e) end = sp + 1;
+      } else if (b !== 0x22) end = attributesEnd(bytes, sp + 1, n);
+    }
+    // A plain name: no byte of it can end a tag, so a closing tag that spells it may be matched
+    // byte for byte above. Anything else is read by the general rules below.
+    let plain = true;
+    if (end < 0) {
+      plain = false;
+      // Attribute values may not hold a raw '<' but may hold '>'; quotes decide where the tag ends.
+      end = lt + 1;
+      let quoteAt = -1;
+      for (; end < n; end++) {
+        const x = bytes[end];
+        if (x === 0x3e) break;
+        if (x === 0x22) {
+          // Through the quoted value in a loop of its own.
+          quoteAt = end++;
+          while (end < n && bytes[end] !== 0x22) end++;
+          if (end < n) quoteAt = -1;
+        }
+      }
+      if (end >= n) {
+        const unterminated = quoteAt >= 0 && bytes.indexOf(0x3e, quoteAt) >= 0;
+        throw malformed(unterminated ? 'unterminated attribute' : 'unterminated tag');
+      }
     }
     const selfClosing = bytes[end - 1] === 0x2f;
     const bodyEnd = selfClosing ? end - 1 : end;
-    let sp = lt + 1;
-    let h = HASH_SEED;
-    for (; sp < bodyEnd; sp++) {
-      const b = bytes[sp];
-      if (b <= 0x20) break;
-      h = hashStep(h, b);
+    if (!plain) {
+      sp = start;
+      h = HASH_SEED;
+      for (; sp < bodyEnd; sp++) {
+        const x = bytes[sp];
+        if (x <= 0x20) break;
+        h = hashStep(h, x);
+      }
+      if (sp === start) throw malformed('empty tag name');
     }
-    if (sp === lt + 1) throw malformed('empty tag name');
-    const name = hashedNameAt(bytes, lt + 1, sp, h);
+    const name = hashedNameAt(bytes, start, sp, h);
     const slot = lastSlot;
     if (!stack.length && seenRoot) throw malformed('more than one root element');
     seenRoot = true;
@@ -356,8 +416,8 @@ export function scanXmlBytes(bytes: Buffer, handler: XmlBytesHandler): void {
       handler.open(name, sp, bodyEnd, false, slot);
       slots.push(slot);
       stack.push(name);
-      nameStarts.push(lt + 1);
-      nameLengths.push(sp - lt - 1);
+      nameStarts.push(start);
+      nameLengths.push(plain ? sp - start : -1);
     }
     i = end + 1;
   }
