@@ -1,5 +1,5 @@
 import { CHECKED_GLYPH, UNCHECKED_GLYPH, symbolGlyph } from './symbols';
-import { NAME_SLOTS, allAttrs, attr, scanXmlBytes, utf8 } from './xml-scan';
+import { NAME_SLOTS, XmlBytesHandler, allAttrs, attr, scanXmlBytes, utf8 } from './xml-scan';
 import type {
   SourceLocation,
   TaggedText,
@@ -122,192 +122,253 @@ export function readDocumentXml(xml: string | Uint8Array): { blocks: WordBlock[]
     typeof xml === 'string'
       ? Buffer.from(xml, 'utf8')
       : Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength);
-  const canonical = new Map<string, string>();
-  const prefixes: Record<string, string> = {};
-  let wPrefix = 'w';
-  let w14Prefix = 'w14';
-  let standardPrefixes = true;
-  const name = (raw: string): string => {
+  const reader = new DocumentReader(bytes);
+  scanXmlBytes(bytes, reader);
+  return { blocks: reader.body, tagged: reader.tagged };
+}
+
+function isOn(v: string | undefined): boolean {
+  return v === undefined || (v !== '0' && v !== 'false' && v !== 'off');
+}
+
+/**
+ * The scanner's handler for one document. A class, not closures made per document: the scanner's
+ * optimised code inlines the handler it was optimised with, and closures of a document already
+ * read were let go, so V8 threw that code away and compiled the scanner again every few hundred
+ * parses (a tenth of a parse's instructions went to the compiler).
+ */
+class DocumentReader implements XmlBytesHandler {
+  private readonly canonical = new Map<string, string>();
+  private readonly prefixes: Record<string, string> = {};
+  private wPrefix = 'w';
+  private w14Prefix = 'w14';
+  private standardPrefixes = true;
+  // The attributes of the tag being opened, decoded only when one of them is read.
+  private attrStart = 0;
+  private attrEnd = 0;
+  private attrText: string | undefined = undefined;
+
+  readonly body: WordBlock[] = [];
+  readonly tagged: TaggedText[] = [];
+  private readonly containers: WordBlock[][] = [this.body];
+  private readonly paragraphs: ParagraphBuffer[] = [];
+  private readonly tables: TableFrame[] = [];
+  private readonly controls: ContentControl[] = [];
+  private tableCount = 0;
+  private bodyParagraphCount = 0;
+  private skipDepth = 0;
+  private inText = false;
+  private inSdtPr = 0;
+  private pendingFormCheckbox: { default?: boolean; checked?: boolean } | undefined = undefined;
+  private started = false;
+
+  constructor(private readonly bytes: Buffer) {}
+
+  private name(raw: string): string {
     // Nearly every file spells the main namespace `w:`; skip the lookup for it.
-    if (standardPrefixes && raw.charCodeAt(0) === 119 && raw.charCodeAt(1) === 58) return raw;
-    let c = canonical.get(raw);
+    if (this.standardPrefixes && raw.charCodeAt(0) === 119 && raw.charCodeAt(1) === 58) return raw;
+    let c = this.canonical.get(raw);
     if (c === undefined) {
       const i = raw.indexOf(':');
       const prefix = i < 0 ? '' : raw.slice(0, i);
-      const short = prefixes[prefix];
+      const short = this.prefixes[prefix];
       c = short ? `${short}:${raw.slice(i + 1)}` : raw;
-      canonical.set(raw, c);
+      this.canonical.set(raw, c);
     }
     return c;
-  };
-  // The attributes of the tag being opened, decoded only when one of them is read.
-  let attrStart = 0;
-  let attrEnd = 0;
-  let attrText: string | undefined;
-  const attrs = (): string => (attrText ??= utf8(bytes, attrStart, attrEnd));
-  const wAttr = (local: string): string | undefined => attr(attrs(), wPrefix ? `${wPrefix}:${local}` : local);
+  }
 
-  const body: WordBlock[] = [];
-  const containers: WordBlock[][] = [body];
-  const paragraphs: ParagraphBuffer[] = [];
-  const tables: TableFrame[] = [];
-  const controls: ContentControl[] = [];
-  const tagged: TaggedText[] = [];
-  let tableCount = 0;
-  let bodyParagraphCount = 0;
-  let skipDepth = 0;
-  let inText = false;
-  let inSdtPr = 0;
-  let pendingFormCheckbox: { default?: boolean; checked?: boolean } | undefined;
-  let started = false;
+  private attrs(): string {
+    return (this.attrText ??= utf8(this.bytes, this.attrStart, this.attrEnd));
+  }
 
-  const append = (s: string): void => {
-    const p = paragraphs[paragraphs.length - 1];
+  private wAttr(local: string): string | undefined {
+    return attr(this.attrs(), this.wPrefix ? `${this.wPrefix}:${local}` : local);
+  }
+
+  private append(s: string): void {
+    const p = this.paragraphs[this.paragraphs.length - 1];
     if (!p) return;
     p.parts.push(s);
-    for (const c of controls) c.capture.push(s);
-  };
-  const activeControl = (): ContentControl | undefined => controls[controls.length - 1];
-  const hidesText = (): boolean => controls.some((c) => c.checkbox || c.placeholder);
+    for (const c of this.controls) c.capture.push(s);
+  }
 
-  const location = (): SourceLocation => {
-    const t = tables[tables.length - 1];
-    if (!t) return { paragraph: bodyParagraphCount };
+  private activeControl(): ContentControl | undefined {
+    return this.controls[this.controls.length - 1];
+  }
+
+  private hidesText(): boolean {
+    return this.controls.some((c) => c.checkbox || c.placeholder);
+  }
+
+  private location(): SourceLocation {
+    const t = this.tables[this.tables.length - 1];
+    if (!t) return { paragraph: this.bodyParagraphCount };
     return { table: t.table.index, row: t.table.rows.length, cell: t.row ? t.row.cells.length : undefined };
-  };
+  }
 
   /** actsOf the name's canonical form, from the slot cache when it can be. */
-  const acts = (raw: string, slot: number): number => {
-    if (standardPrefixes && slot >= 0 && slotNames[slot] === raw) return slotActs[slot];
-    const n = name(raw);
+  private acts(raw: string, slot: number): number {
+    if (this.standardPrefixes && slot >= 0 && slotNames[slot] === raw) return slotActs[slot];
+    const n = this.name(raw);
     const a = actsOf(n);
-    if (slot >= 0 && standardPrefixes && n === raw && raw.charCodeAt(0) === 119 && raw.charCodeAt(1) === 58) {
+    if (
+      slot >= 0 &&
+      this.standardPrefixes &&
+      n === raw &&
+      raw.charCodeAt(0) === 119 &&
+      raw.charCodeAt(1) === 58
+    ) {
       slotNames[slot] = raw;
       slotActs[slot] = a;
     }
     return a;
-  };
+  }
 
-  const onOpen = (raw: string, selfClosing: boolean, slot: number): void => {
-    if (!started) {
-      started = true;
-      for (const [k, v] of Object.entries(allAttrs(attrs()))) {
-        if (k === 'xmlns' || k.startsWith('xmlns:')) {
-          const short = NAMESPACES[v];
-          const prefix0 = k === 'xmlns' ? '' : k.slice(6);
-          if (prefix0 === 'w' && !short) standardPrefixes = false;
-          if (short) {
-            const prefix = k === 'xmlns' ? '' : k.slice(6);
-            prefixes[prefix] = short;
-            if (short === 'w') wPrefix = prefix;
-            if (prefix === 'w' && short !== 'w') standardPrefixes = false;
-            if (short === 'w14') w14Prefix = prefix;
-          }
+  open(raw: string, start: number, end: number, selfClosing: boolean, slot: number): void {
+    this.attrStart = start;
+    this.attrEnd = end;
+    this.attrText = undefined;
+    this.onOpen(raw, selfClosing, slot);
+  }
+
+  // Most tags are empty formatting (`<w:sz w:val="24"/>`): inside a skipped subtree, or with a
+  // name neither handler acts on, opening and closing one changes nothing.
+  empty(raw: string, start: number, end: number, slot: number): void {
+    if (this.started && (this.skipDepth > 0 || (this.inSdtPr === 0 && this.acts(raw, slot) === 0))) return;
+    this.open(raw, start, end, true, slot);
+    this.close(raw, slot);
+  }
+
+  text(start: number, end: number, decoded: string | undefined): void {
+    if (this.inText && this.skipDepth === 0 && !this.hidesText())
+      this.append(decoded ?? utf8(this.bytes, start, end));
+  }
+
+  private readNamespaces(): void {
+    this.started = true;
+    for (const [k, v] of Object.entries(allAttrs(this.attrs()))) {
+      if (k === 'xmlns' || k.startsWith('xmlns:')) {
+        const short = NAMESPACES[v];
+        const prefix0 = k === 'xmlns' ? '' : k.slice(6);
+        if (prefix0 === 'w' && !short) this.standardPrefixes = false;
+        if (short) {
+          const prefix = k === 'xmlns' ? '' : k.slice(6);
+          this.prefixes[prefix] = short;
+          if (short === 'w') this.wPrefix = prefix;
+          if (prefix === 'w' && short !== 'w') this.standardPrefixes = false;
+          if (short === 'w14') this.w14Prefix = prefix;
         }
       }
-      canonical.clear();
     }
-    const n = name(raw);
+    this.canonical.clear();
+  }
+
+  private onOpen(raw: string, selfClosing: boolean, slot: number): void {
+    if (!this.started) this.readNamespaces();
+    const n = this.name(raw);
     // The scanner reports a close for self-closing tags too, so depths count every open.
-    if (skipDepth > 0) {
-      skipDepth++;
+    if (this.skipDepth > 0) {
+      this.skipDepth++;
       return;
     }
-    if (inSdtPr > 0) {
-      inSdtPr++;
-      const c = activeControl();
+    if (this.inSdtPr > 0) {
+      this.inSdtPr++;
+      const c = this.activeControl();
       if (!c) return;
-      if (n === 'w:tag') c.tag = wAttr('val');
-      else if (n === 'w:showingPlcHdr') c.placeholder = wAttr('val') !== '0' && wAttr('val') !== 'false';
+      if (n === 'w:tag') c.tag = this.wAttr('val');
+      else if (n === 'w:showingPlcHdr')
+        c.placeholder = this.wAttr('val') !== '0' && this.wAttr('val') !== 'false';
       else if (n === 'w14:checkbox') c.checkbox = true;
       else if (n === 'w14:checked') {
-        const val = attr(attrs(), `${w14Prefix}:val`);
+        const val = attr(this.attrs(), `${this.w14Prefix}:val`);
         c.checked = val === '1' || val === 'true';
       }
       return;
     }
-    if ((acts(raw, slot) & OPEN_ACTS) === 0) return;
+    if ((this.acts(raw, slot) & OPEN_ACTS) === 0) return;
     if (PROPERTY_READS.has(n)) {
-      readProperty(n);
-      skipDepth++;
+      this.readProperty(n);
+      this.skipDepth++;
       return;
     }
     if (SKIPPED.has(n)) {
       if (n === 'w:sectPr') {
-        const p = paragraphs[paragraphs.length - 1];
+        const p = this.paragraphs[this.paragraphs.length - 1];
         if (p) p.breakAfter = true;
       }
-      skipDepth++;
+      this.skipDepth++;
       return;
     }
+    const { paragraphs, tables } = this;
     switch (n) {
       case 'w:p':
         paragraphs.push({ parts: [], breakBefore: false, breakAfter: false });
         return;
       case 'w:pageBreakBefore': {
-        const v = wAttr('val');
+        const v = this.wAttr('val');
         const p = paragraphs[paragraphs.length - 1];
         if (p && v !== '0' && v !== 'false') p.breakBefore = true;
         return;
       }
       case 'w:t':
-        if (!selfClosing) inText = true;
+        if (!selfClosing) this.inText = true;
         return;
       case 'w:tab':
       case 'w:ptab':
-        if (!hidesText() && paragraphs.length) append('\t');
+        if (!this.hidesText() && paragraphs.length) this.append('\t');
         return;
       case 'w:br': {
-        if (hidesText()) return;
-        const type = wAttr('type');
+        if (this.hidesText()) return;
+        const type = this.wAttr('type');
         if (type === 'page' || type === 'column') {
           const p = paragraphs[paragraphs.length - 1];
           if (p?.parts.length) p.breakAfter = true;
           else if (p) p.breakBefore = true;
-        } else append('\n');
+        } else this.append('\n');
         return;
       }
       case 'w:cr':
-        if (!hidesText()) append('\n');
+        if (!this.hidesText()) this.append('\n');
         return;
       case 'w:noBreakHyphen':
-        if (!hidesText()) append('-');
+        if (!this.hidesText()) this.append('-');
         return;
       case 'w:sym':
-        if (!hidesText()) append(symbolGlyph(wAttr('font'), wAttr('char')));
+        if (!this.hidesText()) this.append(symbolGlyph(this.wAttr('font'), this.wAttr('char')));
         return;
       case 'w:sdt':
-        controls.push({ capture: [], location: location() });
+        this.controls.push({ capture: [], location: this.location() });
         return;
       case 'w:sdtPr':
-        inSdtPr = 1;
+        this.inSdtPr = 1;
         return;
       case 'w:sdtContent': {
-        const c = activeControl();
-        if (c?.checkbox) append(c.checked ? CHECKED_GLYPH : UNCHECKED_GLYPH);
+        const c = this.activeControl();
+        if (c?.checkbox) this.append(c.checked ? CHECKED_GLYPH : UNCHECKED_GLYPH);
         return;
       }
       case 'w:checkBox':
-        pendingFormCheckbox = {};
+        this.pendingFormCheckbox = {};
         return;
       case 'w:default':
-        if (pendingFormCheckbox) pendingFormCheckbox.default = isOn(wAttr('val'));
+        if (this.pendingFormCheckbox) this.pendingFormCheckbox.default = isOn(this.wAttr('val'));
         return;
       case 'w:checked':
-        if (pendingFormCheckbox) pendingFormCheckbox.checked = isOn(wAttr('val'));
+        if (this.pendingFormCheckbox) this.pendingFormCheckbox.checked = isOn(this.wAttr('val'));
         return;
       case 'w:txbxContent':
-        containers.push([]);
+        this.containers.push([]);
         paragraphs.push({ parts: [], breakBefore: false, breakAfter: false });
         return;
       case 'w:tbl': {
-        const table: WordTable = { kind: 'table', index: tableCount++, rows: [], grid: [] };
+        const table: WordTable = { kind: 'table', index: this.tableCount++, rows: [], grid: [] };
         tables.push({ table });
         return;
       }
       case 'w:gridCol': {
         const t = tables[tables.length - 1];
-        if (t) t.table.grid.push(Number(wAttr('w') ?? 0));
+        if (t) t.table.grid.push(Number(this.wAttr('w') ?? 0));
         return;
       }
       case 'w:tr': {
@@ -321,22 +382,18 @@ export function readDocumentXml(xml: string | Uint8Array): { blocks: WordBlock[]
         const cell: WordCell = { text: '', gridSpan: 1, col: 0, tables: [], index: t.row.cells.length };
         t.cell = { cell, blocks: [] };
         t.row.hMerge.push(undefined);
-        containers.push(t.cell.blocks);
+        this.containers.push(t.cell.blocks);
         return;
       }
       default:
         return;
     }
-  };
-
-  function isOn(v: string | undefined): boolean {
-    return v === undefined || (v !== '0' && v !== 'false' && v !== 'off');
   }
 
-  function readProperty(n: string): void {
-    const t = tables[tables.length - 1];
+  private readProperty(n: string): void {
+    const t = this.tables[this.tables.length - 1];
     if (!t?.row) return;
-    const val = wAttr('val');
+    const val = this.wAttr('val');
     switch (n) {
       case 'w:gridBefore':
         t.row.gridBefore = Number(val ?? 0) || 0;
@@ -357,55 +414,52 @@ export function readDocumentXml(xml: string | Uint8Array): { blocks: WordBlock[]
     }
   }
 
-  function closeParagraph(): void {
-    const p = paragraphs.pop();
+  private closeParagraph(): void {
+    const p = this.paragraphs.pop();
     if (!p) return;
-    const container = containers[containers.length - 1];
+    const container = this.containers[this.containers.length - 1];
     const paragraph: WordParagraph = {
       kind: 'paragraph',
-      index: container === body ? bodyParagraphCount++ : -1,
+      index: container === this.body ? this.bodyParagraphCount++ : -1,
       text: p.parts.join(''),
       breakBefore: p.breakBefore,
       breakAfter: p.breakAfter,
     };
     container.push(paragraph);
-    for (const c of controls) c.capture.push('\n');
+    for (const c of this.controls) c.capture.push('\n');
   }
 
-  const onText = (start: number, end: number, decoded: string | undefined): void => {
-    if (inText && skipDepth === 0 && !hidesText()) append(decoded ?? utf8(bytes, start, end));
-  };
-
-  const onClose = (raw: string, slot: number): void => {
-    if (skipDepth > 0) {
-      skipDepth--;
+  close(raw: string, slot: number): void {
+    if (this.skipDepth > 0) {
+      this.skipDepth--;
       return;
     }
-    if (inSdtPr > 0) {
-      inSdtPr--;
+    if (this.inSdtPr > 0) {
+      this.inSdtPr--;
       return;
     }
-    if ((acts(raw, slot) & CLOSE_ACTS) === 0) return;
-    const n = name(raw);
+    if ((this.acts(raw, slot) & CLOSE_ACTS) === 0) return;
+    const n = this.name(raw);
+    const { tables, containers } = this;
     switch (n) {
       case 'w:t':
-        inText = false;
+        this.inText = false;
         return;
       case 'w:p':
-        closeParagraph();
+        this.closeParagraph();
         return;
       case 'w:ffData':
         // A legacy FORMCHECKBOX field stores its state here and has no result text.
-        if (pendingFormCheckbox) {
-          const on = pendingFormCheckbox.checked ?? pendingFormCheckbox.default ?? false;
-          append(on ? CHECKED_GLYPH : UNCHECKED_GLYPH);
-          pendingFormCheckbox = undefined;
+        if (this.pendingFormCheckbox) {
+          const on = this.pendingFormCheckbox.checked ?? this.pendingFormCheckbox.default ?? false;
+          this.append(on ? CHECKED_GLYPH : UNCHECKED_GLYPH);
+          this.pendingFormCheckbox = undefined;
         }
         return;
       case 'w:sdt': {
-        const c = controls.pop();
+        const c = this.controls.pop();
         if (c?.tag)
-          tagged.push({
+          this.tagged.push({
             tag: c.tag,
             text: c.capture.join('').replace(/\n$/, ''),
             location: c.location,
@@ -415,7 +469,7 @@ export function readDocumentXml(xml: string | Uint8Array): { blocks: WordBlock[]
       case 'w:txbxContent': {
         // The text box's own paragraph buffer absorbs stray runs; its paragraphs go before the
         // paragraph that anchors the box, where a reader's eye meets them.
-        paragraphs.pop();
+        this.paragraphs.pop();
         const blocks = containers.pop() ?? [];
         containers[containers.length - 1].push(...blocks);
         return;
@@ -467,25 +521,5 @@ export function readDocumentXml(xml: string | Uint8Array): { blocks: WordBlock[]
       default:
         return;
     }
-  };
-
-  const open = (raw: string, start: number, end: number, selfClosing: boolean, slot: number): void => {
-    attrStart = start;
-    attrEnd = end;
-    attrText = undefined;
-    onOpen(raw, selfClosing, slot);
-  };
-  scanXmlBytes(bytes, {
-    open,
-    close: onClose,
-    text: onText,
-    // Most tags are empty formatting (`<w:sz w:val="24"/>`): inside a skipped subtree, or with a
-    // name neither handler acts on, opening and closing one changes nothing.
-    empty: (raw, start, end, slot) => {
-      if (started && (skipDepth > 0 || (inSdtPr === 0 && acts(raw, slot) === 0))) return;
-      open(raw, start, end, true, slot);
-      onClose(raw, slot);
-    },
-  });
-  return { blocks: body, tagged };
+  }
 }
