@@ -17,23 +17,6 @@ const NAMESPACES: Record<string, string> = {
   'http://schemas.microsoft.com/office/word/2010/wordml': 'w14',
 };
 
-/** Subtrees that hold no document text: deleted or moved-away text, field code, the VML copy. */
-const SKIPPED = new Set([
-  'w:del',
-  'w:moveFrom',
-  'w:delText',
-  'w:instrText',
-  'w:delInstrText',
-  'mc:Fallback',
-  'w:tabs',
-  'w:tblPr',
-  'w:sectPr',
-  'w:pPrChange',
-  'w:rPrChange',
-  'w:footnoteReference',
-  'w:commentReference',
-]);
-
 interface ParagraphBuffer {
   parts: string[];
   breakBefore: boolean;
@@ -55,54 +38,93 @@ interface ContentControl {
   location: SourceLocation;
 }
 
-/** Tags whose properties we read although the rest of their subtree is skipped. */
-const PROPERTY_READS = new Set(['w:gridSpan', 'w:vMerge', 'w:hMerge', 'w:gridBefore', 'w:gridAfter']);
+/** What the reader does with an element, by its name in the main namespace. */
+const Act = {
+  None: 0,
+  /** A subtree that holds no document text: deleted or moved-away text, field code, the VML copy. */
+  Skip: 1,
+  SectPr: 2,
+  // Properties read although the rest of their subtree is skipped.
+  GridSpan: 3,
+  VMerge: 4,
+  HMerge: 5,
+  GridBefore: 6,
+  GridAfter: 7,
+  P: 8,
+  PageBreakBefore: 9,
+  T: 10,
+  Tab: 11,
+  Br: 12,
+  Cr: 13,
+  NoBreakHyphen: 14,
+  Sym: 15,
+  Sdt: 16,
+  SdtPr: 17,
+  SdtContent: 18,
+  CheckBox: 19,
+  Default: 20,
+  Checked: 21,
+  TxbxContent: 22,
+  Tbl: 23,
+  GridCol: 24,
+  Tr: 25,
+  Tc: 26,
+  /** Acts only when it closes. */
+  FfData: 27,
+} as const;
 
-/**
- * Every name the open and close handlers below act on. Most tags of a document (run and cell
- * formatting: `w:rPr`, `w:rFonts`, `w:sz`, `w:tcW`…) are none of them, and one lookup lets them
- * pass instead of a comparison with each case of the switch.
- */
-const OPENS = new Set([
-  ...SKIPPED,
-  ...PROPERTY_READS,
-  'w:p',
-  'w:pageBreakBefore',
-  'w:t',
-  'w:tab',
-  'w:ptab',
-  'w:br',
-  'w:cr',
-  'w:noBreakHyphen',
-  'w:sym',
-  'w:sdt',
-  'w:sdtPr',
-  'w:sdtContent',
-  'w:checkBox',
-  'w:default',
-  'w:checked',
-  'w:txbxContent',
-  'w:tbl',
-  'w:gridCol',
-  'w:tr',
-  'w:tc',
+const ACTS = new Map<string, number>([
+  ['w:del', Act.Skip],
+  ['w:moveFrom', Act.Skip],
+  ['w:delText', Act.Skip],
+  ['w:instrText', Act.Skip],
+  ['w:delInstrText', Act.Skip],
+  ['mc:Fallback', Act.Skip],
+  ['w:tabs', Act.Skip],
+  ['w:tblPr', Act.Skip],
+  ['w:sectPr', Act.SectPr],
+  ['w:pPrChange', Act.Skip],
+  ['w:rPrChange', Act.Skip],
+  ['w:footnoteReference', Act.Skip],
+  ['w:commentReference', Act.Skip],
+  ['w:gridSpan', Act.GridSpan],
+  ['w:vMerge', Act.VMerge],
+  ['w:hMerge', Act.HMerge],
+  ['w:gridBefore', Act.GridBefore],
+  ['w:gridAfter', Act.GridAfter],
+  ['w:p', Act.P],
+  ['w:pageBreakBefore', Act.PageBreakBefore],
+  ['w:t', Act.T],
+  ['w:tab', Act.Tab],
+  ['w:ptab', Act.Tab],
+  ['w:br', Act.Br],
+  ['w:cr', Act.Cr],
+  ['w:noBreakHyphen', Act.NoBreakHyphen],
+  ['w:sym', Act.Sym],
+  ['w:sdt', Act.Sdt],
+  ['w:sdtPr', Act.SdtPr],
+  ['w:sdtContent', Act.SdtContent],
+  ['w:checkBox', Act.CheckBox],
+  ['w:default', Act.Default],
+  ['w:checked', Act.Checked],
+  ['w:txbxContent', Act.TxbxContent],
+  ['w:tbl', Act.Tbl],
+  ['w:gridCol', Act.GridCol],
+  ['w:tr', Act.Tr],
+  ['w:tc', Act.Tc],
+  ['w:ffData', Act.FfData],
 ]);
-const CLOSES = new Set(['w:t', 'w:p', 'w:ffData', 'w:sdt', 'w:txbxContent', 'w:tc', 'w:tr', 'w:tbl']);
-const OPEN_ACTS = 1;
-const CLOSE_ACTS = 2;
 
 /**
- * What the handlers do with a `w:` name (OPEN_ACTS, CLOSE_ACTS), by the slot the scanner cached
- * the name in: an array read instead of a set lookup per tag. A slot's entry counts only while
- * the slot holds the same name string. Only names in the main namespace's `w:` prefix are kept,
- * whose meaning no document can change.
+ * What the handlers do with a `w:` name (its Act), by the slot the scanner cached the name in:
+ * an array read instead of a map lookup per tag, and the handlers switch on a number instead of
+ * comparing strings. Most tags of a document (run and cell formatting: `w:rPr`, `w:rFonts`,
+ * `w:sz`, `w:tcW`…) are Act.None. A slot's entry counts only while the slot holds the same name
+ * string. Only names in the main namespace's `w:` prefix are kept, whose meaning no document can
+ * change.
  */
 const slotNames = new Array<string>(NAME_SLOTS).fill('');
 const slotActs = new Uint8Array(NAME_SLOTS);
-
-function actsOf(canonicalName: string): number {
-  return (OPENS.has(canonicalName) ? OPEN_ACTS : 0) | (CLOSES.has(canonicalName) ? CLOSE_ACTS : 0);
-}
 
 /**
  * Walks `word/document.xml` once, over its bytes, and returns paragraphs and tables with their
@@ -207,11 +229,11 @@ class DocumentReader implements XmlBytesHandler {
     return { table: t.table.index, row: t.table.rows.length, cell: t.row ? t.row.cells.length : undefined };
   }
 
-  /** actsOf the name's canonical form, from the slot cache when it can be. */
+  /** The Act of the name's canonical form, from the slot cache when it can be. */
   private acts(raw: string, slot: number): number {
     if (this.standardPrefixes && slot >= 0 && slotNames[slot] === raw) return slotActs[slot];
     const n = this.name(raw);
-    const a = actsOf(n);
+    const a = ACTS.get(n) ?? Act.None;
     if (
       slot >= 0 &&
       this.standardPrefixes &&
@@ -235,7 +257,8 @@ class DocumentReader implements XmlBytesHandler {
   // Most tags are empty formatting (`<w:sz w:val="24"/>`): inside a skipped subtree, or with a
   // name neither handler acts on, opening and closing one changes nothing.
   empty(raw: string, start: number, end: number, slot: number): void {
-    if (this.started && (this.skipDepth > 0 || (this.inSdtPr === 0 && this.acts(raw, slot) === 0))) return;
+    if (this.started && (this.skipDepth > 0 || (this.inSdtPr === 0 && this.acts(raw, slot) === Act.None)))
+      return;
     this.open(raw, start, end, true, slot);
     this.close(raw, slot);
   }
@@ -266,7 +289,6 @@ class DocumentReader implements XmlBytesHandler {
 
   private onOpen(raw: string, selfClosing: boolean, slot: number): void {
     if (!this.started) this.readNamespaces();
-    const n = this.name(raw);
     // The scanner reports a close for self-closing tags too, so depths count every open.
     if (this.skipDepth > 0) {
       this.skipDepth++;
@@ -276,6 +298,7 @@ class DocumentReader implements XmlBytesHandler {
       this.inSdtPr++;
       const c = this.activeControl();
       if (!c) return;
+      const n = this.name(raw);
       if (n === 'w:tag') c.tag = this.wAttr('val');
       else if (n === 'w:showingPlcHdr')
         c.placeholder = this.wAttr('val') !== '0' && this.wAttr('val') !== 'false';
@@ -286,39 +309,43 @@ class DocumentReader implements XmlBytesHandler {
       }
       return;
     }
-    if ((this.acts(raw, slot) & OPEN_ACTS) === 0) return;
-    if (PROPERTY_READS.has(n)) {
-      this.readProperty(n);
-      this.skipDepth++;
-      return;
-    }
-    if (SKIPPED.has(n)) {
-      if (n === 'w:sectPr') {
-        const p = this.paragraphs[this.paragraphs.length - 1];
-        if (p) p.breakAfter = true;
-      }
-      this.skipDepth++;
-      return;
-    }
+    const act = this.acts(raw, slot);
+    if (act === Act.None) return;
     const { paragraphs, tables } = this;
-    switch (n) {
-      case 'w:p':
+    switch (act) {
+      case Act.Skip:
+        this.skipDepth++;
+        return;
+      case Act.SectPr: {
+        const p = paragraphs[paragraphs.length - 1];
+        if (p) p.breakAfter = true;
+        this.skipDepth++;
+        return;
+      }
+      case Act.GridSpan:
+      case Act.VMerge:
+      case Act.HMerge:
+      case Act.GridBefore:
+      case Act.GridAfter:
+        this.readProperty(act);
+        this.skipDepth++;
+        return;
+      case Act.P:
         paragraphs.push({ parts: [], breakBefore: false, breakAfter: false });
         return;
-      case 'w:pageBreakBefore': {
+      case Act.PageBreakBefore: {
         const v = this.wAttr('val');
         const p = paragraphs[paragraphs.length - 1];
         if (p && v !== '0' && v !== 'false') p.breakBefore = true;
         return;
       }
-      case 'w:t':
+      case Act.T:
         if (!selfClosing) this.inText = true;
         return;
-      case 'w:tab':
-      case 'w:ptab':
+      case Act.Tab:
         if (!this.hidesText() && paragraphs.length) this.append('\t');
         return;
-      case 'w:br': {
+      case Act.Br: {
         if (this.hidesText()) return;
         const type = this.wAttr('type');
         if (type === 'page' || type === 'column') {
@@ -328,55 +355,55 @@ class DocumentReader implements XmlBytesHandler {
         } else this.append('\n');
         return;
       }
-      case 'w:cr':
+      case Act.Cr:
         if (!this.hidesText()) this.append('\n');
         return;
-      case 'w:noBreakHyphen':
+      case Act.NoBreakHyphen:
         if (!this.hidesText()) this.append('-');
         return;
-      case 'w:sym':
+      case Act.Sym:
         if (!this.hidesText()) this.append(symbolGlyph(this.wAttr('font'), this.wAttr('char')));
         return;
-      case 'w:sdt':
+      case Act.Sdt:
         this.controls.push({ capture: [], location: this.location() });
         return;
-      case 'w:sdtPr':
+      case Act.SdtPr:
         this.inSdtPr = 1;
         return;
-      case 'w:sdtContent': {
+      case Act.SdtContent: {
         const c = this.activeControl();
         if (c?.checkbox) this.append(c.checked ? CHECKED_GLYPH : UNCHECKED_GLYPH);
         return;
       }
-      case 'w:checkBox':
+      case Act.CheckBox:
         this.pendingFormCheckbox = {};
         return;
-      case 'w:default':
+      case Act.Default:
         if (this.pendingFormCheckbox) this.pendingFormCheckbox.default = isOn(this.wAttr('val'));
         return;
-      case 'w:checked':
+      case Act.Checked:
         if (this.pendingFormCheckbox) this.pendingFormCheckbox.checked = isOn(this.wAttr('val'));
         return;
-      case 'w:txbxContent':
+      case Act.TxbxContent:
         this.containers.push([]);
         paragraphs.push({ parts: [], breakBefore: false, breakAfter: false });
         return;
-      case 'w:tbl': {
+      case Act.Tbl: {
         const table: WordTable = { kind: 'table', index: this.tableCount++, rows: [], grid: [] };
         tables.push({ table });
         return;
       }
-      case 'w:gridCol': {
+      case Act.GridCol: {
         const t = tables[tables.length - 1];
         if (t) t.table.grid.push(Number(this.wAttr('w') ?? 0));
         return;
       }
-      case 'w:tr': {
+      case Act.Tr: {
         const t = tables[tables.length - 1];
         if (t) t.row = { cells: [], gridBefore: 0, gridAfter: 0, index: t.table.rows.length, hMerge: [] };
         return;
       }
-      case 'w:tc': {
+      case Act.Tc: {
         const t = tables[tables.length - 1];
         if (!t?.row) return;
         const cell: WordCell = { text: '', gridSpan: 1, col: 0, tables: [], index: t.row.cells.length };
@@ -390,25 +417,25 @@ class DocumentReader implements XmlBytesHandler {
     }
   }
 
-  private readProperty(n: string): void {
+  private readProperty(act: number): void {
     const t = this.tables[this.tables.length - 1];
     if (!t?.row) return;
     const val = this.wAttr('val');
-    switch (n) {
-      case 'w:gridBefore':
+    switch (act) {
+      case Act.GridBefore:
         t.row.gridBefore = Number(val ?? 0) || 0;
         return;
-      case 'w:gridAfter':
+      case Act.GridAfter:
         t.row.gridAfter = Number(val ?? 0) || 0;
         return;
-      case 'w:gridSpan':
+      case Act.GridSpan:
         if (t.cell) t.cell.cell.gridSpan = Math.max(1, Number(val ?? 1) || 1);
         return;
-      case 'w:vMerge':
+      case Act.VMerge:
         // A bare <w:vMerge/> continues the merge above.
         if (t.cell) t.cell.cell.vMerge = val === 'restart' ? 'restart' : 'continue';
         return;
-      case 'w:hMerge':
+      case Act.HMerge:
         if (t.cell) t.row.hMerge[t.row.hMerge.length - 1] = val === 'restart' ? 'restart' : 'continue';
         return;
     }
@@ -438,17 +465,17 @@ class DocumentReader implements XmlBytesHandler {
       this.inSdtPr--;
       return;
     }
-    if ((this.acts(raw, slot) & CLOSE_ACTS) === 0) return;
-    const n = this.name(raw);
+    const act = this.acts(raw, slot);
+    if (act === Act.None) return;
     const { tables, containers } = this;
-    switch (n) {
-      case 'w:t':
+    switch (act) {
+      case Act.T:
         this.inText = false;
         return;
-      case 'w:p':
+      case Act.P:
         this.closeParagraph();
         return;
-      case 'w:ffData':
+      case Act.FfData:
         // A legacy FORMCHECKBOX field stores its state here and has no result text.
         if (this.pendingFormCheckbox) {
           const on = this.pendingFormCheckbox.checked ?? this.pendingFormCheckbox.default ?? false;
@@ -456,7 +483,7 @@ class DocumentReader implements XmlBytesHandler {
           this.pendingFormCheckbox = undefined;
         }
         return;
-      case 'w:sdt': {
+      case Act.Sdt: {
         const c = this.controls.pop();
         if (c?.tag)
           this.tagged.push({
@@ -466,7 +493,7 @@ class DocumentReader implements XmlBytesHandler {
           });
         return;
       }
-      case 'w:txbxContent': {
+      case Act.TxbxContent: {
         // The text box's own paragraph buffer absorbs stray runs; its paragraphs go before the
         // paragraph that anchors the box, where a reader's eye meets them.
         this.paragraphs.pop();
@@ -474,7 +501,7 @@ class DocumentReader implements XmlBytesHandler {
         containers[containers.length - 1].push(...blocks);
         return;
       }
-      case 'w:tc': {
+      case Act.Tc: {
         const t = tables[tables.length - 1];
         if (!t?.row || !t.cell) return;
         containers.pop();
@@ -489,7 +516,7 @@ class DocumentReader implements XmlBytesHandler {
         t.cell = undefined;
         return;
       }
-      case 'w:tr': {
+      case Act.Tr: {
         const t = tables[tables.length - 1];
         if (!t?.row) return;
         const row = t.row;
@@ -513,7 +540,7 @@ class DocumentReader implements XmlBytesHandler {
         t.row = undefined;
         return;
       }
-      case 'w:tbl': {
+      case Act.Tbl: {
         const t = tables.pop();
         if (t) containers[containers.length - 1].push(t.table);
         return;
