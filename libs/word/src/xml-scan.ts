@@ -265,11 +265,11 @@ function attributesEnd(bytes: Buffer, from: number, n: number): number {
  * (ioredis; see docs/bench.md).
  */
 export function scanXmlBytes(bytes: Buffer, handler: XmlBytesHandler): void {
+  // The open elements' names, and for each where its name sits in `bytes` (so that a closing tag
+  // is matched byte for byte), its length (-1 when not plain) and its cache slot.
   const stack: string[] = [];
-  // Where each open tag's name sits in `bytes`, so a closing tag is matched byte for byte.
-  const nameStarts: number[] = [];
-  const nameLengths: number[] = [];
-  const slots: number[] = [];
+  let frames = new Int32Array(3 * 64);
+  let depth = 0;
   const n = bytes.length;
   let i = 0;
   let seenRoot = false;
@@ -282,7 +282,7 @@ export function scanXmlBytes(bytes: Buffer, handler: XmlBytesHandler): void {
       if (b === 0x26) amp = true;
     }
     if (lt > i) {
-      if (stack.length) handler.text(i, lt, amp ? decodeEntities(utf8(bytes, i, lt)) : undefined);
+      if (depth > 0) handler.text(i, lt, amp ? decodeEntities(utf8(bytes, i, lt)) : undefined);
       else if (hasContent(bytes, i, lt)) throw malformed('text outside the root element');
     }
     if (lt >= n) break;
@@ -297,7 +297,7 @@ export function scanXmlBytes(bytes: Buffer, handler: XmlBytesHandler): void {
       if (bytes.toString('latin1', lt, lt + 9) === '<![CDATA[') {
         const end = bytes.indexOf(']]>', lt + 9);
         if (end < 0) throw malformed('unterminated CDATA');
-        if (stack.length) handler.text(lt + 9, end, utf8(bytes, lt + 9, end));
+        if (depth > 0) handler.text(lt + 9, end, utf8(bytes, lt + 9, end));
         i = end + 3;
         continue;
       }
@@ -314,18 +314,16 @@ export function scanXmlBytes(bytes: Buffer, handler: XmlBytesHandler): void {
     }
     if (c === 0x2f /* / */) {
       const at = lt + 2;
-      const depth = stack.length;
+      const top = 3 * (depth - 1);
       // Nearly always the closing tag spells the open element's name and ends right after it.
-      const length = depth > 0 ? nameLengths[depth - 1] : -1;
+      const length = depth > 0 ? frames[top + 1] : -1;
       if (length > 0 && at + length < n && bytes[at + length] === 0x3e) {
-        const from = nameStarts[depth - 1];
+        const from = frames[top];
         let k = 0;
         while (k < length && bytes[at + k] === bytes[from + k]) k++;
         if (k === length) {
-          const open = stack.pop() as string;
-          nameStarts.pop();
-          nameLengths.pop();
-          handler.close(open, slots.pop() as number);
+          depth--;
+          handler.close(stack[depth], frames[top + 2]);
           i = at + length + 1;
           continue;
         }
@@ -335,10 +333,11 @@ export function scanXmlBytes(bytes: Buffer, handler: XmlBytesHandler): void {
       if (gt >= n) throw malformed('unterminated tag');
       let e = gt;
       while (e > at && isXmlSpace(bytes[e - 1])) e--;
-      const open = stack.pop();
-      const from = (nameStarts.pop() ?? 0) - at;
-      const openLength = nameLengths.pop();
-      const slot = slots.pop() ?? -1;
+      const open = depth > 0 ? stack[depth - 1] : undefined;
+      const from = (depth > 0 ? frames[top] : 0) - at;
+      const openLength = depth > 0 ? frames[top + 1] : undefined;
+      const slot = depth > 0 ? frames[top + 2] : -1;
+      if (depth > 0) depth--;
       let same = open !== undefined && e - at === openLength;
       for (let k = at; same && k < e; k++) same = bytes[k] === bytes[k + from];
       if (!same) {
@@ -404,7 +403,7 @@ export function scanXmlBytes(bytes: Buffer, handler: XmlBytesHandler): void {
     }
     const name = hashedNameAt(bytes, start, sp, h);
     const slot = lastSlot;
-    if (!stack.length && seenRoot) throw malformed('more than one root element');
+    if (depth === 0 && seenRoot) throw malformed('more than one root element');
     seenRoot = true;
     if (selfClosing) {
       if (handler.empty) handler.empty(name, sp, bodyEnd, slot);
@@ -414,13 +413,19 @@ export function scanXmlBytes(bytes: Buffer, handler: XmlBytesHandler): void {
       }
     } else {
       handler.open(name, sp, bodyEnd, false, slot);
-      slots.push(slot);
-      stack.push(name);
-      nameStarts.push(start);
-      nameLengths.push(plain ? sp - start : -1);
+      if (3 * depth + 3 > frames.length) {
+        const grown = new Int32Array(2 * frames.length);
+        grown.set(frames);
+        frames = grown;
+      }
+      const top = 3 * depth;
+      frames[top] = start;
+      frames[top + 1] = plain ? sp - start : -1;
+      frames[top + 2] = slot;
+      stack[depth++] = name;
     }
     i = end + 1;
   }
-  if (stack.length) throw malformed(`<${stack[stack.length - 1]}> is never closed (truncated?)`);
+  if (depth > 0) throw malformed(`<${stack[depth - 1]}> is never closed (truncated?)`);
   if (!seenRoot) throw malformed('no root element');
 }
