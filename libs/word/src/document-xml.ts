@@ -18,7 +18,9 @@ const NAMESPACES: Record<string, string> = {
 };
 
 interface ParagraphBuffer {
-  parts: string[];
+  /** The paragraph's text so far, and how many pieces it was appended in. */
+  text: string;
+  pieces: number;
   breakBefore: boolean;
   breakAfter: boolean;
 }
@@ -34,7 +36,7 @@ interface ContentControl {
   checkbox?: boolean;
   checked?: boolean;
   placeholder?: boolean;
-  capture: string[];
+  capture: string;
   location: SourceLocation;
 }
 
@@ -211,8 +213,9 @@ class DocumentReader implements XmlBytesHandler {
   private append(s: string): void {
     const p = this.paragraphs[this.paragraphs.length - 1];
     if (!p) return;
-    p.parts.push(s);
-    for (const c of this.controls) c.capture.push(s);
+    p.text += s;
+    p.pieces++;
+    for (const c of this.controls) c.capture += s;
   }
 
   private activeControl(): ContentControl | undefined {
@@ -331,7 +334,7 @@ class DocumentReader implements XmlBytesHandler {
         this.skipDepth++;
         return;
       case Act.P:
-        paragraphs.push({ parts: [], breakBefore: false, breakAfter: false });
+        paragraphs.push({ text: '', pieces: 0, breakBefore: false, breakAfter: false });
         return;
       case Act.PageBreakBefore: {
         const v = this.wAttr('val');
@@ -350,7 +353,7 @@ class DocumentReader implements XmlBytesHandler {
         const type = this.wAttr('type');
         if (type === 'page' || type === 'column') {
           const p = paragraphs[paragraphs.length - 1];
-          if (p?.parts.length) p.breakAfter = true;
+          if (p?.pieces) p.breakAfter = true;
           else if (p) p.breakBefore = true;
         } else this.append('\n');
         return;
@@ -365,7 +368,7 @@ class DocumentReader implements XmlBytesHandler {
         if (!this.hidesText()) this.append(symbolGlyph(this.wAttr('font'), this.wAttr('char')));
         return;
       case Act.Sdt:
-        this.controls.push({ capture: [], location: this.location() });
+        this.controls.push({ capture: '', location: this.location() });
         return;
       case Act.SdtPr:
         this.inSdtPr = 1;
@@ -386,7 +389,7 @@ class DocumentReader implements XmlBytesHandler {
         return;
       case Act.TxbxContent:
         this.containers.push([]);
-        paragraphs.push({ parts: [], breakBefore: false, breakAfter: false });
+        paragraphs.push({ text: '', pieces: 0, breakBefore: false, breakAfter: false });
         return;
       case Act.Tbl: {
         const table: WordTable = { kind: 'table', index: this.tableCount++, rows: [], grid: [] };
@@ -448,12 +451,12 @@ class DocumentReader implements XmlBytesHandler {
     const paragraph: WordParagraph = {
       kind: 'paragraph',
       index: container === this.body ? this.bodyParagraphCount++ : -1,
-      text: p.parts.join(''),
+      text: p.text,
       breakBefore: p.breakBefore,
       breakAfter: p.breakAfter,
     };
     container.push(paragraph);
-    for (const c of this.controls) c.capture.push('\n');
+    for (const c of this.controls) c.capture += '\n';
   }
 
   close(raw: string, slot: number): void {
@@ -488,7 +491,7 @@ class DocumentReader implements XmlBytesHandler {
         if (c?.tag)
           this.tagged.push({
             tag: c.tag,
-            text: c.capture.join('').replace(/\n$/, ''),
+            text: c.capture.replace(/\n$/, ''),
             location: c.location,
           });
         return;
@@ -506,12 +509,12 @@ class DocumentReader implements XmlBytesHandler {
         if (!t?.row || !t.cell) return;
         containers.pop();
         const { cell, blocks } = t.cell;
-        const texts: string[] = [];
+        let text: string | undefined;
         for (const b of blocks) {
-          if (b.kind === 'paragraph') texts.push(b.text);
-          else cell.tables.push(b);
+          if (b.kind === 'table') cell.tables.push(b);
+          else text = text === undefined ? b.text : `${text}\n${b.text}`;
         }
-        cell.text = texts.join('\n');
+        cell.text = text ?? '';
         t.row.cells.push(cell);
         t.cell = undefined;
         return;
