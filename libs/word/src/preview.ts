@@ -1,4 +1,3 @@
-import mammoth from 'mammoth';
 import { ErrorCode, FormBridgeError } from '@formbridge/common';
 import { convertToDocx, ConverterOptions } from './convert';
 import { detectFormat } from './detect';
@@ -35,6 +34,10 @@ export async function renderHtml(
   zip.read('word/document.xml');
   const range = partOf?.(bytes);
   let part = false;
+  // Loaded on first use: mammoth's jszip makes a Blob when it loads, which in Node 20 disables
+  // V8's fast typed-array access (a "was it detached" check on every byte) for the whole
+  // process, so a parser or parse thread that never previews reads documents without it.
+  const { default: mammoth } = await import('mammoth');
   const result = await mammoth.convertToHtml(
     { buffer: Buffer.from(bytes) },
     {
