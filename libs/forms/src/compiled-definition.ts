@@ -41,6 +41,8 @@ export class CompiledDefinition {
   readonly inline: RegExp;
   readonly inlineFields = new Map<string, CellField>();
   readonly boilerplate: RegExp[];
+  /** Whether a text holds any boilerplate or a blank date line, in one pass. */
+  private readonly anyBoilerplate: RegExp;
   readonly keyPatterns = new Map<string, RegExp[]>();
   /** The structural labels as printed (any spacing, either bracket width), for removal from a text. */
   readonly structural: RegExp[];
@@ -135,6 +137,10 @@ export class CompiledDefinition {
     this.boilerplate = [...def.boilerplate]
       .sort((a, b) => b.length - a.length)
       .map((b) => new RegExp(labelPattern(b), 'gu'));
+    this.anyBoilerplate = new RegExp(
+      [...this.boilerplate, BLANK_DATE].map((r) => `(?:${r.source})`).join('|'),
+      'u',
+    );
   }
 
   /** Label key → the first column (or row) of one of the definition's lists carrying that label. */
@@ -228,6 +234,8 @@ export class CompiledDefinition {
   }
 
   stripBoilerplate(text: string): string {
+    // Most texts hold none; then no replacement below would change them.
+    if (!this.anyBoilerplate.test(text)) return text;
     let s = text;
     for (const b of this.boilerplate) s = s.replace(b, ' ');
     return s.replace(BLANK_DATE, ' ');
