@@ -89,6 +89,9 @@ export function amountUnit(raw: string): AmountUnit | undefined {
 
 /** A unit in brackets at the end of a label: `年初预算数（元）` → `元`. */
 export function labelUnit(key: string): { base: string; unit: string } | undefined {
+  // Nearly every key asked about ends otherwise: no need to run the pattern.
+  const last = key.charCodeAt(key.length - 1);
+  if (last !== 0x29 /* ) */ && last !== 0xff09 /* ） */) return undefined;
   const m = /^(.+?)[(（]([^()（）]*元)[)）]$/u.exec(key);
   return m ? { base: m[1], unit: m[2] } : undefined;
 }
