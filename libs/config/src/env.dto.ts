@@ -45,7 +45,7 @@ export class EnvDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE = 10;
   /** Data folder of the embedded database when DATABASE_URL is unset. */
   @IsOptional() @IsString() PGLITE_DIR = './data/pglite';
-  /** Folder for submission and export file bytes; unset: the bytes are kept in the database. */
+  /** Folder for submission and export file bytes; unset: PostgreSQL keeps them, the embedded database in its folder. */
   @IsOptional() @IsString() BLOB_DIR?: string = undefined;
 
   // --- queues ---
