@@ -63,7 +63,10 @@ describe('a batch flow on real Redis', () => {
           return {};
         }),
       ],
-      { prefix: queue.prefix, log: createLog('spec', { level: 'error', format: 'text' }) },
+      {
+        prefix: queue.prefix,
+        log: createLog('spec', { level: 'error', format: 'text', write: () => undefined }),
+      },
     );
     host.start([QueueName.Parse]);
 

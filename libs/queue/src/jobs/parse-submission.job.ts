@@ -56,20 +56,22 @@ export class ParseSubmissionJob implements JobHandler<JobName.ParseSubmission> {
     if (reused.length) await this.storage.batches.markReusedMany(reused);
     records += reused.reduce((n, r) => n + r.formCount, 0);
 
-    const missing = toParse.filter((i) => !i.content);
-    const fetched = new Map<string, Uint8Array>();
-    if (missing.length) {
-      const sha256s = [...new Set(missing.map((i) => i.sha256))];
-      const blobs = await this.storage.blobs.getMany(sha256s);
-      sha256s.forEach((sha, i) => fetched.set(sha, blobs[i]));
-    }
+    // Bytes not read with the items (kept in a folder): each file's own, so one that is missing
+    // fails its item alone.
+    const fetched = new Map<string, Promise<Uint8Array>>();
+    for (const item of toParse)
+      if (!item.content && !fetched.has(item.sha256)) {
+        const bytes = this.storage.blobs.get(item.sha256);
+        bytes.catch(() => undefined); // awaited by its item below
+        fetched.set(item.sha256, bytes);
+      }
 
     // Every file of the job parsed first, then stored in one statement and one commit: stored as
     // each parse came back, a worker's stores held two files on average (docs/bench.md).
     const parsed = await Promise.all(
       toParse.map(async (item) => {
         try {
-          const bytes = item.content ?? (fetched.get(item.sha256) as Uint8Array);
+          const bytes = item.content ?? (await (fetched.get(item.sha256) as Promise<Uint8Array>));
           return { item, result: await this.parser.parse(bytes, this.readOptions) };
         } catch (err) {
           if (isPermanentInputError(err)) {
