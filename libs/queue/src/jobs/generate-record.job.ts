@@ -67,18 +67,30 @@ export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
     const itemIds = itemsOf(data);
     const byId = new Map((await this.storage.batches.exportItems(itemIds)).map((r) => [r.id, r]));
     const failures = new ItemFailures('record', context);
-    let total = 0;
-    await Promise.all(
+    // Every record of the job rendered first, then stored together: stored as each render came
+    // back, a worker's stores held three files on average.
+    const outputs = await Promise.all(
       itemIds.map(async (id) => {
         const item = byId.get(id);
         try {
           if (!item) throw new FormBridgeError(ErrorCode.NotFound, `export item ${id} does not exist`);
-          if (item.status !== 'pending') return;
-          const output = await this.generate(item);
+          if (item.status !== 'pending') return undefined;
+          return await this.generate(item);
+        } catch (err) {
+          failures.add(id, err, item?.recordId ? `record ${item.recordId}` : undefined);
+          return undefined;
+        }
+      }),
+    );
+    let total = 0;
+    await Promise.all(
+      outputs.map(async (output) => {
+        if (!output) return;
+        try {
           await this.outputs.run(output);
           total += output.bytes.length;
         } catch (err) {
-          failures.add(id, err, item?.recordId ? `record ${item.recordId}` : undefined);
+          failures.add(output.itemId, err);
         }
       }),
     );
