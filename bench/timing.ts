@@ -57,6 +57,12 @@ export interface Ratio {
   p90: number;
 }
 
+/** The same timings per part of an operation: `factor` 1/n when each operation did n things. */
+export function scaleSpread(s: Spread, factor: number): Spread {
+  const samples = s.samples.map((x) => x * factor);
+  return { ...spreadOf(samples, s.batch), repetitions: s.repetitions };
+}
+
 /**
  * How many times slower `baseline` is than `ours`, from repetitions that ran side by side:
  * repetition k of each ran within a second of the other, under the same load from whatever

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { generateDocx } from '@formbridge/forms';
 import { QueueName } from '@formbridge/queue';
 import { BulkModule } from '@formbridge/server';
 
@@ -8,6 +7,6 @@ import { BulkModule } from '@formbridge/server';
  * queue dashboard and the API token. Add it to the service's module imports.
  */
 @Module({
-  imports: [BulkModule.forRoot({ workers: [QueueName.Generate], renderDocx: generateDocx })],
+  imports: [BulkModule.forRoot({ workers: [QueueName.Generate], generate: true })],
 })
 export class GenerateWorkersModule {}

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { generateDocx } from '@formbridge/forms';
 import { QueueName } from '@formbridge/queue';
 import { BulkModule } from '@formbridge/server';
 import { GeneratorModule } from '../../generator/src/generator.module';
@@ -16,7 +15,7 @@ import { ParserModule } from '../../parser/src/parser.module';
     GeneratorModule,
     BulkModule.forRoot({
       workers: [QueueName.Parse, QueueName.Generate],
-      renderDocx: (records) => generateDocx(records),
+      generate: true,
     }),
     ParserBulkModule,
   ],

@@ -37,7 +37,16 @@ export function loadConfig(): EnvDto {
  * than with two, and each thread's isolate costs ~30 MB of the embedded set-up's 400 MB.
  */
 export function parseThreadCount(config: Pick<EnvDto, 'PARSE_THREADS' | 'DATABASE_URL'>): number {
-  if (config.PARSE_THREADS > 0) return config.PARSE_THREADS;
+  return threadCount(config.PARSE_THREADS, config);
+}
+
+/** Generate threads for a process: GENERATE_THREADS, or by default the parse threads' rule. */
+export function generateThreadCount(config: Pick<EnvDto, 'GENERATE_THREADS' | 'DATABASE_URL'>): number {
+  return threadCount(config.GENERATE_THREADS, config);
+}
+
+function threadCount(setting: number, config: Pick<EnvDto, 'DATABASE_URL'>): number {
+  if (setting > 0) return setting;
   const cores = availableParallelism();
   return config.DATABASE_URL ? cores : Math.max(1, cores - 1);
 }

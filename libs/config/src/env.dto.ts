@@ -45,7 +45,7 @@ export class EnvDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE = 10;
   /** Data folder of the embedded database when DATABASE_URL is unset. */
   @IsOptional() @IsString() PGLITE_DIR = './data/pglite';
-  /** Folder for submission and export file bytes; unset: the bytes are kept in the database. */
+  /** Folder for submission and export file bytes; unset: PostgreSQL keeps them, the embedded database in its folder. */
   @IsOptional() @IsString() BLOB_DIR?: string = undefined;
 
   // --- queues ---
@@ -58,6 +58,8 @@ export class EnvDto {
   /** Threads one process parses on (HTTP and queue alike); 0: one per core. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(64) PARSE_THREADS = 0;
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(256) GENERATE_CONCURRENCY = 8;
+  /** Threads one process renders .docx files on (every export of the process); 0: one per core. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(64) GENERATE_THREADS = 0;
   /** Tries per job for faults that may pass (unreadable input fails at once). */
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) JOB_ATTEMPTS = 5;
   /** First retry delay; doubles on each further try. */

@@ -9,3 +9,4 @@ export * from './tagged-layer';
 export * from './generate';
 export * from './return-stamp';
 export * from './pool/parse-pool';
+export * from './pool/generate-pool';

@@ -1,14 +1,30 @@
 import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { jobOptions, QueueSettings } from './job-options';
-import { BATCH_FLOW, BatchKind, BatchRef, QueueName, jobIds } from './queue.constants';
+import {
+  BATCH_FLOW,
+  BatchKind,
+  BatchRef,
+  JOB_ITEMS,
+  JOB_ITEM_BYTES,
+  QueueName,
+  jobIds,
+} from './queue.constants';
 
 /** What producers need from the queues; services depend on this, not on BullMQ. */
 export interface BatchQueue {
   /** Starts a batch's flow: its parent job, held open by a guard child until `seal`. */
   open(kind: BatchKind, batch: BatchRef): Promise<void>;
-  /** Queues one child job per item under the batch's parent. */
-  addItems(kind: BatchKind, batch: BatchRef, itemIds: readonly number[]): Promise<void>;
+  /**
+   * Queues the items under the batch's parent, a few to a job (JOB_ITEMS, and JOB_ITEM_BYTES by
+   * `bytes`, each item's file size, when given).
+   */
+  addItems(
+    kind: BatchKind,
+    batch: BatchRef,
+    itemIds: readonly number[],
+    bytes?: readonly number[],
+  ): Promise<void>;
   /** Every item is queued: release the guard so the parent runs once the items are done. */
   seal(kind: BatchKind, batch: BatchRef): Promise<void>;
   close(): Promise<void>;
@@ -88,21 +104,26 @@ export class BullMqBatchQueue implements BatchQueue {
     });
   }
 
-  async addItems(kind: BatchKind, batch: BatchRef, itemIds: readonly number[]): Promise<void> {
+  async addItems(
+    kind: BatchKind,
+    batch: BatchRef,
+    itemIds: readonly number[],
+    bytes?: readonly number[],
+  ): Promise<void> {
     if (!itemIds.length) return;
     const flow = BATCH_FLOW[kind];
     const queue = this.queue(flow.queue);
     const options = jobOptions(this.settings);
     const parent = { id: jobIds.parent(kind, this.scope, batch), queue: queue.qualifiedName };
     await queue.addBulk(
-      itemIds.map((itemId) => ({
+      jobItems(itemIds, bytes).map((ids) => ({
         name: flow.item,
-        data: { batchId: batch.id, itemId },
-        // A failed item must not hold the batch open: its parent still runs, and reads the
+        data: { batchId: batch.id, itemIds: ids },
+        // A failed job must not hold the batch open: its parent still runs, and reads the
         // failure reasons of ignored children to complete the report.
         opts: {
           ...options,
-          jobId: jobIds.item(kind, this.scope, batch, itemId),
+          jobId: jobIds.items(kind, this.scope, batch, ids[0]),
           parent,
           ignoreDependencyOnFailure: true,
         },
@@ -120,4 +141,23 @@ export class BullMqBatchQueue implements BatchQueue {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     await this.flows.close();
   }
+}
+
+/** Splits items into jobs of at most JOB_ITEMS items and, by `bytes`, JOB_ITEM_BYTES of files. */
+export function jobItems(itemIds: readonly number[], bytes?: readonly number[]): number[][] {
+  const jobs: number[][] = [];
+  let job: number[] = [];
+  let size = 0;
+  itemIds.forEach((id, i) => {
+    const b = bytes?.[i] ?? 0;
+    if (job.length && (job.length >= JOB_ITEMS || size + b > JOB_ITEM_BYTES)) {
+      jobs.push(job);
+      job = [];
+      size = 0;
+    }
+    job.push(id);
+    size += b;
+  });
+  if (job.length) jobs.push(job);
+  return jobs;
 }

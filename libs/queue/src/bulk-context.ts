@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Log, OutageMonitor, createLog } from '@formbridge/common';
-import { parseThreadCount, type EnvDto } from '@formbridge/config';
-import { ParsePool } from '@formbridge/forms';
+import { generateThreadCount, parseThreadCount, type EnvDto } from '@formbridge/config';
+import { GeneratePool, ParsePool } from '@formbridge/forms';
 import { RecordService, Storage } from '@formbridge/storage';
 import { PdfConverterPool, type ReadOptions } from '@formbridge/word';
 import type { Redis } from 'ioredis';
@@ -12,7 +12,7 @@ import { ImportService } from './import/import.service';
 import type { JobHandler } from './job.types';
 import { FinishExportJob } from './jobs/finish-export.job';
 import { FinishImportJob } from './jobs/finish-import.job';
-import { DocxRenderer, GenerateRecordJob } from './jobs/generate-record.job';
+import { GenerateRecordJob } from './jobs/generate-record.job';
 import { ParseSubmissionJob } from './jobs/parse-submission.job';
 import { SealExportJob } from './jobs/seal-export.job';
 import { SealImportJob } from './jobs/seal-import.job';
@@ -22,8 +22,11 @@ import { createRedisConnection, pingRedis } from './redis-connection';
 import { WorkerHost } from './worker-host';
 
 export interface BulkContextOptions {
-  /** Needed only where generate jobs run (the generator service, `formbridge export`). */
-  renderDocx?: DocxRenderer;
+  /**
+   * This process runs generate jobs (the generator service, `formbridge export`): they render
+   * on the process's GeneratePool, GENERATE_THREADS threads.
+   */
+  generate?: boolean;
   /** Where the context logs; by default one-line logs on stderr at LOG_LEVEL (else `warn`). */
   log?: Log;
 }
@@ -130,10 +133,16 @@ export class BulkContext {
       new SealExportJob(this.storage, this.config.BATCH_SEAL_TIMEOUT_MS),
       new FinishExportJob(this.storage, this.log),
     ];
-    if (this.options.renderDocx)
+    if (this.options.generate) {
+      const pool = GeneratePool.shared(generateThreadCount(this.config));
       handlers.push(
-        new GenerateRecordJob(this.storage, this.options.renderDocx, (docx) => this.pdf.convert(docx)),
+        new GenerateRecordJob(
+          this.storage,
+          (records, options) => pool.render(records, options),
+          (docx) => this.pdf.convert(docx),
+        ),
       );
+    }
     return handlers as JobHandler[];
   }
 

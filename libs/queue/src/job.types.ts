@@ -5,16 +5,17 @@ export interface BatchPayload {
   batchId: number;
 }
 
-export interface ItemPayload {
+/** The items of one job, in batch order. */
+export interface ItemsPayload {
   batchId: number;
-  itemId: number;
+  itemIds: number[];
 }
 
 export interface JobPayloads {
-  [JobName.ParseSubmission]: ItemPayload;
+  [JobName.ParseSubmission]: ItemsPayload;
   [JobName.SealImport]: BatchPayload;
   [JobName.FinishImport]: BatchPayload;
-  [JobName.GenerateRecord]: ItemPayload;
+  [JobName.GenerateRecord]: ItemsPayload;
   [JobName.SealExport]: BatchPayload;
   [JobName.FinishExport]: BatchPayload;
 }
@@ -31,8 +32,14 @@ export interface JobContext {
   maxAttempts: number;
   /** True when a failure now is final (no retry follows). */
   isLastAttempt: boolean;
-  /** For a flow parent: the failure reason of each failed child, by child job key. */
-  failedChildren(): Promise<Map<string, string>>;
+  /** For a flow parent: the failed children, with their items and the reason of the last try. */
+  failedChildren(): Promise<FailedChild[]>;
+}
+
+export interface FailedChild {
+  /** The child's items (none when the job is gone from Redis). */
+  itemIds: number[];
+  reason: string;
 }
 
 /** One class per job name (twenty style); workers only dispatch to it. */

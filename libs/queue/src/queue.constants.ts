@@ -8,13 +8,13 @@ export enum QueueName {
 
 /** Every job FormBridge runs. Each has exactly one handler and one queue. */
 export enum JobName {
-  /** Parse one file of an import batch and store its records. */
+  /** Parse a few files of an import batch and store their records. */
   ParseSubmission = 'parse-submission',
   /** Guard child of an import flow: holds the batch open until every file is queued. */
   SealImport = 'seal-import',
   /** Flow parent of an import: runs once every file is done and closes the batch. */
   FinishImport = 'finish-import',
-  /** Generate one record's .docx for an export batch. */
+  /** Generate a few records' .docx files for an export batch. */
   GenerateRecord = 'generate-record',
   SealExport = 'seal-export',
   FinishExport = 'finish-export',
@@ -31,7 +31,7 @@ export const QUEUE_OF_JOB: Readonly<Record<JobName, QueueName>> = {
 
 export type BatchKind = 'import' | 'export';
 
-/** How each kind of batch maps onto one flow: a parent, a guard child, and one child per item. */
+/** How each kind of batch maps onto one flow: a parent, a guard child, and item children. */
 export const BATCH_FLOW: Readonly<
   Record<BatchKind, { queue: QueueName; parent: JobName; seal: JobName; item: JobName }>
 > = {
@@ -68,11 +68,16 @@ const batchKey = (batch: BatchRef) => `${batch.id}.${batch.createdAt.getTime()}`
 export const jobIds = {
   parent: (kind: BatchKind, scope: string, batch: BatchRef) => `${kind}-${scope}-${batchKey(batch)}`,
   seal: (kind: BatchKind, scope: string, batch: BatchRef) => `${kind}-${scope}-${batchKey(batch)}-seal`,
-  item: (kind: BatchKind, scope: string, batch: BatchRef, itemId: number) =>
-    `${kind}-${scope}-${batchKey(batch)}-item-${itemId}`,
-  /** The item id inside a child job id or job key (`prefix:queue:import-1-item-7`). */
-  itemOf: (jobKey: string): number | undefined => {
-    const m = /-item-(\d+)$/.exec(jobKey);
-    return m ? Number(m[1]) : undefined;
-  },
+  /** The job of the items starting with `firstItemId` (each item is in exactly one job). */
+  items: (kind: BatchKind, scope: string, batch: BatchRef, firstItemId: number) =>
+    `${kind}-${scope}-${batchKey(batch)}-items-${firstItemId}`,
 };
+
+/**
+ * An item job carries up to this many items (files to parse, records to render), and at most
+ * JOB_ITEM_BYTES of files: one job per file cost several Redis scripts and database statements per
+ * file, more than parsing it (docs/bench.md); a few dozen files per job still spread over every
+ * worker and thread, and a retry repeats only the items still pending.
+ */
+export const JOB_ITEMS = 25;
+export const JOB_ITEM_BYTES = 8 * 1024 * 1024;

@@ -1,7 +1,7 @@
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Log, isConnectionError, isPermanentInputError } from '@formbridge/common';
-import type { JobContext, JobHandler } from './job.types';
+import type { FailedChild, JobContext, JobHandler } from './job.types';
 import type { QueueSettings } from './job-options';
 import { JobName, QUEUE_OF_JOB, QueueName } from './queue.constants';
 
@@ -77,7 +77,7 @@ export class WorkerHost {
       attempt: job.attemptsMade + 1,
       maxAttempts,
       isLastAttempt: job.attemptsMade + 1 >= maxAttempts,
-      failedChildren: async () => new Map(Object.entries(await job.getIgnoredChildrenFailures())),
+      failedChildren: () => this.failedChildren(job),
     };
     try {
       return await handler.handle(job.data, context);
@@ -89,17 +89,34 @@ export class WorkerHost {
     }
   }
 
+  /**
+   * A parent's failed children (ignored so the parent still runs) with their items: the keys
+   * and reasons BullMQ keeps, and each child's payload, read back by its key.
+   */
+  private async failedChildren(job: Job): Promise<FailedChild[]> {
+    const failures = Object.entries(await job.getIgnoredChildrenFailures());
+    return Promise.all(
+      failures.map(async ([key, reason]) => {
+        // `<prefix>:<queue>:<job id>`; the prefix may hold ':', job ids never do.
+        const id = key.slice(key.lastIndexOf(':') + 1);
+        const worker = this.workers.find((w) => key === `${w.opts.prefix}:${w.name}:${id}`);
+        const child = worker && (await Job.fromId<{ itemIds?: number[] }>(worker, id));
+        return { itemIds: child?.data.itemIds ?? [], reason };
+      }),
+    );
+  }
+
   /** One line per failed try: `error` when it is final, `warn` when a retry follows. */
   private logFailure(job: Job, err: unknown, final: boolean): void {
     // During an outage every job fails alike; the connection's monitor has said so once.
     if (!final && isConnectionError(err)) return;
-    const data = job.data as { batchId?: number; itemId?: number };
+    const data = job.data as { batchId?: number; itemIds?: number[] };
     this.options.log[final ? 'error' : 'warn'](
       `${job.name} ${final ? 'failed' : 'failed, will be retried'}: ${err instanceof Error ? err.message : String(err)}`,
       {
         queue: job.queueName,
         batch: data.batchId,
-        item: data.itemId,
+        items: data.itemIds?.length,
         code:
           (err as { code?: unknown }).code !== undefined
             ? String((err as { code?: unknown }).code)

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { OutageMonitor, createLog } from '@formbridge/common';
 import type { EnvDto } from '@formbridge/config';
 import { BlobStore, DatabaseBlobStore, FolderBlobStore } from './blob-store';
@@ -16,6 +17,36 @@ export type StorageConfig = Pick<
   'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_SIZE' | 'PGLITE_DIR' | 'BLOB_DIR'
 > &
   Partial<Pick<EnvDto, 'CONNECT_TIMEOUT_MS' | 'OUTAGE_TIMEOUT_MS' | 'LOG_LEVEL' | 'LOG_FORMAT'>>;
+
+/**
+ * Where the embedded database keeps file bytes when BLOB_DIR is not set: a folder inside its data
+ * folder, so the data folder is still the whole deployment (one thing to back up or copy). Put
+ * into PGlite, a 7 KB file cost about 4 ms of the process's main thread to store and read back,
+ * several times its parse (docs/bench.md); a file costs a few hundred microseconds. A throw-away
+ * database (`memory://`) keeps them in itself.
+ */
+export function embeddedBlobDir(config: Pick<EnvDto, 'DATABASE_URL' | 'PGLITE_DIR'>): string | undefined {
+  if (config.DATABASE_URL || config.PGLITE_DIR.startsWith('memory://')) return undefined;
+  return join(config.PGLITE_DIR, 'formbridge-blobs');
+}
+
+/**
+ * Bytes the database holds while the store is a folder (BLOB_DIR set on a database that kept
+ * them, or an embedded database from before it kept them in a folder) go to the folder, a page
+ * at a time, each page deleted once written: nothing is ever only in the table that the store
+ * no longer reads. Another process doing the same at once writes the same files.
+ */
+async function moveBlobsToFolder(db: Database, folder: BlobStore, pageSize = 200): Promise<void> {
+  for (;;) {
+    const rows = await db.query<{ sha256: string; content: Uint8Array }>(
+      `SELECT sha256, content FROM blobs ORDER BY sha256 LIMIT $1`,
+      [pageSize],
+    );
+    if (!rows.length) return;
+    await folder.putMany(rows.map((r) => ({ sha256: r.sha256, bytes: r.content })));
+    await db.query(`DELETE FROM blobs WHERE sha256 = ANY($1::text[])`, [rows.map((r) => r.sha256)]);
+  }
+}
 
 /** The database (migrated), its repositories and the file-bytes store, opened together. */
 export class Storage {
@@ -74,7 +105,15 @@ export class Storage {
       await db.close();
       throw err;
     }
-    return new Storage(db, deployment, config.BLOB_DIR);
+    const blobDir = config.BLOB_DIR || embeddedBlobDir(config);
+    const storage = new Storage(db, deployment, blobDir);
+    try {
+      if (blobDir) await moveBlobsToFolder(db, storage.blobs);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+    return storage;
   }
 
   close(): Promise<void> {

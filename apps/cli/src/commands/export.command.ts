@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { ErrorCode, FormBridgeError } from '@formbridge/common';
-import { generateDocx } from '@formbridge/forms';
 import { ExportIndexOptions, QueueName, exportFiles, exportRows, writeExportIndex } from '@formbridge/queue';
 import { assertWorkersCanReachDatabase, withBulkContext } from '../bulk-run';
 import { ProgressBar } from '../progress-bar';
@@ -104,7 +103,7 @@ export function registerExport(program: Command): void {
             seconds: Math.round((Date.now() - started) / 100) / 10,
           };
         },
-        { renderDocx: generateDocx },
+        { generate: true },
       );
       process.stdout.write(`${JSON.stringify(summary, null, opts.compact ? undefined : 2)}\n`);
     });

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { generateDocx } from '@formbridge/forms';
 import { QueueName } from '@formbridge/queue';
 import { withBulkContext } from '../bulk-run';
 
@@ -32,7 +31,7 @@ export function registerWorker(program: Command): void {
           process.stderr.write(`formbridge worker: consuming ${opts.queues.join(', ')}; stop with Ctrl-C\n`);
           await new Promise<never>(() => undefined);
         },
-        { renderDocx: generateDocx },
+        { generate: true },
       );
     });
 }

@@ -24,7 +24,7 @@ interface Prepared {
 
 /**
  * Starts import batches: stores each file's bytes once (by SHA-256) in the blob store, records a
- * batch item per file, and queues one parse job per item, ids only.
+ * batch item per file, and queues parse jobs of a few items each, ids only.
  */
 export class ImportService {
   constructor(
@@ -125,10 +125,14 @@ export class ImportService {
       }));
       return this.storage.batches.addItems(batch.id, items, tx);
     });
+    const queued = prepared.flatMap((p, i) =>
+      p.sha256 ? [{ id: itemIds[i], bytes: p.file.bytes?.length ?? 0 }] : [],
+    );
     await this.queue.addItems(
       'import',
       batch,
-      itemIds.filter((_id, i) => prepared[i].sha256),
+      queued.map((q) => q.id),
+      queued.map((q) => q.bytes),
     );
   }
 }

@@ -1,7 +1,7 @@
 import type { Log } from '@formbridge/common';
 import type { Storage } from '@formbridge/storage';
 import type { JobContext } from '../job.types';
-import { BatchKind, jobIds } from '../queue.constants';
+import type { BatchKind } from '../queue.constants';
 
 /**
  * Closes a batch once its flow's children are all done. Items still pending here had jobs that
@@ -16,10 +16,8 @@ export async function finishBatch(
   log?: Log,
 ): Promise<{ failed: number }> {
   const reasons = new Map<number, string>();
-  for (const [key, reason] of await context.failedChildren()) {
-    const itemId = jobIds.itemOf(key);
-    if (itemId !== undefined) reasons.set(itemId, reason);
-  }
+  for (const { itemIds, reason } of await context.failedChildren())
+    for (const itemId of itemIds) reasons.set(itemId, reason);
   const failed = await storage.batches.failPending(
     batchId,
     reasons,

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
-import { ErrorCode, FormBridgeError, isPermanentInputError } from '@formbridge/common';
+import { ErrorCode, FormBridgeError } from '@formbridge/common';
 import { GenerateOptions, stampFor } from '@formbridge/forms';
 import { Batcher, ExportItem, Storage } from '@formbridge/storage';
 import { exportFileName } from '../export/export-file-name';
 import { rollForward } from '../export/roll-forward';
 import type { JobContext, JobHandler, JobOf } from '../job.types';
 import { JobName } from '../queue.constants';
+import { ItemFailures, itemsOf } from './item-failures';
 
 /** Renders records into one .docx (the generator's `generateDocx`). */
-export type DocxRenderer = (records: object[], options?: GenerateOptions) => Uint8Array;
+export type DocxRenderer = (records: object[], options?: GenerateOptions) => Promise<Uint8Array>;
 /** Renders a .docx as PDF (the LibreOffice converter pool). */
 export type PdfRenderer = (docx: Uint8Array) => Promise<Uint8Array>;
 
@@ -31,13 +32,13 @@ interface Output {
 const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /**
- * Generates one record's .docx for an export batch and stores the bytes in the blob store (never
- * in Redis); the item keeps their hash and file name. Running it twice rewrites the same bytes.
- * The worker's concurrent jobs read their items and store their outputs together.
+ * Generates a few records' .docx files for an export batch and stores the bytes in the blob store
+ * (never in Redis); each item keeps its file's hash and name. Running it twice rewrites the same
+ * bytes. A record that cannot be generated fails alone (see ItemFailures); the others are stored.
  */
 export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
   readonly name = JobName.GenerateRecord;
-  private readonly items: Batcher<number, ExportItem | undefined>;
+  /** The worker's concurrent jobs store their outputs together. */
   private readonly outputs: Batcher<Output, true>;
 
   constructor(
@@ -45,10 +46,6 @@ export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
     private readonly render: DocxRenderer,
     private readonly renderPdf?: PdfRenderer,
   ) {
-    this.items = new Batcher(async (ids) => {
-      const rows = new Map((await storage.batches.exportItems(ids)).map((r) => [r.id, r]));
-      return ids.map((id) => rows.get(id));
-    });
     this.outputs = new Batcher(async (outputs) => {
       // Bytes first: an item never points at bytes that are not there.
       await storage.blobs.putMany(
@@ -63,53 +60,71 @@ export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
         })),
       );
       return outputs.map((): true => true);
-    });
+    }, 256);
   }
 
-  async handle({ itemId }: JobOf<JobName.GenerateRecord>, context: JobContext): Promise<{ bytes: number }> {
-    const item = await this.items.run(itemId);
-    if (!item) throw new FormBridgeError(ErrorCode.NotFound, `export item ${itemId} does not exist`);
-    if (item.status !== 'pending') return { bytes: 0 };
-    try {
-      if (item.recordId === null || !item.data)
-        throw new FormBridgeError(ErrorCode.NotFound, 'the record was deleted before it was exported');
-      const asYear = typeof item.options?.asYear === 'number' ? item.options.asYear : undefined;
-      // A form rolled forward into another year is next year's filing, not a version of this
-      // one: it carries no stamp, and comes back as a record of its own.
-      const stamp =
-        asYear === undefined && item.version && item.formType
-          ? stampFor(
-              { id: item.recordId, version: item.version, formType: item.formType },
-              this.storage.deployment,
-            )
-          : undefined;
-      const data = asYear === undefined ? item.data : rollForward(item.data, asYear);
-      const bytes = this.render([data], stamp && { stamps: [stamp] });
-      let pdf: Output['pdf'];
-      if (item.options?.pdf === true) {
-        if (!this.renderPdf) throw new Error('this worker cannot render PDFs');
-        const pdfBytes = await this.renderPdf(bytes);
-        pdf = { sha256: sha256Of(pdfBytes), bytes: pdfBytes };
-      }
-      await this.outputs.run({
-        itemId,
-        sha256: sha256Of(bytes),
-        bytes,
-        name: exportFileName(item.recordId, data),
-        pdf,
-      });
-      return { bytes: bytes.length };
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      if (isPermanentInputError(err))
-        await this.storage.batches.markFailed(itemId, (err as FormBridgeError).code, message);
-      else if (context.isLastAttempt)
-        await this.storage.batches.markFailed(
-          itemId,
-          'JOB_FAILED',
-          `gave up after ${context.attempt} tries: ${message}`,
-        );
-      throw err;
+  async handle(data: JobOf<JobName.GenerateRecord>, context: JobContext): Promise<{ bytes: number }> {
+    const itemIds = itemsOf(data);
+    const byId = new Map((await this.storage.batches.exportItems(itemIds)).map((r) => [r.id, r]));
+    const failures = new ItemFailures('record', context);
+    // Every record of the job rendered first, then stored together: stored as each render came
+    // back, a worker's stores held three files on average.
+    const outputs = await Promise.all(
+      itemIds.map(async (id) => {
+        const item = byId.get(id);
+        try {
+          if (!item) throw new FormBridgeError(ErrorCode.NotFound, `export item ${id} does not exist`);
+          if (item.status !== 'pending') return undefined;
+          return await this.generate(item);
+        } catch (err) {
+          failures.add(id, err, item?.recordId ? `record ${item.recordId}` : undefined);
+          return undefined;
+        }
+      }),
+    );
+    let total = 0;
+    await Promise.all(
+      outputs.map(async (output) => {
+        if (!output) return;
+        try {
+          await this.outputs.run(output);
+          total += output.bytes.length;
+        } catch (err) {
+          failures.add(output.itemId, err);
+        }
+      }),
+    );
+    await failures.settle(this.storage);
+    return { bytes: total };
+  }
+
+  private async generate(item: ExportItem): Promise<Output> {
+    if (item.recordId === null || !item.data)
+      throw new FormBridgeError(ErrorCode.NotFound, 'the record was deleted before it was exported');
+    const asYear = typeof item.options?.asYear === 'number' ? item.options.asYear : undefined;
+    // A form rolled forward into another year is next year's filing, not a version of this
+    // one: it carries no stamp, and comes back as a record of its own.
+    const stamp =
+      asYear === undefined && item.version && item.formType
+        ? stampFor(
+            { id: item.recordId, version: item.version, formType: item.formType },
+            this.storage.deployment,
+          )
+        : undefined;
+    const data = asYear === undefined ? item.data : rollForward(item.data, asYear);
+    const bytes = await this.render([data], stamp && { stamps: [stamp] });
+    let pdf: Output['pdf'];
+    if (item.options?.pdf === true) {
+      if (!this.renderPdf) throw new Error('this worker cannot render PDFs');
+      const pdfBytes = await this.renderPdf(bytes);
+      pdf = { sha256: sha256Of(pdfBytes), bytes: pdfBytes };
     }
+    return {
+      itemId: item.id,
+      sha256: sha256Of(bytes),
+      bytes,
+      name: exportFileName(item.recordId, data),
+      pdf,
+    };
   }
 }

@@ -10,7 +10,7 @@ import {
 import { APP_GUARD } from '@nestjs/core';
 import { createLog } from '@formbridge/common';
 import { loadConfig } from '@formbridge/config';
-import { BulkContext, DocxRenderer, QueueName } from '@formbridge/queue';
+import { BulkContext, QueueName } from '@formbridge/queue';
 import { AccessControl } from '../auth/access';
 import { SessionController } from '../auth/session.controller';
 import { SessionStore } from '../auth/session-store';
@@ -23,8 +23,8 @@ const CLEANUP_EVERY_MS = 6 * 3600 * 1000;
 export interface BulkModuleOptions {
   /** Queues this service consumes (when WORKERS_ENABLED). */
   workers: QueueName[];
-  /** Needed where generate jobs run or records are rendered. */
-  renderDocx?: DocxRenderer;
+  /** This service may run generate jobs (on its GeneratePool). */
+  generate?: boolean;
 }
 
 /** Starts the service's workers once the app is up, and closes everything on shutdown. */
@@ -74,7 +74,7 @@ export class BulkModule {
           useFactory: () => {
             const config = loadConfig();
             return BulkContext.open(config, {
-              renderDocx: options.renderDocx,
+              generate: options.generate,
               log: createLog('queue', { level: config.LOG_LEVEL ?? 'log', format: config.LOG_FORMAT }),
             });
           },

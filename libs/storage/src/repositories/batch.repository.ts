@@ -184,19 +184,36 @@ export class BatchRepository {
     );
   }
 
-  /** A file whose document was parsed before: it adds no records, only points at them. */
-  async markReused(itemId: number, recordCount: number): Promise<void> {
+  /** Files whose documents were parsed before: they add no records, only point at them. */
+  async markReusedMany(items: ReadonlyArray<{ itemId: number; formCount: number }>): Promise<void> {
+    if (!items.length) return;
+    const { sql, params } = valuesList(
+      items.map((i) => [i.itemId, i.formCount]),
+      ['bigint', 'int'],
+    );
     await this.db.query(
-      `UPDATE batch_items SET status = 'done', record_count = $2, new_records = 0, error_code = NULL, reason = NULL, finished_at = now()
-       WHERE id = $1`,
-      [itemId, recordCount],
+      `UPDATE batch_items b SET status = 'done', record_count = v.n, new_records = 0, error_code = NULL, reason = NULL, finished_at = now()
+       FROM (VALUES ${sql}) AS v(id, n) WHERE b.id = v.id`,
+      params,
     );
   }
 
   async markFailed(itemId: number, code: string, reason: string): Promise<void> {
+    await this.markFailedMany([{ itemId, code, reason }]);
+  }
+
+  async markFailedMany(
+    items: ReadonlyArray<{ itemId: number; code: string; reason: string }>,
+  ): Promise<void> {
+    if (!items.length) return;
+    const { sql, params } = valuesList(
+      items.map((i) => [i.itemId, i.code, i.reason]),
+      ['bigint', 'text', 'text'],
+    );
     await this.db.query(
-      `UPDATE batch_items SET status = 'failed', error_code = $2, reason = $3, finished_at = now() WHERE id = $1`,
-      [itemId, code, reason],
+      `UPDATE batch_items b SET status = 'failed', error_code = v.code, reason = v.reason, finished_at = now()
+       FROM (VALUES ${sql}) AS v(id, code, reason) WHERE b.id = v.id`,
+      params,
     );
   }
 
