@@ -11,6 +11,11 @@ export interface ItemsPayload {
   itemIds: number[];
 }
 
+/** The items of a job; a job queued before jobs carried several items names one. */
+export function itemsOf(data: ItemsPayload | { batchId: number; itemId: number }): number[] {
+  return 'itemIds' in data ? data.itemIds : [data.itemId];
+}
+
 export interface JobPayloads {
   [JobName.ParseSubmission]: ItemsPayload;
   [JobName.SealImport]: BatchPayload;

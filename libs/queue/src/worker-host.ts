@@ -1,7 +1,7 @@
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Log, isConnectionError, isPermanentInputError } from '@formbridge/common';
-import type { FailedChild, JobContext, JobHandler } from './job.types';
+import { itemsOf, type FailedChild, type JobContext, type JobHandler } from './job.types';
 import type { QueueSettings } from './job-options';
 import { JobName, QUEUE_OF_JOB, QueueName } from './queue.constants';
 
@@ -100,8 +100,8 @@ export class WorkerHost {
         // `<prefix>:<queue>:<job id>`; the prefix may hold ':', job ids never do.
         const id = key.slice(key.lastIndexOf(':') + 1);
         const worker = this.workers.find((w) => key === `${w.opts.prefix}:${w.name}:${id}`);
-        const child = worker && (await Job.fromId<{ itemIds?: number[] }>(worker, id));
-        return { itemIds: child?.data.itemIds ?? [], reason };
+        const child = worker && (await Job.fromId(worker, id));
+        return { itemIds: child?.data ? itemsOf(child.data) : [], reason };
       }),
     );
   }

@@ -4,9 +4,9 @@ import { GenerateOptions, stampFor } from '@formbridge/forms';
 import { Batcher, ExportItem, Storage } from '@formbridge/storage';
 import { exportFileName } from '../export/export-file-name';
 import { rollForward } from '../export/roll-forward';
-import type { JobContext, JobHandler, JobOf } from '../job.types';
+import { itemsOf, type JobContext, type JobHandler, type JobOf } from '../job.types';
 import { JobName } from '../queue.constants';
-import { ItemFailures, itemsOf } from './item-failures';
+import { ItemFailures } from './item-failures';
 
 /** Renders records into one .docx (the generator's `generateDocx`). */
 export type DocxRenderer = (records: object[], options?: GenerateOptions) => Promise<Uint8Array>;

@@ -1,12 +1,7 @@
 import { FormBridgeError, isConnectionError, isPermanentInputError } from '@formbridge/common';
 import type { Storage } from '@formbridge/storage';
-import type { ItemsPayload, JobContext } from '../job.types';
+import type { JobContext } from '../job.types';
 import { PermanentJobError } from '../worker-host';
-
-/** The items of a job; a job queued before jobs carried several items names one. */
-export function itemsOf(data: ItemsPayload | { batchId: number; itemId: number }): number[] {
-  return 'itemIds' in data ? data.itemIds : [data.itemId];
-}
 
 interface Failure {
   itemId: number;

@@ -2,9 +2,9 @@ import { ErrorCode, FormBridgeError, isPermanentInputError } from '@formbridge/c
 import { ParseWarning, ReturnStamp, SubmissionParser, WarningCode, isOwnStamp } from '@formbridge/forms';
 import { Batcher, Deployment, ParseItem, ReturnClaim, Storage } from '@formbridge/storage';
 import type { ReadOptions } from '@formbridge/word';
-import type { JobContext, JobHandler, JobOf } from '../job.types';
+import { itemsOf, type JobContext, type JobHandler, type JobOf } from '../job.types';
 import { JobName } from '../queue.constants';
-import { ItemFailures, itemsOf } from './item-failures';
+import { ItemFailures } from './item-failures';
 
 /**
  * Parses a few files of an import and stores their records. Safe to run twice (a worker killed
