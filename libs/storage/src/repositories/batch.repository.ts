@@ -149,11 +149,6 @@ export class BatchRepository {
     );
   }
 
-  async parseItem(itemId: number): Promise<ParseItem | undefined> {
-    const [row] = await this.parseItems([itemId], false);
-    return row;
-  }
-
   /**
    * Import items with their documents, in one query; with `withContent`, the stored bytes too
    * (when they are kept in the database) for the items whose document still needs parsing.
@@ -166,11 +161,6 @@ export class BatchRepository {
        FROM batch_items i JOIN documents d ON d.id = i.document_id WHERE i.id = ANY($1::bigint[])`,
       [itemIds],
     );
-  }
-
-  async exportItem(itemId: number): Promise<ExportItem | undefined> {
-    const [row] = await this.exportItems([itemId]);
-    return row;
   }
 
   /** Export items with their batch's options and their record's data, in one query. */
@@ -196,10 +186,6 @@ export class BatchRepository {
        FROM (VALUES ${sql}) AS v(id, n) WHERE b.id = v.id`,
       params,
     );
-  }
-
-  async markFailed(itemId: number, code: string, reason: string): Promise<void> {
-    await this.markFailedMany([{ itemId, code, reason }]);
   }
 
   async markFailedMany(
@@ -291,10 +277,6 @@ export class BatchRepository {
        ORDER BY i.position LIMIT $3`,
       [batchId, afterPosition, limit],
     );
-  }
-
-  async markExported(itemId: number, outputSha256: string, outputName: string): Promise<void> {
-    await this.markExportedMany([{ itemId, outputSha256, outputName }]);
   }
 
   /** Items done: their .docx (and, when the export asked for it, the PDF) are in the blob store. */
