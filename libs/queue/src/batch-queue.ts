@@ -27,6 +27,14 @@ export interface BatchQueue {
   ): Promise<void>;
   /** Every item is queued: release the guard so the parent runs once the items are done. */
   seal(kind: BatchKind, batch: BatchRef): Promise<void>;
+  /**
+   * The producer is still at work: its guard's timeout (BATCH_SEAL_TIMEOUT_MS) starts again from
+   * now, so a batch is closed without its producer only that long after the producer's last sign
+   * of life, however long the batch takes to queue.
+   */
+  keepOpen(kind: BatchKind, batch: BatchRef): Promise<void>;
+  /** Item jobs of the kind's queue waiting for a worker (all batches of the deployment). */
+  waiting(kind: BatchKind): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -135,6 +143,19 @@ export class BullMqBatchQueue implements BatchQueue {
     const job = await this.queue(BATCH_FLOW[kind].queue).getJob(jobIds.seal(kind, this.scope, batch));
     // Gone or already run: the guard's delay ran out first, and the batch closed without us.
     if (job && (await job.isDelayed())) await job.promote();
+  }
+
+  async keepOpen(kind: BatchKind, batch: BatchRef): Promise<void> {
+    const job = await this.queue(BATCH_FLOW[kind].queue).getJob(jobIds.seal(kind, this.scope, batch));
+    if (!job) return;
+    // Promoted or run in between (sealed, or timed out): nothing is left to push back.
+    await job.changeDelay(this.settings.BATCH_SEAL_TIMEOUT_MS).catch(async (err: unknown) => {
+      if (await job.isDelayed()) throw err;
+    });
+  }
+
+  waiting(kind: BatchKind): Promise<number> {
+    return this.queue(BATCH_FLOW[kind].queue).getJobCountByTypes('wait', 'prioritized');
   }
 
   async close(): Promise<void> {

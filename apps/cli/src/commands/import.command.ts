@@ -40,9 +40,14 @@ export function registerImport(program: Command): void {
             );
         }, 250);
         try {
-          batchId = await ctx.imports.run(files, (batch) => {
-            batchId = batch.id;
-            ctx.batch = { kind: 'import', id: batch.id, createdAt: batch.createdAt };
+          // Paced: the files are read from disk no faster than the workers parse them, so a
+          // long import holds a few seconds' worth of files, not garbage of the whole batch.
+          batchId = await ctx.imports.run(files, {
+            paced: true,
+            onStarted: (batch) => {
+              batchId = batch.id;
+              ctx.batch = { kind: 'import', id: batch.id, createdAt: batch.createdAt };
+            },
           });
         } finally {
           clearInterval(timer);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode } from '@formbridge/common';
 import { NewDocument, NewItem, Storage } from '@formbridge/storage';
 import { detectFormat } from '@formbridge/word';
@@ -14,6 +15,31 @@ export interface ImportLimits {
 /** Files are stored and queued in chunks: bounded memory, and workers start on the first chunk. */
 const CHUNK_FILES = 250;
 const CHUNK_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A paced import reads the next chunk only while at most this many jobs wait for a worker: about
+ * 1,000 files, some seconds of parsing, enough to keep every worker of a machine busy. Read ahead
+ * of that, an import of thousands of files only piles up garbage in the producer's process.
+ */
+export const PACE_WAITING_JOBS = 40;
+const PACE_POLL_MS = 50;
+
+export interface ImportRunOptions {
+  /** Told the batch before its first file is stored. */
+  onStarted?: (batch: BatchRef) => void;
+  /**
+   * Read the files no faster than the workers parse them (see PACE_WAITING_JOBS), for producers
+   * that read their files as they go (a folder, an archive on disk), not for files already in
+   * memory.
+   */
+  paced?: boolean;
+  /**
+   * A paced producer stops waiting when the waiting jobs have not gone down for this long (no
+   * worker is taking them: stopped, or busy elsewhere) and stores the rest at once: files are
+   * better queued than held. Default 10 s.
+   */
+  stallMs?: number;
+}
 
 interface Prepared {
   file: SubmissionFile;
@@ -41,15 +67,16 @@ export class ImportService {
    */
   async run(
     files: AsyncIterable<SubmissionFile> | Iterable<SubmissionFile>,
-    onStarted?: (batch: BatchRef) => void,
+    options: ImportRunOptions = {},
   ): Promise<number> {
     const batch = await this.storage.batches.create('import');
     await this.queue.open('import', batch);
     this.log?.log(`import batch ${batch.id} started`, { batch: batch.id, kind: 'import' });
-    onStarted?.(batch);
+    options.onStarted?.(batch);
     let chunk: SubmissionFile[] = [];
     let bytes = 0;
     let position = 0;
+    let stalled = false;
     for await (const file of files) {
       chunk.push(file);
       bytes += file.bytes?.length ?? 0;
@@ -58,6 +85,15 @@ export class ImportService {
         position += chunk.length;
         chunk = [];
         bytes = 0;
+        if (options.paced && !stalled) {
+          await this.queue.keepOpen('import', batch);
+          stalled = !(await this.pace(options.stallMs ?? 10_000));
+          if (stalled)
+            this.log?.warn(
+              `import batch ${batch.id}: no worker took a job for ${Math.round((options.stallMs ?? 10_000) / 1000)} s; queuing the remaining files at once`,
+              { batch: batch.id, kind: 'import' },
+            );
+        }
       }
     }
     await this.store(batch, position, chunk);
@@ -65,6 +101,27 @@ export class ImportService {
     await this.queue.seal('import', batch);
     this.log?.log(`import batch ${batch.id} queued`, { batch: batch.id, kind: 'import' });
     return batch.id;
+  }
+
+  /**
+   * Waits while more than PACE_WAITING_JOBS jobs wait for a worker. False when their number has
+   * not gone down for `stallMs`: then nobody is taking them, and waiting longer only delays the
+   * files' storing.
+   */
+  private async pace(stallMs: number): Promise<boolean> {
+    let waiting = await this.queue.waiting('import');
+    let fewest = waiting;
+    let since = Date.now();
+    while (waiting > PACE_WAITING_JOBS) {
+      if (Date.now() - since > stallMs) return false;
+      await sleep(PACE_POLL_MS);
+      waiting = await this.queue.waiting('import');
+      if (waiting < fewest) {
+        fewest = waiting;
+        since = Date.now();
+      }
+    }
+    return true;
   }
 
   private async store(
