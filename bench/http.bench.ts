@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { Child, sleep, waitFor } from './processes';
-import { PARSER_SERVICE, ROOT } from './paths';
+import { ROOT, parserServiceArgs } from './paths';
 
 export interface HttpRun {
   /** Which database the service ran on. */
@@ -77,7 +77,7 @@ export async function benchHttp(o: HttpOptions): Promise<HttpRun> {
   const port = await freePort();
   const service = new Child(
     `parser service (${o.setUp})`,
-    [PARSER_SERVICE],
+    parserServiceArgs(),
     { ...o.env, PARSER_PORT: String(port), HOST: '127.0.0.1' },
     o.tmp,
   );

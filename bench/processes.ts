@@ -57,12 +57,22 @@ export class Child {
     return ((this.endedAt ?? performance.now()) - this.startedAt) / 1000;
   }
 
-  /** Current and peak RSS from /proc, in MB; undefined once the process is gone. */
+  /**
+   * Current and peak RSS from /proc, in MB, of the largest of this process and those it started
+   * (`bin/formbridge.js` runs each command in a process of its own, started with the memory
+   * settings V8 reads at start); undefined once the process is gone.
+   */
   sample(): { rssMB: number; hwmMB: number } | undefined {
     const status = procStatus(this.pid);
     if (!status) return undefined;
-    this.hwmKB = Math.max(this.hwmKB, status.hwmKB);
-    return { rssMB: status.rssKB / 1024, hwmMB: status.hwmKB / 1024 };
+    let { rssKB, hwmKB } = status;
+    for (const pid of descendants(this.pid)) {
+      const s = procStatus(pid);
+      if (s && s.rssKB > rssKB) rssKB = s.rssKB;
+      if (s && s.hwmKB > hwmKB) hwmKB = s.hwmKB;
+    }
+    this.hwmKB = Math.max(this.hwmKB, hwmKB);
+    return { rssMB: rssKB / 1024, hwmMB: hwmKB / 1024 };
   }
 
   /** Peak RSS in MB: the kernel's own count written at exit, else the highest /proc VmHWM seen. */
@@ -81,20 +91,8 @@ export class Child {
 
   /** Highest VmHWM seen so far of the processes this one started (polled: call it often). */
   descendantsHwmMB(): number {
-    const walk = (pid: number): number => {
-      let children: number[] = [];
-      try {
-        children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-          .trim()
-          .split(/\s+/)
-          .filter(Boolean)
-          .map(Number);
-      } catch {
-        return 0;
-      }
-      return Math.max(0, ...children.map((c) => Math.max((procStatus(c)?.hwmKB ?? 0) / 1024, walk(c))));
-    };
-    this.childrenHwmMB = Math.max(this.childrenHwmMB, walk(this.pid));
+    const hwm = descendants(this.pid).map((pid) => (procStatus(pid)?.hwmKB ?? 0) / 1024);
+    this.childrenHwmMB = Math.max(this.childrenHwmMB, 0, ...hwm);
     return this.childrenHwmMB;
   }
 
@@ -109,6 +107,21 @@ export class Child {
     await this.exited;
     clearTimeout(timer);
   }
+}
+
+/** The processes `pid` started, and theirs, from /proc. */
+function descendants(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+  return children.flatMap((c) => [c, ...descendants(c)]);
 }
 
 function procStatus(pid: number): { rssKB: number; hwmKB: number } | undefined {

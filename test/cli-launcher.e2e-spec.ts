@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { dropQueues, dropSchema, start, testEnv, waitFor, type Running } from './support/bulk-env';
+import { ROOT, formbridge } from './support/cli';
+
+/** The processes `pid` started, from /proc. */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * bin/formbridge.js runs each command in a process of its own, started with the memory settings
+ * V8 and glibc read only at start; that process must stand for the command exactly: the same exit
+ * code, the same end when it is killed, and never left running alone.
+ */
+describe('bin/formbridge.js', () => {
+  const env = testEnv();
+  let serve: Running | undefined;
+
+  afterEach(async () => {
+    if (serve && serve.child.exitCode === null && serve.child.signalCode === null) {
+      serve.child.kill('SIGKILL');
+      await serve.exited;
+    }
+  });
+
+  afterAll(async () => {
+    await dropSchema(env.DATABASE_SCHEMA);
+    await dropQueues(env.QUEUE_PREFIX);
+  });
+
+  it("passes on the command's exit code and output", () => {
+    const tuned = formbridge(['import', '/nonexistent-folder'], {});
+    const plain = formbridge(['import', '/nonexistent-folder'], { FORMBRIDGE_NODE_TUNED: '0' });
+    expect(tuned.status).toBe(2);
+    expect(plain.status).toBe(2);
+    expect(tuned.stderr).toBe(plain.stderr);
+  });
+
+  /** `formbridge serve` on PostgreSQL: a command that runs until it is stopped. */
+  async function startServe(
+    extra: Record<string, string> = {},
+  ): Promise<{ launcher: number; command: number }> {
+    serve = start([join(ROOT, 'bin', 'formbridge.js'), 'serve'], { ...env, PORT: '0', ...extra });
+    await waitFor(
+      async () => /FormBridge: http/.test(serve!.stdout()),
+      150_000,
+      `formbridge serve (${serve.stderr()})`,
+    );
+    const launcher = serve.child.pid as number;
+    const [command] = childrenOf(launcher);
+    return { launcher, command };
+  }
+
+  it('runs the command with the young generation and malloc arenas it sets', async () => {
+    const { command } = await startServe();
+    const args = readFileSync(`/proc/${command}/cmdline`, 'utf8').split('\0');
+    const environ = readFileSync(`/proc/${command}/environ`, 'utf8').split('\0');
+    expect(args).toContain('--max-semi-space-size=4');
+    expect(args).toContain(join(ROOT, 'bin', 'formbridge.js'));
+    expect(environ).toContain('MALLOC_ARENA_MAX=2');
+  }, 180_000);
+
+  it('passes SIGTERM on to the command and ends as the command alone would', async () => {
+    await startServe({ FORMBRIDGE_NODE_TUNED: '0' });
+    serve!.child.kill('SIGTERM');
+    const alone = await serve!.exited;
+    const { command } = await startServe();
+    serve!.child.kill('SIGTERM');
+    expect(await serve!.exited).toBe(alone);
+    expect(alone).not.toBe('SIGKILL');
+    await waitFor(async () => !alive(command), 10_000, 'the command process to end');
+  }, 180_000);
+
+  it('takes the command with it when it is killed outright (SIGKILL)', async () => {
+    const { command } = await startServe();
+    expect(alive(command)).toBe(true);
+    serve!.child.kill('SIGKILL');
+    expect(await serve!.exited).toBe('SIGKILL');
+    await waitFor(async () => !alive(command), 10_000, 'the orphaned command process to end');
+  }, 180_000);
+});
