@@ -161,6 +161,18 @@ describe('formbridge export (PostgreSQL + Redis)', () => {
       departmentName: stored.department,
       budget: stored.data.budget,
     });
+
+    // With both: the files this process rendered are written as they are stored, those the other
+    // process rendered are read back from the blob store; either way every file is there, whole.
+    const mixed = join(dir, 'out-mixed');
+    expect(run(['export', '--out', mixed], env)).toMatchObject({
+      status: 'completed',
+      written: 16,
+      failed: 0,
+    });
+    const written = readdirSync(mixed).filter((f) => f.endsWith('.docx'));
+    expect(written).toHaveLength(16);
+    for (const f of written) expect(parser.parseDocx(readFileSync(join(mixed, f))).records).toHaveLength(1);
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(143);
     worker = undefined;

@@ -12,7 +12,7 @@ import { ImportService } from './import/import.service';
 import type { JobHandler } from './job.types';
 import { FinishExportJob } from './jobs/finish-export.job';
 import { FinishImportJob } from './jobs/finish-import.job';
-import { GenerateRecordJob } from './jobs/generate-record.job';
+import { GenerateRecordJob, type StoredExportListener } from './jobs/generate-record.job';
 import { ParseSubmissionJob } from './jobs/parse-submission.job';
 import { SealExportJob } from './jobs/seal-export.job';
 import { SealImportJob } from './jobs/seal-import.job';
@@ -65,6 +65,7 @@ export class BulkContext {
   batch?: { kind: BatchKind } & BatchRef;
   private workerHost?: WorkerHost;
   private pdfPool?: PdfConverterPool;
+  private storedExportListener?: StoredExportListener;
 
   private constructor(
     readonly config: EnvDto,
@@ -140,10 +141,19 @@ export class BulkContext {
           this.storage,
           (records, options) => pool.render(records, options),
           (docx) => this.pdf.convert(docx),
+          (output) => this.storedExportListener?.(output),
         ),
       );
     }
     return handlers as JobHandler[];
+  }
+
+  /**
+   * Hears of every export item this process's generate workers store, with its bytes (one
+   * listener; `formbridge export` writes its batch's files as they come).
+   */
+  onStoredExport(listener: StoredExportListener | undefined): void {
+    this.storedExportListener = listener;
   }
 
   /** Starts workers for these queues in this process. */

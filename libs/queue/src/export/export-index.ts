@@ -34,7 +34,7 @@ export function exportOptionsOf(options: Record<string, unknown>): ExportIndexOp
 
 /** The files an export item contributes, by kind: its .docx and its PDF, as the export asked. */
 export function exportFiles(
-  row: ExportRow,
+  row: Pick<ExportRow, 'status' | 'outputSha256' | 'outputName' | 'pdfSha256'>,
   options: ExportIndexOptions,
 ): Array<{ sha256: string; name: string }> {
   if (row.status !== 'done' || !row.outputSha256 || !row.outputName) return [];

@@ -22,12 +22,30 @@ export interface ExportOptions {
 }
 
 interface Output {
+  batchId: number;
   itemId: number;
   sha256: string;
   bytes: Uint8Array;
   name: string;
   pdf?: { sha256: string; bytes: Uint8Array };
 }
+
+/** An export item's files, once they are stored and the item is done. */
+export interface StoredExportOutput {
+  batchId: number;
+  itemId: number;
+  /** The .docx file's name (the PDF's is derived from it). */
+  name: string;
+  docx: { sha256: string; bytes: Uint8Array };
+  pdf?: { sha256: string; bytes: Uint8Array };
+}
+
+/**
+ * Told of every export item this worker stored, with its bytes: `formbridge export` writes the
+ * files of its own batch into its folder as they come instead of reading them back from storage
+ * at the end. What it throws is ignored: the item is done and its bytes are stored either way.
+ */
+export type StoredExportListener = (output: StoredExportOutput) => Promise<void> | void;
 
 const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -45,6 +63,7 @@ export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
     private readonly storage: Storage,
     private readonly render: DocxRenderer,
     private readonly renderPdf?: PdfRenderer,
+    private readonly onStored?: StoredExportListener,
   ) {
     this.outputs = new Batcher(async (outputs) => {
       // Bytes first: an item never points at bytes that are not there.
@@ -91,11 +110,28 @@ export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
           total += output.bytes.length;
         } catch (err) {
           failures.add(output.itemId, err);
+          return;
         }
+        await this.tell(output);
       }),
     );
     await failures.settle(this.storage);
     return { bytes: total };
+  }
+
+  private async tell(output: Output): Promise<void> {
+    if (!this.onStored) return;
+    try {
+      await this.onStored({
+        batchId: output.batchId,
+        itemId: output.itemId,
+        name: output.name,
+        docx: { sha256: output.sha256, bytes: output.bytes },
+        pdf: output.pdf,
+      });
+    } catch {
+      // The listener's own business (see StoredExportListener).
+    }
   }
 
   private async generate(item: ExportItem): Promise<Output> {
@@ -120,6 +156,7 @@ export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
       pdf = { sha256: sha256Of(pdfBytes), bytes: pdfBytes };
     }
     return {
+      batchId: item.batchId,
       itemId: item.id,
       sha256: sha256Of(bytes),
       bytes,
