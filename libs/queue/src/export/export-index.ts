@@ -5,6 +5,9 @@ import { formTitle, pdfFileName } from './export-file-name';
 
 const PAGE = 1000;
 
+/** The style of every cell below the header: none. */
+const PLAIN: Partial<ExcelJS.Style> = {};
+
 /** An export's items in order, with their records' index columns, a page at a time. */
 export async function* exportRows(storage: Storage, batchId: number): AsyncGenerator<ExportRow> {
   let after = 0;
@@ -73,20 +76,22 @@ export async function writeExportIndex(
   let count = 0;
   for await (const r of rows) {
     const done = r.status === 'done';
-    sheet
-      .addRow({
-        file: done ? (r.outputName ?? '') : '',
-        pdf: done && r.outputName && r.pdfSha256 ? pdfFileName(r.outputName) : '',
-        recordId: r.recordId,
-        form: formTitle(r.formType),
-        year: options.asYear ?? r.year,
-        sourceYear: r.year,
-        department: r.department,
-        project: r.project,
-        status: done ? '已生成' : r.status === 'failed' ? '失败' : '未完成',
-        reason: r.reason ?? '',
-      })
-      .commit();
+    const row = sheet.addRow({
+      file: done ? (r.outputName ?? '') : '',
+      pdf: done && r.outputName && r.pdfSha256 ? pdfFileName(r.outputName) : '',
+      recordId: r.recordId,
+      form: formTitle(r.formType),
+      year: options.asYear ?? r.year,
+      sourceYear: r.year,
+      department: r.department,
+      project: r.project,
+      status: done ? '已生成' : r.status === 'failed' ? '失败' : '未完成',
+      reason: r.reason ?? '',
+    });
+    // Every cell of a data row is plain: one style object for them all lets the writer look its
+    // style up once, instead of once per cell (a third of the index's time for 10,000 rows).
+    row.eachCell((cell) => (cell.style = PLAIN));
+    row.commit();
     count++;
   }
   sheet.commit();
