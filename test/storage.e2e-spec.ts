@@ -99,6 +99,53 @@ describe.each([
     });
   });
 
+  it("reads an export's items a page at a time, in order, each with its record's index columns", async () => {
+    const imported = await storage.batches.create('import');
+    const docId = (
+      await storage.documents.insertMany([
+        { sha256: sha('page test'), byteSize: 1, format: 'docx', name: 'p.docx' },
+      ])
+    ).get(sha('page test')) as number;
+    const [importItem] = await storage.batches.addItems(imported.id, [
+      { position: 1, name: 'p.docx', documentId: docId },
+    ]);
+    const projects = ['页一', '页二', '页三', '页四', '页五'];
+    await storage.records.storeParsed(
+      importItem,
+      docId,
+      projects.map((p) => specialFund(p, 2018)),
+      [],
+    );
+    const stored = await storage.records.list({ batchId: imported.id }, { limit: 10 });
+    const batch = await storage.batches.create('export');
+    // Positions need not be consecutive (here 50, 40 … 10 in the order listed); a page ends
+    // where its last row is.
+    const itemIds = await storage.batches.addItems(
+      batch.id,
+      stored.map((r, i) => ({ position: 10 * (5 - i), name: `record ${r.id}`, recordId: r.id })),
+    );
+    await storage.batches.markExportedMany([
+      { itemId: itemIds[4], outputSha256: sha('out'), outputName: 'x.docx' },
+    ]);
+    const pages = [];
+    for (let after = 0; ;) {
+      const page = await storage.batches.exportRows(batch.id, after, 2);
+      pages.push(page.map((r) => [r.position, r.recordId, r.project, r.year, r.status, r.outputName]));
+      if (page.length < 2) break;
+      after = page[page.length - 1].position;
+    }
+    const row = (i: number, status = 'pending', name: string | null = null) => [
+      10 * (5 - i),
+      stored[i].id,
+      stored[i].project,
+      2018,
+      status,
+      name,
+    ];
+    expect(stored.map((r) => r.project).sort()).toEqual([...projects].sort());
+    expect(pages).toEqual([[row(4, 'done', 'x.docx'), row(3)], [row(2), row(1)], [row(0)]]);
+  });
+
   it('stores one record per filing: the same content again is a source, other content of the same filing is flagged', async () => {
     const batch = await storage.batches.create('import');
     const names = ['a.docx', 'b.docx', 'c.docx'];

@@ -267,14 +267,20 @@ export class BatchRepository {
     return rows.map((r) => r.sha256);
   }
 
+  /**
+   * A page of an export's items with their records' index columns. The page is cut before the
+   * join: an export's items are new, so the planner's statistics do not know them yet, and it
+   * joined every item after `afterPosition` to its record before keeping the first `limit`
+   * (10,000 items read in pages of 1,000 made 55,000 joins instead of 10,000).
+   */
   async exportRows(batchId: number, afterPosition: number, limit: number): Promise<ExportRow[]> {
     return this.db.query<ExportRow>(
       `SELECT i.position, i.status, i.error_code AS "errorCode", i.reason, i.output_sha256 AS "outputSha256",
               i.output_name AS "outputName", i.pdf_sha256 AS "pdfSha256", i.record_id AS "recordId", r.form_type AS "formType", r.year,
               r.department, r.project
-       FROM batch_items i LEFT JOIN records r ON r.id = i.record_id
-       WHERE i.batch_id = $1 AND i.position > $2
-       ORDER BY i.position LIMIT $3`,
+       FROM (SELECT * FROM batch_items WHERE batch_id = $1 AND position > $2 ORDER BY position LIMIT $3) i
+       LEFT JOIN records r ON r.id = i.record_id
+       ORDER BY i.position`,
       [batchId, afterPosition, limit],
     );
   }
