@@ -8,7 +8,8 @@ export class ProgressBar {
   constructor(
     private readonly label: string,
     private readonly stream: NodeJS.WriteStream = process.stderr,
-    private readonly enabled = Boolean(stream.isTTY),
+    /** Drawn at all: stderr is a terminal. */
+    readonly enabled = Boolean(stream.isTTY),
   ) {}
 
   update(p: BatchProgress): void {

@@ -91,7 +91,7 @@ export function registerExport(program: Command): void {
               ctx.batch = { kind: 'export', id: batch.id, createdAt: batch.createdAt };
             },
           );
-          await ctx.reports.waitForCompletion(batchId, (p) => bar.update(p));
+          await ctx.reports.waitForCompletion(batchId, bar.enabled ? (p) => bar.update(p) : undefined);
           bar.done();
           ctx.onStoredExport(undefined);
           // The files not written yet are in the blob store: copy them to the folder a page at a time.
