@@ -1,7 +1,8 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { createWriteStream, writeFile as writeFileCallback } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
+import { promisify } from 'node:util';
 import type { Command } from 'commander';
 import { ErrorCode, FormBridgeError } from '@formbridge/common';
 import { ExportIndexOptions, QueueName, exportFiles, exportRows, writeExportIndex } from '@formbridge/queue';
@@ -19,6 +20,13 @@ interface ExportOptions extends FilterOptions {
 }
 
 export const INDEX_FILE = 'index.xlsx';
+
+/**
+ * The callback writeFile, awaited: fs/promises' opens a FileHandle per file and awaits each step.
+ * For 10,000 files of 8 KB alone that was 0.45-0.55 s of user time against 0.15-0.28 s; in an
+ * export, 0.2 s less of the main thread (5.84 -> 5.64 s, three pairs).
+ */
+const writeFile = promisify(writeFileCallback);
 
 async function prepareOut(dir: string): Promise<string> {
   const out = resolve(dir);
