@@ -20,7 +20,7 @@ RUN if [ "$WITH_LIBREOFFICE" = "true" ]; then \
       && rm -rf /var/lib/apt/lists/*; \
     fi
 WORKDIR /app
-ENV NODE_ENV=production HOST=0.0.0.0 MALLOC_ARENA_MAX=2
+ENV NODE_ENV=production HOST=0.0.0.0
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
@@ -28,4 +28,4 @@ COPY bin ./bin
 COPY templates ./templates
 COPY libreoffice ./libreoffice
 USER node
-CMD ["node", "--max-semi-space-size=4", "dist/apps/parser/src/main.js"]
+CMD ["node", "dist/apps/parser/src/start.js"]

@@ -11,7 +11,7 @@ function findRoot(start: string): string {
 
 export const ROOT = findRoot(__dirname);
 export const CLI = join(ROOT, 'bin', 'formbridge.js');
-export const PARSER_SERVICE = join(ROOT, 'dist', 'apps', 'parser', 'src', 'main.js');
+export const PARSER_SERVICE = join(ROOT, 'dist', 'apps', 'parser', 'src', 'start.js');
 
 /** node's arguments for the parser service, as `npm run start:parser` gives them (its flags too). */
 export function parserServiceArgs(): string[] {
@@ -19,9 +19,9 @@ export function parserServiceArgs(): string[] {
     scripts: Record<string, string>;
   };
   const [node, ...args] = pkg.scripts['start:parser'].split(/\s+/);
-  if (node !== 'node' || args[args.length - 1] !== 'dist/apps/parser/src/main.js')
+  if (node !== 'node' || args[args.length - 1] !== 'dist/apps/parser/src/start.js')
     throw new Error(
-      `npm run start:parser is not "node [flags] dist/apps/parser/src/main.js": ${pkg.scripts['start:parser']}`,
+      `npm run start:parser is not "node [flags] dist/apps/parser/src/start.js": ${pkg.scripts['start:parser']}`,
     );
   return [...args.slice(0, -1), PARSER_SERVICE];
 }

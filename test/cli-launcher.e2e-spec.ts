@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropQueues, dropSchema, start, testEnv, waitFor, type Running } from './support/bulk-env';
 import { ROOT, formbridge } from './support/cli';
@@ -26,12 +27,17 @@ function alive(pid: number): boolean {
 }
 
 /**
- * bin/formbridge.js runs each command in a process of its own, started with the memory settings
- * V8 and glibc read only at start; that process must stand for the command exactly: the same exit
- * code, the same end when it is killed, and never left running alone.
+ * On the embedded database bin/formbridge.js runs each command in a process of its own, started
+ * with the memory settings V8 and glibc read only at start (runTuned); that process must stand for
+ * the command exactly: the same exit code, the same end when it is killed, and never left running
+ * alone. On PostgreSQL the command runs in the process as started.
  */
 describe('bin/formbridge.js', () => {
   const env = testEnv();
+  const dataDir = mkdtempSync(join(tmpdir(), 'fb-launcher-'));
+  let folders = 0;
+  /** The embedded database, a data folder of its own per start. */
+  const embedded = () => ({ ...env, DATABASE_URL: '', PGLITE_DIR: join(dataDir, `pglite-${++folders}`) });
   let serve: Running | undefined;
 
   afterEach(async () => {
@@ -42,23 +48,27 @@ describe('bin/formbridge.js', () => {
   });
 
   afterAll(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
     await dropSchema(env.DATABASE_SCHEMA);
     await dropQueues(env.QUEUE_PREFIX);
   });
 
   it("passes on the command's exit code and output", () => {
-    const tuned = formbridge(['import', '/nonexistent-folder'], {});
-    const plain = formbridge(['import', '/nonexistent-folder'], { FORMBRIDGE_NODE_TUNED: '0' });
+    const tuned = formbridge(['import', '/nonexistent-folder'], embedded());
+    const plain = formbridge(['import', '/nonexistent-folder'], {
+      ...embedded(),
+      FORMBRIDGE_NODE_TUNED: '0',
+    });
     expect(tuned.status).toBe(2);
     expect(plain.status).toBe(2);
     expect(tuned.stderr).toBe(plain.stderr);
   });
 
-  /** `formbridge serve` on PostgreSQL: a command that runs until it is stopped. */
+  /** `formbridge serve`: a command that runs until it is stopped (embedded unless `extra` says). */
   async function startServe(
     extra: Record<string, string> = {},
   ): Promise<{ launcher: number; command: number }> {
-    serve = start([join(ROOT, 'bin', 'formbridge.js'), 'serve'], { ...env, PORT: '0', ...extra });
+    serve = start([join(ROOT, 'bin', 'formbridge.js'), 'serve'], { ...embedded(), PORT: '0', ...extra });
     await waitFor(
       async () => /FormBridge: http/.test(serve!.stdout()),
       150_000,
@@ -69,7 +79,16 @@ describe('bin/formbridge.js', () => {
     return { launcher, command };
   }
 
-  it('runs the command with the young generation and malloc arenas it sets', async () => {
+  it('runs the command in the process as started on PostgreSQL', async () => {
+    const { launcher } = await startServe({ DATABASE_URL: env.DATABASE_URL });
+    const commands = childrenOf(launcher).filter((pid) =>
+      readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('formbridge.js'),
+    );
+    expect(commands).toEqual([]);
+    expect(readFileSync(`/proc/${launcher}/cmdline`, 'utf8')).not.toContain('--max-semi-space-size');
+  }, 180_000);
+
+  it('runs the command with the young generation and malloc arenas it sets on the embedded database', async () => {
     const { command } = await startServe();
     const args = readFileSync(`/proc/${command}/cmdline`, 'utf8').split('\0');
     const environ = readFileSync(`/proc/${command}/environ`, 'utf8').split('\0');

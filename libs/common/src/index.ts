@@ -1,3 +1,4 @@
 export * from './errors';
 export * from './log';
 export * from './outage';
+export * from './tuned-process';

@@ -1,0 +1,6 @@
+import { runTuned } from '@formbridge/common';
+
+// The parser service's entry (npm run start:parser): on the embedded database it runs in a process
+// started with memory settings that V8 and glibc read only at start (runTuned); the application is
+// loaded only in the process that runs it.
+if (!runTuned(__filename)) void import('./main');
