@@ -31,9 +31,10 @@ export function registerImport(program: Command): void {
           maxArchiveEntries: 1_000_000,
         });
         let batchId = 0;
-        // Progress is drawn while files are still being queued too, from the database.
+        // Progress is drawn while files are still being queued too, from the database; counting
+        // the items is only for someone to see the counts (no terminal, no counting).
         const timer = setInterval(() => {
-          if (batchId)
+          if (batchId && bar.enabled)
             void ctx.reports.progress(batchId).then(
               (p) => bar.update(p),
               () => undefined,
@@ -52,7 +53,7 @@ export function registerImport(program: Command): void {
         } finally {
           clearInterval(timer);
         }
-        await ctx.reports.waitForCompletion(batchId, (p) => bar.update(p));
+        await ctx.reports.waitForCompletion(batchId, bar.enabled ? (p) => bar.update(p) : undefined);
         bar.done();
         const r = await ctx.reports.importReport(batchId);
         return {
