@@ -32,7 +32,7 @@ export function loadConfig(): EnvDto {
 
 /**
  * Parse threads for a process: PARSE_THREADS, or by default one per core — but one core fewer
- * on the embedded database, whose engine runs on the main thread and keeps a core busy itself.
+ * on the embedded database, whose engine (PGlite, on a thread of its own) keeps a core busy itself.
  * Measured on 2 cores (docs/bench.md): the embedded import was no slower with one parse thread
  * than with two, and each thread's isolate costs ~30 MB of the embedded set-up's 400 MB.
  */

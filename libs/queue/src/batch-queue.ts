@@ -139,14 +139,19 @@ export class BullMqBatchQueue implements BatchQueue {
     );
   }
 
+  /** The batch's guard job (see open), while Redis still holds it. */
+  private guard(kind: BatchKind, batch: BatchRef) {
+    return this.queue(BATCH_FLOW[kind].queue).getJob(jobIds.seal(kind, this.scope, batch));
+  }
+
   async seal(kind: BatchKind, batch: BatchRef): Promise<void> {
-    const job = await this.queue(BATCH_FLOW[kind].queue).getJob(jobIds.seal(kind, this.scope, batch));
+    const job = await this.guard(kind, batch);
     // Gone or already run: the guard's delay ran out first, and the batch closed without us.
     if (job && (await job.isDelayed())) await job.promote();
   }
 
   async keepOpen(kind: BatchKind, batch: BatchRef): Promise<void> {
-    const job = await this.queue(BATCH_FLOW[kind].queue).getJob(jobIds.seal(kind, this.scope, batch));
+    const job = await this.guard(kind, batch);
     if (!job) return;
     // Promoted or run in between (sealed, or timed out): nothing is left to push back.
     await job.changeDelay(this.settings.BATCH_SEAL_TIMEOUT_MS).catch(async (err: unknown) => {

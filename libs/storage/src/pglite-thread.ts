@@ -28,6 +28,7 @@ export interface PgliteReply {
 
 export interface PgliteThreadData {
   dataDir: string;
+  /** Quoted already (quoteIdent). */
   schema: string;
   conf: string[];
 }
@@ -43,27 +44,27 @@ function errorFields(err: unknown): PgliteReply['error'] {
 }
 
 async function main(port: NonNullable<typeof parentPort>, data: PgliteThreadData): Promise<void> {
-  const schema = `"${data.schema}"`;
   const db = await PGlite.create(data.dataDir, { postgresqlconf: data.conf });
-  await db.exec(`CREATE SCHEMA IF NOT EXISTS ${schema}; SET search_path TO ${schema};`);
+  await db.exec(`CREATE SCHEMA IF NOT EXISTS ${data.schema}; SET search_path TO ${data.schema};`);
 
   const open = new Map<number, { tx: Transaction; end: (commit: boolean) => void }>();
   let nextTx = 1;
   const reply = (r: PgliteReply) => port.postMessage(r);
 
+  /** The database, or the open transaction a statement belongs to. */
+  const target = (tx: number | undefined): PGlite | Transaction => {
+    const on = tx === undefined ? db : open.get(tx)?.tx;
+    if (!on) throw new Error(`transaction ${tx} is not open`);
+    return on;
+  };
+
   const run = async (req: PgliteRequest): Promise<unknown> => {
     switch (req.op) {
-      case 'query': {
-        const on = req.tx === undefined ? db : open.get(req.tx)?.tx;
-        if (!on) throw new Error(`transaction ${req.tx} is not open`);
-        return (await on.query(req.sql, req.params)).rows;
-      }
-      case 'exec': {
-        const on = req.tx === undefined ? db : open.get(req.tx)?.tx;
-        if (!on) throw new Error(`transaction ${req.tx} is not open`);
-        await on.exec(req.sql);
+      case 'query':
+        return (await target(req.tx).query(req.sql, req.params)).rows;
+      case 'exec':
+        await target(req.tx).exec(req.sql);
         return undefined;
-      }
       case 'begin':
         // Answered once PGlite has started it (transactions take turns); ended by 'end'.
         return new Promise<number>((started, failed) => {

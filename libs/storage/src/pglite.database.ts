@@ -22,6 +22,11 @@ function threadScript(): string {
   throw new Error(`${beside} is missing: the embedded database runs from the build (npm run build)`);
 }
 
+/** An error from the thread, with the fields it carried (PostgreSQL's code, detail…). */
+function threadError(error: NonNullable<PgliteReply['error']>): Error {
+  return Object.assign(new Error(error.message), error);
+}
+
 class TransactionQueryable implements Queryable {
   constructor(
     private readonly db: PgliteDatabase,
@@ -81,7 +86,7 @@ export class PgliteDatabase implements Database {
       if (!call) return;
       this.pending.delete(reply.id);
       if (this.pending.size === 0) worker.unref();
-      if (reply.error) call.reject(Object.assign(new Error(reply.error.message), reply.error));
+      if (reply.error) call.reject(threadError(reply.error));
       else call.resolve(reply.result);
     });
     const stop = (why: string) => {
@@ -111,7 +116,7 @@ export class PgliteDatabase implements Database {
       worker = new Worker(threadScript(), {
         workerData: {
           dataDir,
-          schema: quoteIdent(schema).slice(1, -1),
+          schema: quoteIdent(schema),
           conf: PGLITE_CONF,
         } satisfies PgliteThreadData,
       });
@@ -123,7 +128,7 @@ export class PgliteDatabase implements Database {
         w.once('message', (reply: PgliteReply) => {
           w.off('error', failed);
           w.removeAllListeners('exit');
-          if (reply.error) reject(Object.assign(new Error(reply.error.message), reply.error));
+          if (reply.error) reject(threadError(reply.error));
           else resolve();
         });
       });

@@ -76,6 +76,7 @@ export class ImportService {
     let chunk: SubmissionFile[] = [];
     let bytes = 0;
     let position = 0;
+    const stallMs = options.stallMs ?? 10_000;
     let stalled = false;
     for await (const file of files) {
       chunk.push(file);
@@ -87,10 +88,10 @@ export class ImportService {
         bytes = 0;
         if (options.paced && !stalled) {
           await this.queue.keepOpen('import', batch);
-          stalled = !(await this.pace(options.stallMs ?? 10_000));
+          stalled = !(await this.pace(stallMs));
           if (stalled)
             this.log?.warn(
-              `import batch ${batch.id}: no worker took a job for ${Math.round((options.stallMs ?? 10_000) / 1000)} s; queuing the remaining files at once`,
+              `import batch ${batch.id}: no worker took a job for ${Math.round(stallMs / 1000)} s; queuing the remaining files at once`,
               { batch: batch.id, kind: 'import' },
             );
         }
