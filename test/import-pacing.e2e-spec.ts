@@ -3,7 +3,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createLog } from '@formbridge/common';
 import {
   BullMqBatchQueue,
+  CHUNK_FILES,
   ImportService,
+  JOB_ITEMS,
   JobName,
   PACE_WAITING_JOBS,
   QueueName,
@@ -83,15 +85,17 @@ describe('a paced import (PostgreSQL + Redis)', () => {
         await sleep(10);
       }
     })();
-    // 4,000 files are 160 jobs; read ahead unpaced, nearly all of them would wait at once.
-    await imports.run(files(4000), { paced: true });
+    // Four times the limit in jobs; read ahead unpaced, nearly all of them would wait at once.
+    const jobs = 4 * (PACE_WAITING_JOBS + CHUNK_FILES / JOB_ITEMS);
+    await imports.run(files(jobs * JOB_ITEMS), { paced: true });
     done = true;
     await watch;
-    // One chunk (250 files: 10 jobs) is queued after each check.
+    // One chunk is queued after each check.
+    const perChunk = CHUNK_FILES / JOB_ITEMS;
     expect(most).toBeGreaterThan(0);
-    expect(most).toBeLessThanOrEqual(PACE_WAITING_JOBS + 10);
+    expect(most).toBeLessThanOrEqual(PACE_WAITING_JOBS + perChunk);
     // The producer finished once the rest fitted under the limit: the workers had run the others.
-    expect(ran).toBeGreaterThanOrEqual(160 - PACE_WAITING_JOBS - 10);
+    expect(ran).toBeGreaterThanOrEqual(jobs - PACE_WAITING_JOBS - perChunk);
   }, 60_000);
 
   it('stores and queues every file at once when no worker takes the jobs', async () => {
@@ -100,9 +104,9 @@ describe('a paced import (PostgreSQL + Redis)', () => {
     const started = Date.now();
     const batchId = await imports.run(files(2000), { paced: true, stallMs: 500 });
     expect(Date.now() - started).toBeGreaterThanOrEqual(500);
-    // 2,000 files, 25 to a job: every one queued, none held back (and the batch's guard, which
-    // the seal released to the workers).
-    expect((await queue.waiting('import')) - before).toBe(80 + 1);
+    // 2,000 files, JOB_ITEMS to a job in chunks of whole jobs: every one queued, none held back
+    // (and the batch's guard, which the seal released to the workers).
+    expect((await queue.waiting('import')) - before).toBe(2000 / JOB_ITEMS + 1);
     expect((await storage.batches.counts(batchId)).pending).toBe(2000);
   }, 60_000);
 

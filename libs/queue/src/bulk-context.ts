@@ -9,6 +9,7 @@ import { BullMqBatchQueue } from './batch-queue';
 import { BatchReportService } from './batch-report.service';
 import { ExportService } from './export/export.service';
 import { ImportService } from './import/import.service';
+import { LocalFiles } from './import/local-files';
 import type { JobHandler } from './job.types';
 import { FinishExportJob } from './jobs/finish-export.job';
 import { FinishImportJob } from './jobs/finish-import.job';
@@ -66,6 +67,8 @@ export class BulkContext {
   private workerHost?: WorkerHost;
   private pdfPool?: PdfConverterPool;
   private storedExportListener?: StoredExportListener;
+  /** Files this process's imports stored, for its own parse workers. */
+  private readonly localFiles = new LocalFiles();
 
   private constructor(
     readonly config: EnvDto,
@@ -76,7 +79,13 @@ export class BulkContext {
     private readonly options: BulkContextOptions,
   ) {
     this.queue = new BullMqBatchQueue(redis, config, storage.instanceId);
-    this.imports = new ImportService(storage, this.queue, { maxFileBytes: config.MAX_FILE_BYTES }, log);
+    this.imports = new ImportService(
+      storage,
+      this.queue,
+      { maxFileBytes: config.MAX_FILE_BYTES },
+      log,
+      this.localFiles,
+    );
     this.exports = new ExportService(storage, this.queue, log);
     this.reports = new BatchReportService(storage);
     this.records = new RecordService(storage.records);
@@ -128,6 +137,7 @@ export class BulkContext {
         this.storage,
         ParsePool.shared(parseThreadCount(this.config)),
         readOptionsOf(this.config),
+        this.localFiles,
       ),
       new SealImportJob(this.storage, this.config.BATCH_SEAL_TIMEOUT_MS),
       new FinishImportJob(this.storage, this.log),
@@ -165,6 +175,7 @@ export class BulkContext {
       onConnectionError: (err) => this.redisOutage.lost(err),
     });
     this.workerHost.start(queues);
+    if (queues.includes(QueueName.Parse)) this.localFiles.enable();
     return this.workerHost;
   }
 

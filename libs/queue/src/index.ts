@@ -22,3 +22,4 @@ export * from './jobs/seal-export.job';
 export * from './bulk-context';
 export * from './retention.service';
 export * from './export/records-workbook';
+export * from './import/local-files';

@@ -5,15 +5,19 @@ import { NewDocument, NewItem, Storage } from '@formbridge/storage';
 import { detectFormat } from '@formbridge/word';
 import type { Log } from '@formbridge/common';
 import type { BatchQueue } from '../batch-queue';
-import type { BatchRef } from '../queue.constants';
+import { JOB_ITEMS, type BatchRef } from '../queue.constants';
+import type { LocalFiles } from './local-files';
 import { SubmissionFile } from './submission-file';
 
 export interface ImportLimits {
   maxFileBytes: number;
 }
 
-/** Files are stored and queued in chunks: bounded memory, and workers start on the first chunk. */
-const CHUNK_FILES = 250;
+/**
+ * Files are stored and queued in chunks of a few jobs each: bounded memory, and workers start on
+ * the first chunk.
+ */
+export const CHUNK_FILES = 4 * JOB_ITEMS;
 const CHUNK_BYTES = 16 * 1024 * 1024;
 
 /**
@@ -21,7 +25,7 @@ const CHUNK_BYTES = 16 * 1024 * 1024;
  * 1,000 files, some seconds of parsing, enough to keep every worker of a machine busy. Read ahead
  * of that, an import of thousands of files only piles up garbage in the producer's process.
  */
-export const PACE_WAITING_JOBS = 40;
+export const PACE_WAITING_JOBS = Math.ceil(1000 / JOB_ITEMS);
 const PACE_POLL_MS = 50;
 
 export interface ImportRunOptions {
@@ -58,6 +62,8 @@ export class ImportService {
     private readonly queue: BatchQueue,
     private readonly limits: ImportLimits,
     private readonly log?: Log,
+    /** This process's parse workers, if it runs any, take the stored files from here. */
+    private readonly localFiles?: LocalFiles,
   ) {}
 
   /**
@@ -186,6 +192,10 @@ export class ImportService {
     const queued = prepared.flatMap((p, i) =>
       p.sha256 ? [{ id: itemIds[i], bytes: p.file.bytes?.length ?? 0 }] : [],
     );
+    // Stored and committed: the bytes are the document's, whichever process parses it.
+    prepared.forEach((p, i) => {
+      if (p.sha256 && p.file.bytes) this.localFiles?.put(itemIds[i], p.file.bytes);
+    });
     await this.queue.addItems(
       'import',
       batch,

@@ -2,6 +2,7 @@ import { ErrorCode, FormBridgeError, isPermanentInputError } from '@formbridge/c
 import { ParseWarning, ReturnStamp, SubmissionParser, WarningCode, isOwnStamp } from '@formbridge/forms';
 import { Batcher, Deployment, ParseItem, ReturnClaim, Storage } from '@formbridge/storage';
 import type { ReadOptions } from '@formbridge/word';
+import type { LocalFiles } from '../import/local-files';
 import { itemsOf, type JobContext, type JobHandler, type JobOf } from '../job.types';
 import { JobName } from '../queue.constants';
 import { ItemFailures } from './item-failures';
@@ -24,6 +25,8 @@ export class ParseSubmissionJob implements JobHandler<JobName.ParseSubmission> {
     private readonly storage: Storage,
     private readonly parser: SubmissionParser,
     private readonly readOptions: ReadOptions,
+    /** Files this process's imports just stored (see LocalFiles). */
+    private readonly localFiles?: LocalFiles,
   ) {
     this.results = new Batcher((parsed) => storage.records.storeParsedMany(parsed), 256);
   }
@@ -33,7 +36,15 @@ export class ParseSubmissionJob implements JobHandler<JobName.ParseSubmission> {
     context: JobContext,
   ): Promise<{ records: number; newRecords: number }> {
     const itemIds = itemsOf(data);
-    const rows = await this.storage.batches.parseItems(itemIds, this.storage.blobs.location === 'database');
+    const local = new Map<number, Uint8Array>();
+    for (const id of itemIds) {
+      const bytes = this.localFiles?.take(id);
+      if (bytes) local.set(id, bytes);
+    }
+    const rows = await this.storage.batches.parseItems(itemIds, this.storage.blobs.location === 'database', [
+      ...local.keys(),
+    ]);
+    for (const row of rows) row.content ??= local.get(row.id) ?? null;
     const byId = new Map(rows.map((r) => [r.id, r]));
     const failures = new ItemFailures('file', context);
     const reused: Array<{ itemId: number; formCount: number }> = [];
@@ -89,13 +100,16 @@ export class ParseSubmissionJob implements JobHandler<JobName.ParseSubmission> {
         if (!p) return;
         const { item, result } = p;
         try {
-          newRecords += await this.results.run({
+          // Awaited first: `newRecords += await …` would add to the value read before the wait,
+          // and the job's items, stored together, would each overwrite the others' count.
+          const added = await this.results.run({
             itemId: item.id,
             documentId: item.documentId,
             records: result.records,
             warnings: result.warnings as unknown as Record<string, unknown>[],
             returns: result.stamps && returnClaims(result.stamps, this.storage.deployment, result.warnings),
           });
+          newRecords += added;
           records += result.records.length;
         } catch (err) {
           failures.add(item.id, err, item.name);

@@ -153,13 +153,18 @@ export class BatchRepository {
    * Import items with their documents, in one query; with `withContent`, the stored bytes too
    * (when they are kept in the database) for the items whose document still needs parsing.
    */
-  async parseItems(itemIds: readonly number[], withContent: boolean): Promise<ParseItem[]> {
+  async parseItems(
+    itemIds: readonly number[],
+    withContent: boolean,
+    /** Items whose bytes the caller has already (no content read for them). */
+    except: readonly number[] = [],
+  ): Promise<ParseItem[]> {
     return this.db.query<ParseItem>(
       `SELECT i.id, i.batch_id AS "batchId", i.status, i.name, d.id AS "documentId", d.sha256, d.format,
               d.form_count AS "formCount", d.error_code AS "errorCode", d.error_message AS "errorMessage",
-              ${withContent ? `(SELECT b.content FROM blobs b WHERE b.sha256 = d.sha256 AND i.status = 'pending' AND d.form_count IS NULL AND d.error_code IS NULL)` : 'NULL'} AS content
+              ${withContent ? `(SELECT b.content FROM blobs b WHERE b.sha256 = d.sha256 AND i.status = 'pending' AND d.form_count IS NULL AND d.error_code IS NULL AND NOT i.id = ANY($2::bigint[]))` : 'NULL'} AS content
        FROM batch_items i JOIN documents d ON d.id = i.document_id WHERE i.id = ANY($1::bigint[])`,
-      [itemIds],
+      withContent ? [itemIds, except] : [itemIds],
     );
   }
 
