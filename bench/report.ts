@@ -105,7 +105,7 @@ export function renderTable(r: BenchReport): string {
       ),
     );
     out.push(
-      "* not in the plain-call headline: other producers; and the parse as a queue worker runs it (a job's 25 files at once on one parse thread, ioredis loaded in the process: parseInWorkerSpeedupVsMammoth; docs/bench.md)",
+      "* not in the plain-call headline: other producers; and the parse as a queue worker runs it (a job's files at once on one parse thread, ioredis loaded in the process: parseInWorkerSpeedupVsMammoth; docs/bench.md)",
     );
   }
   if (r.generate.length) {

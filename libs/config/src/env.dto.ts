@@ -53,11 +53,14 @@ export class EnvDto {
     'redis://127.0.0.1:6379';
   /** Redis key prefix of every queue; two deployments on one Redis use two prefixes. */
   @IsOptional() @Matches(/^[A-Za-z0-9_.-]{1,64}$/) QUEUE_PREFIX = 'formbridge';
-  /** Parse jobs one process works on at once (parsing is CPU-bound; >1 overlaps database waits). */
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(256) PARSE_CONCURRENCY = 8;
+  /**
+   * Parse jobs one process works on at once (parsing is CPU-bound; >1 overlaps database waits).
+   * Four jobs of up to 100 files kept two parse threads as busy as eight, with less memory.
+   */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(256) PARSE_CONCURRENCY = 4;
   /** Threads one process parses on (HTTP and queue alike); 0: one per core. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(64) PARSE_THREADS = 0;
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(256) GENERATE_CONCURRENCY = 8;
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(256) GENERATE_CONCURRENCY = 4;
   /** Threads one process renders .docx files on (every export of the process); 0: one per core. */
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(64) GENERATE_THREADS = 0;
   /** Tries per job for faults that may pass (unreadable input fails at once). */

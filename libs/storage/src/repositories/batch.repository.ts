@@ -293,13 +293,14 @@ export class BatchRepository {
   /** Items done: their .docx (and, when the export asked for it, the PDF) are in the blob store. */
   async markExportedMany(
     items: ReadonlyArray<{ itemId: number; outputSha256: string; outputName: string; pdfSha256?: string }>,
+    tx: Queryable = this.db,
   ): Promise<void> {
     if (!items.length) return;
     const { sql, params } = valuesList(
       items.map((i) => [i.itemId, i.outputSha256, i.outputName, i.pdfSha256 ?? null]),
       ['bigint', 'text', 'text', 'text'],
     );
-    await this.db.query(
+    await tx.query(
       `UPDATE batch_items b SET status = 'done', output_sha256 = v.sha, output_name = v.name, pdf_sha256 = v.pdf, error_code = NULL, reason = NULL, finished_at = now()
        FROM (VALUES ${sql}) AS v(id, sha, name, pdf) WHERE b.id = v.id`,
       params,
