@@ -7,14 +7,19 @@ import { VariedRecords } from './varied-records';
 /**
  * The denominators of importOverParse and exportOverGenerate, each in a clean process of its own
  * (started by the bulk part): `parse <folder>` parses every file of the batch one after another
- * on one thread, bytes already in memory; `generate <n>` renders the batch's n records to .docx
+ * on one thread, bytes already in memory (`parse <folder> <part> <of>`: a share of them, for two
+ * processes side by side); `generate <n>` renders the batch's n records to .docx
  * bytes in memory. Prints {"seconds": …, "items": …}.
  */
 function main(): void {
   const [what, arg] = process.argv.slice(2);
   if (what === 'parse') {
+    // `parse <folder> [<part> <of>]`: every file, or every <of>-th from the <part>-th (two
+    // processes side by side on halves of the batch: what two cores of this machine parse at best).
+    const [part, of] = process.argv.slice(4).map(Number);
     const files = readdirSync(arg)
       .sort()
+      .filter((_, i) => !of || i % of === part)
       .map((f) => readFileSync(join(arg, f)));
     const parser = new FormParser();
     const started = performance.now();
@@ -32,7 +37,7 @@ function main(): void {
     const seconds = (performance.now() - started) / 1000;
     process.stdout.write(`${JSON.stringify({ seconds, items: n, bytes })}\n`);
   } else {
-    throw new Error('usage: alone.js parse <folder> | generate <count>');
+    throw new Error('usage: alone.js parse <folder> [<part> <of>] | generate <count>');
   }
 }
 

@@ -226,6 +226,7 @@ async function main(opts: Options): Promise<void> {
       embedded: ratioOf(bulk?.importEmbedded?.seconds, bulk?.parseAloneSeconds),
       postgres: ratioOf(bulk?.importOneProcess?.seconds, bulk?.parseAloneSeconds),
     },
+    parseTwoCoresOverOne: ratioOf(bulk?.parseTwoCoresSeconds, bulk?.parseAloneSeconds),
     exportOverGenerate: {
       embedded: ratioOf(bulk?.exportEmbedded?.seconds, bulk?.generateAloneSeconds),
       postgres: ratioOf(bulk?.exportOneProcess?.seconds, bulk?.generateAloneSeconds),

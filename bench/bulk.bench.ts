@@ -38,6 +38,11 @@ export interface BulkResult {
   files: { count: number; totalMB: number; generateSeconds: number };
   /** The parser alone on the same files, one thread, bytes in memory (median of the runs). */
   parseAloneSeconds?: number;
+  /**
+   * Two such parsers side by side, each on half of the files, in two processes: the slower one's
+   * time (median of the runs). What this machine's cores parse at best, with nothing else to do.
+   */
+  parseTwoCoresSeconds?: number;
   /** The generator alone on the same records, one thread, in memory (median of the runs). */
   generateAloneSeconds?: number;
   importOneProcess?: BulkRun;
@@ -165,7 +170,7 @@ export async function benchBulk(options: BulkOptions): Promise<BulkResult> {
     importE: [],
     exportE: [],
   };
-  const alone = { parse: [] as number[], generate: [] as number[] };
+  const alone = { parse: [] as number[], parseTwo: [] as number[], generate: [] as number[] };
   try {
     const filesDir = join(tmp, 'submissions');
     log(`writing ${forms} generated one-form files to ${filesDir}`);
@@ -175,6 +180,10 @@ export async function benchBulk(options: BulkOptions): Promise<BulkResult> {
       const of = options.repetitions > 1 ? ` (${rep}/${options.repetitions})` : '';
       log(`the parser alone on the same files, and the generator alone on the same records${of}`);
       alone.parse.push(await aloneRun(['parse', filesDir], tmp));
+      const halves = await Promise.all(
+        [0, 1].map((part) => aloneRun(['parse', filesDir, String(part), '2'], tmp)),
+      );
+      alone.parseTwo.push(Math.max(...halves));
       alone.generate.push(await aloneRun(['generate', String(forms)], tmp));
 
       // Import 1: the importing CLI and its own workers, nothing else.
@@ -209,6 +218,7 @@ export async function benchBulk(options: BulkOptions): Promise<BulkResult> {
       result.bytesPerFiling.embedded = embedded.bytesPerFiling;
     }
     result.parseAloneSeconds = median(alone.parse);
+    result.parseTwoCoresSeconds = median(alone.parseTwo);
     result.generateAloneSeconds = median(alone.generate);
     result.importEmbedded = combine(runs.importE);
     result.exportEmbedded = combine(runs.exportE);

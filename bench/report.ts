@@ -31,6 +31,11 @@ export interface BenchReport {
   parseInWorkerSpeedupVsMammoth: number | null;
   /** `formbridge import` wall time ÷ the parser alone on the same files (one thread). */
   importOverParse: { embedded: number | null; postgres: number | null };
+  /**
+   * Two parsers side by side on half the files each ÷ the parser alone on all of them: the best
+   * any import on this machine's two cores could do against importOverParse's denominator.
+   */
+  parseTwoCoresOverOne: number | null;
   /** `formbridge export` wall time ÷ the generator alone on the same records (one thread). */
   exportOverGenerate: { embedded: number | null; postgres: number | null };
   /** Highest peak RSS of any long-running process of each set-up; the embedded first start apart. */
@@ -138,6 +143,9 @@ export function renderTable(r: BenchReport): string {
     );
     out.push(
       `alone, one thread, in memory: the parser ${b.parseAloneSeconds ?? '-'} s for the files, the generator ${b.generateAloneSeconds ?? '-'} s for the records (medians)`,
+    );
+    out.push(
+      `two parsers side by side, half the files each (two processes, nothing else running): ${b.parseTwoCoresSeconds ?? '-'} s, ${r.parseTwoCoresOverOne ?? '-'}× the parser alone: this machine's floor for importOverParse`,
     );
     out.push(
       table(
