@@ -55,6 +55,25 @@ describe('ParsePool (parsing on worker threads)', () => {
     await expect(pool.parse(bytes, { maxBytes: 100 })).rejects.toMatchObject({ code: ErrorCode.TooLarge });
   });
 
+  it('ends the threads beyond its first after they were idle, and starts them again for work', async () => {
+    const bytes = readFileSync(join(FIXTURES, 'legacy', 'word', 'seed-1.docx'));
+    const idle = new ParsePool(2, 300);
+    try {
+      await Promise.all(Array.from({ length: 6 }, () => idle.parse(bytes)));
+      expect(idle.threadCount).toBe(2);
+      await new Promise((r) => setTimeout(r, 1000));
+      // One thread stays for the next request; the other's isolate is gone.
+      expect(idle.threadCount).toBe(1);
+      const again = Array.from({ length: 6 }, () => idle.parse(bytes));
+      // More work than one thread: the second starts again at once.
+      expect(idle.threadCount).toBe(2);
+      const results = await Promise.all(again);
+      expect(results.map((r) => r.records.map(canonical))).toEqual(Array(6).fill([canonical(golden[0])]));
+    } finally {
+      await idle.close();
+    }
+  });
+
   it('refuses work once closed', async () => {
     const closed = new ParsePool(1);
     await closed.close();

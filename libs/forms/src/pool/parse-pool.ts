@@ -23,8 +23,9 @@ export class ParsePool implements SubmissionParser {
   private static sharedPool?: ParsePool;
   private readonly threads: ThreadPool<ParseInput, ParseResult>;
 
-  constructor(size = 0) {
-    this.threads = new ThreadPool(join(__dirname, 'parse-thread.js'), 'parse', size);
+  /** @param idleMs how long a thread beyond the first may stay idle (THREAD_IDLE_MS) */
+  constructor(size = 0, idleMs?: number) {
+    this.threads = new ThreadPool(join(__dirname, 'parse-thread.js'), 'parse', size, undefined, idleMs);
   }
 
   /**
@@ -37,6 +38,11 @@ export class ParsePool implements SubmissionParser {
 
   get size(): number {
     return this.threads.size;
+  }
+
+  /** Threads running now: they start on demand, and all but the first end when idle. */
+  get threadCount(): number {
+    return this.threads.threadCount;
   }
 
   parse(bytes: Uint8Array, options?: ReadOptions): Promise<ParseResult> {

@@ -24,13 +24,24 @@ interface Task<Out> {
 interface Thread<Out> {
   worker: Worker;
   tasks: Map<number, Task<Out>>;
+  /** Set while the thread is idle and one of several: it ends when this fires. */
+  retire?: NodeJS.Timeout;
 }
+
+/**
+ * A thread beyond a pool's first that has had nothing to do for this long ends: each holds an
+ * isolate of its own (tens of MB), and a process that runs both parse and generate jobs held four
+ * on two cores through a whole export (406 MB in the 50,000-file soak run). The first thread
+ * stays, so a parse asked over HTTP after a pause does not wait for a thread to start.
+ */
+export const THREAD_IDLE_MS = 10_000;
 
 /**
  * Runs one kind of CPU work (parsing, generating) on worker threads, one per core by default, so
  * that it never blocks the event loop that answers HTTP and feeds the queue, and a process uses
- * every core. Threads start on first use and do not keep the process alive while idle; a thread
- * that dies fails only the tasks it held, and is replaced. Domain errors come back with their code.
+ * every core. Threads start on first use and do not keep the process alive while idle; all but
+ * the first end after THREAD_IDLE_MS without work; a thread that dies fails only the tasks it
+ * held, and is replaced. Domain errors come back with their code.
  */
 export class ThreadPool<In, Out> {
   private readonly threads: Array<Thread<Out>> = [];
@@ -42,14 +53,21 @@ export class ThreadPool<In, Out> {
    * @param file the built thread script, which calls `serveTasks`
    * @param work what the threads do, for messages ("parse", "generate")
    * @param workerData given to every thread as it starts
+   * @param idleMs how long a thread beyond the first may stay idle (THREAD_IDLE_MS)
    */
   constructor(
     private readonly file: string,
     private readonly work: string,
     size = 0,
     private readonly workerData?: unknown,
+    private readonly idleMs = THREAD_IDLE_MS,
   ) {
     this.size = size > 0 ? size : availableParallelism();
+  }
+
+  /** Threads running now (they start on demand and the extra ones end when idle). */
+  get threadCount(): number {
+    return this.threads.length;
   }
 
   /** Runs one task on the least busy thread; `transfer` lists the input's buffers to move, not copy. */
@@ -58,6 +76,8 @@ export class ThreadPool<In, Out> {
     return new Promise<Out>((resolve, reject) => {
       const thread = this.leastBusy();
       const id = this.nextId++;
+      clearTimeout(thread.retire);
+      thread.retire = undefined;
       thread.tasks.set(id, { resolve, reject });
       if (thread.tasks.size === 1) thread.worker.ref();
       try {
@@ -74,7 +94,10 @@ export class ThreadPool<In, Out> {
   async close(): Promise<void> {
     this.closed = true;
     const threads = this.threads.splice(0);
-    for (const t of threads) this.failAll(t, `the ${this.work} pool was closed`);
+    for (const t of threads) {
+      clearTimeout(t.retire);
+      this.failAll(t, `the ${this.work} pool was closed`);
+    }
     await Promise.all(threads.map((t) => t.worker.terminate()));
   }
 
@@ -103,6 +126,7 @@ export class ThreadPool<In, Out> {
       } else task.reject(new Error(reply.error.message));
     });
     const fail = (why: string) => {
+      clearTimeout(thread.retire);
       const at = this.threads.indexOf(thread);
       if (at >= 0) this.threads.splice(at, 1);
       this.failAll(thread, `the ${this.work} thread stopped: ${why}`);
@@ -113,13 +137,30 @@ export class ThreadPool<In, Out> {
     return thread;
   }
 
-  /** Takes a task off its thread, which stops holding the process open once it has none. */
+  /**
+   * Takes a task off its thread, which stops holding the process open once it has none, and,
+   * if it is not the pool's only thread, ends after idleMs without work.
+   */
   private settled(thread: Thread<Out>, id: number): Task<Out> | undefined {
     const task = thread.tasks.get(id);
     if (!task) return undefined;
     thread.tasks.delete(id);
-    if (thread.tasks.size === 0) thread.worker.unref();
+    if (thread.tasks.size === 0) {
+      thread.worker.unref();
+      if (this.threads.length > 1 && !thread.retire) {
+        thread.retire = setTimeout(() => this.retire(thread), this.idleMs);
+        thread.retire.unref();
+      }
+    }
     return task;
+  }
+
+  private retire(thread: Thread<Out>): void {
+    thread.retire = undefined;
+    const at = this.threads.indexOf(thread);
+    if (thread.tasks.size > 0 || at < 0 || this.threads.length <= 1) return;
+    this.threads.splice(at, 1);
+    void thread.worker.terminate();
   }
 
   private failAll(thread: Thread<Out>, why: string): void {

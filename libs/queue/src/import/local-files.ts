@@ -10,7 +10,7 @@ export class LocalFiles {
   private bytes = 0;
   private enabled = false;
 
-  constructor(private readonly maxBytes = 24 * 1024 * 1024) {}
+  constructor(private readonly maxBytes = 16 * 1024 * 1024) {}
 
   /** Called when this process starts parse workers: before that nobody would take the files. */
   enable(): void {
