@@ -6,7 +6,7 @@ import { deleteQueueKeys } from '@formbridge/queue';
 import { BenchDatabase } from './bench-database';
 import { EmbeddedFolder } from './embedded-folder';
 import { CLI } from './paths';
-import { Child, waitFor } from './processes';
+import { Child, ThreadCpu, postgresCpuSeconds, waitFor } from './processes';
 import { VariedRecords } from './varied-records';
 
 export interface ProcessMemory {
@@ -30,6 +30,11 @@ export interface BulkRun {
   /** What the command itself printed (its JSON summary), trimmed. */
   summary?: Record<string, unknown>;
   memory: ProcessMemory[];
+  /**
+   * Where the command's CPU went, by thread (its own process and those it started; not the other
+   * workers' processes), and the local PostgreSQL server's CPU over the run.
+   */
+  cpu?: { threads: ThreadCpu; postgres?: number };
   check: { ok: boolean; detail: string };
 }
 
@@ -419,21 +424,35 @@ interface WatchedRun {
   seconds: number;
   memory: ProcessMemory[];
   summary?: Record<string, unknown>;
+  cpu: NonNullable<BulkRun['cpu']>;
 }
 
-/** Runs one CLI command to its end beside the workers, sampling progress and memory. */
+/** Runs one CLI command to its end beside the workers, sampling progress, memory and CPU. */
 async function watched(
   cli: Child,
   workers: Child[],
   forms: number,
   progress: () => Promise<number>,
 ): Promise<WatchedRun> {
+  const postgresBefore = postgresCpuSeconds();
   const watch = new Watch([cli, ...workers], progress);
   watch.start();
   const code = await cli.exited;
   const seconds = cli.seconds;
   await watch.stop();
-  return { cli, code, seconds, memory: watch.memory(forms), summary: lastJson(cli.stdout()) };
+  const postgresAfter = postgresCpuSeconds();
+  const postgres =
+    postgresBefore === undefined || postgresAfter === undefined
+      ? undefined
+      : Math.round((postgresAfter - postgresBefore) * 10) / 10;
+  return {
+    cli,
+    code,
+    seconds,
+    memory: watch.memory(forms),
+    summary: lastJson(cli.stdout()),
+    cpu: { threads: cli.cpuByThread(), postgres },
+  };
 }
 
 /** One timed run as the report shows it; `done` is what the check counted (records or files). */
@@ -454,6 +473,7 @@ function bulkRun(
     formsPerSecond: Math.round(done / run.seconds),
     summary: run.summary && pick(run.summary, check.summary),
     memory: run.memory,
+    cpu: run.cpu,
     check: {
       ok: check.ok,
       detail: `${check.detail}${check.ok ? '' : `; stderr: ${run.cli.stderr().slice(-500)}`}`,

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const PROBE = join(__dirname, 'rss-probe.js');
@@ -12,6 +12,8 @@ export class Child {
   private err = '';
   private hwmKB = 0;
   private readonly rssFile: string;
+  /** Each thread's CPU ticks when last sampled, by `pid.tid`, with its name. */
+  private readonly threads = new Map<string, { main: boolean; name: string; ticks: number }>();
   readonly startedAt = performance.now();
   endedAt?: number;
 
@@ -66,11 +68,13 @@ export class Child {
     const status = procStatus(this.pid);
     if (!status) return undefined;
     let { rssKB, hwmKB } = status;
-    for (const pid of descendants(this.pid)) {
+    const all = [this.pid, ...descendants(this.pid)];
+    for (const pid of all.slice(1)) {
       const s = procStatus(pid);
       if (s && s.rssKB > rssKB) rssKB = s.rssKB;
       if (s && s.hwmKB > hwmKB) hwmKB = s.hwmKB;
     }
+    for (const pid of all) for (const t of threadTicks(pid)) this.threads.set(`${pid}.${t.tid}`, t);
     this.hwmKB = Math.max(this.hwmKB, hwmKB);
     return { rssMB: rssKB / 1024, hwmMB: hwmKB / 1024 };
   }
@@ -98,6 +102,30 @@ export class Child {
 
   private childrenHwmMB = 0;
 
+  /**
+   * CPU seconds of this process and those it started, by thread, as last sampled (a thread's
+   * last quarter second may be missing): the main threads, FormBridge's named threads
+   * (`fb-parse`, `fb-generate`, `fb-pglite`: see nameThisThread) and the rest, V8's helper
+   * threads (compilers, garbage collection) and libuv's.
+   */
+  cpuByThread(): ThreadCpu {
+    const cpu: ThreadCpu = { main: 0, parse: 0, generate: 0, pglite: 0, helpers: 0 };
+    for (const t of this.threads.values()) {
+      const key = t.main
+        ? 'main'
+        : t.name === 'fb-parse'
+          ? 'parse'
+          : t.name === 'fb-generate'
+            ? 'generate'
+            : t.name === 'fb-pglite'
+              ? 'pglite'
+              : 'helpers';
+      cpu[key] += t.ticks / CLOCK_TICKS;
+    }
+    for (const k of Object.keys(cpu) as Array<keyof ThreadCpu>) cpu[k] = Math.round(cpu[k] * 10) / 10;
+    return cpu;
+  }
+
   /** SIGTERM (the services close their workers gracefully), SIGKILL if it hangs. */
   async stop(timeoutMs = 15_000): Promise<void> {
     if (!this.alive) return;
@@ -122,6 +150,71 @@ function descendants(pid: number): number[] {
     return [];
   }
   return children.flatMap((c) => [c, ...descendants(c)]);
+}
+
+/** CPU seconds by kind of thread (see Child.cpuByThread). */
+export interface ThreadCpu {
+  main: number;
+  parse: number;
+  generate: number;
+  pglite: number;
+  helpers: number;
+}
+
+/** Linux's USER_HZ, the unit of /proc's CPU times: 100 on every architecture Node runs on. */
+const CLOCK_TICKS = 100;
+
+/** user + system ticks of fields 14 and 15 of a /proc stat line (after the command's parentheses). */
+function statTicks(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function threadTicks(pid: number): Array<{ tid: number; main: boolean; name: string; ticks: number }> {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
+      try {
+        const dir = `/proc/${pid}/task/${tid}`;
+        const ticks = statTicks(readFileSync(`${dir}/stat`, 'utf8'));
+        return [
+          {
+            tid: Number(tid),
+            main: Number(tid) === pid,
+            name: readFileSync(`${dir}/comm`, 'utf8').trim(),
+            ticks,
+          },
+        ];
+      } catch {
+        return []; // the thread ended meanwhile
+      }
+    });
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * CPU seconds the PostgreSQL server on this machine has used so far, when it runs here (its
+ * processes readable in /proc): the live processes' own times and what the postmaster collected
+ * from the backends that ended. Undefined when there is none (a server elsewhere).
+ */
+export function postgresCpuSeconds(): number | undefined {
+  let ticks = 0;
+  let found = false;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // Its own user and system time, and its ended children's (fields 14-17).
+      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      found = true;
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return found ? ticks / CLOCK_TICKS : undefined;
 }
 
 function procStatus(pid: number): { rssKB: number; hwmKB: number } | undefined {

@@ -196,6 +196,47 @@ export function renderTable(r: BenchReport): string {
     );
     for (const run of runs)
       out.push(`check ${run.name}: ${run.check.ok ? 'ok' : 'FAILED'} — ${run.check.detail}`);
+    const oneProcess = [b.importOneProcess, b.importEmbedded, b.exportOneProcess, b.exportEmbedded].filter(
+      (run): run is BulkRun => !!run?.cpu,
+    );
+    if (oneProcess.length) {
+      out.push('');
+      out.push(
+        "Where the CPU went (seconds, the median run): the command's threads from /proc (a thread's last quarter second may be missing), and the PostgreSQL server's processes when it runs on this machine",
+      );
+      const s = (n: number | undefined) => (n === undefined ? '-' : n.toFixed(1));
+      out.push(
+        table(
+          [
+            'run',
+            'wall',
+            'main',
+            'parse threads',
+            'generate threads',
+            'PGlite thread',
+            'V8 and libuv helpers',
+            'PostgreSQL',
+            'total',
+          ],
+          oneProcess.map((run) => {
+            const t = (run.cpu as NonNullable<BulkRun['cpu']>).threads;
+            const pg = run.cpu?.postgres;
+            const total = t.main + t.parse + t.generate + t.pglite + t.helpers + (pg ?? 0);
+            return [
+              run.name,
+              s(run.seconds),
+              s(t.main),
+              s(t.parse),
+              s(t.generate),
+              s(t.pglite),
+              s(t.helpers),
+              s(pg),
+              s(total),
+            ];
+          }),
+        ),
+      );
+    }
   }
   if (r.http) {
     const h = r.http;

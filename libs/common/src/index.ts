@@ -2,3 +2,4 @@ export * from './errors';
 export * from './log';
 export * from './outage';
 export * from './tuned-process';
+export * from './thread-name';

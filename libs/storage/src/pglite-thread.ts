@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { nameThisThread } from '@formbridge/common';
 
 /**
  * The embedded PostgreSQL on a thread of its own (see PgliteDatabase): PGlite is PostgreSQL
@@ -7,7 +8,7 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
  * it took the core that also feeds the queue and the parse threads. This thread opens the data
  * folder and runs what the main thread sends, one message per statement.
  *
- * Self-contained (only PGlite and node), so the same built file serves the tests.
+ * It needs only PGlite, node and the thread-naming helper, so the same built file serves the tests.
  */
 
 /** @internal the messages between PgliteDatabase and this thread. */
@@ -116,6 +117,7 @@ async function main(port: NonNullable<typeof parentPort>, data: PgliteThreadData
 
 if (parentPort) {
   const port = parentPort;
+  nameThisThread('fb-pglite');
   main(port, workerData as PgliteThreadData).catch((err: unknown) =>
     port.postMessage({ id: 0, error: errorFields(err) } satisfies PgliteReply),
   );

@@ -1,4 +1,5 @@
 import { workerData } from 'node:worker_threads';
+import { nameThisThread } from '@formbridge/common';
 import { DefinitionRegistry } from '@formbridge/definitions';
 import { DocxGenerator, generateDocx } from '../generate/docx-generator';
 import type { GenerateInput, GenerateThreadData } from './generate-pool';
@@ -8,6 +9,7 @@ import { serveTasks } from './thread-pool';
 // ioredis: see parse-thread.ts).
 const given = (workerData as GenerateThreadData | undefined)?.definitions;
 const generator = given ? new DocxGenerator(new DefinitionRegistry(given)) : undefined;
+nameThisThread('fb-generate');
 
 serveTasks(
   ({ records, options }: GenerateInput) =>
