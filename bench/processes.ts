@@ -164,10 +164,17 @@ export interface ThreadCpu {
 /** Linux's USER_HZ, the unit of /proc's CPU times: 100 on every architecture Node runs on. */
 const CLOCK_TICKS = 100;
 
-/** user + system ticks of fields 14 and 15 of a /proc stat line (after the command's parentheses). */
-function statTicks(stat: string): number {
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
+/**
+ * The CPU ticks of a /proc stat line: user and system time (fields 14 and 15), and with
+ * `children` those of its ended children too (16 and 17). Fields count after the command's
+ * parentheses, which may hold spaces.
+ */
+function statTicks(stat: string, children = false): number {
+  const f = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+  return f[11] + f[12] + (children ? f[13] + f[14] : 0);
 }
 
 function threadTicks(pid: number): Array<{ tid: number; main: boolean; name: string; ticks: number }> {
@@ -205,10 +212,7 @@ export function postgresCpuSeconds(): number | undefined {
     if (!/^\d+$/.test(entry)) continue;
     try {
       if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // Its own user and system time, and its ended children's (fields 14-17).
-      ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      ticks += statTicks(readFileSync(`/proc/${entry}/stat`, 'utf8'), true);
       found = true;
     } catch {
       // gone meanwhile, or not ours to read
