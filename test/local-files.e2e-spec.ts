@@ -1,18 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FormParser } from '@formbridge/forms';
-import {
-  BullMqBatchQueue,
-  ImportService,
-  LocalFiles,
-  ParseSubmissionJob,
-  createRedisConnection,
-  type JobContext,
-} from '@formbridge/queue';
-import { Storage } from '@formbridge/storage';
+import { ImportService, LocalFiles, ParseSubmissionJob, type JobContext } from '@formbridge/queue';
 import { Client } from 'pg';
 import { ROOT } from './support/cli';
-import { TEST_DATABASE_URL, dropQueues, dropSchema, testConfig, testEnv } from './support/bulk-env';
+import { TEST_DATABASE_URL, TestServers, testEnv } from './support/bulk-env';
 
 const context: JobContext = {
   attempt: 1,
@@ -30,32 +22,24 @@ const word = (name: string) => readFileSync(join(ROOT, 'fixtures/legacy/word', n
  */
 describe('files handed from an import to the same process parse workers (PostgreSQL + Redis)', () => {
   const env = testEnv();
-  const config = testConfig(env);
-  const redis = createRedisConnection(config.REDIS_URL);
-  let storage: Storage;
-  let queue: BullMqBatchQueue;
-
-  beforeAll(async () => {
-    storage = await Storage.open(config);
-    queue = new BullMqBatchQueue(redis, config, storage.instanceId);
-  });
-
-  afterAll(async () => {
-    await queue.close();
-    await redis.quit();
-    await storage.close();
-    await dropSchema(env.DATABASE_SCHEMA);
-    await dropQueues(env.QUEUE_PREFIX);
-  });
+  const servers = new TestServers(env);
+  beforeAll(() => servers.open());
+  afterAll(() => servers.close());
 
   /** Imports the files (no workers run), then spoils their stored bytes. */
   async function importAndSpoil(
     local: LocalFiles,
     names: string[],
   ): Promise<{ batchId: number; itemIds: number[] }> {
-    const imports = new ImportService(storage, queue, { maxFileBytes: 1 << 22 }, undefined, local);
+    const imports = new ImportService(
+      servers.storage,
+      servers.queue,
+      { maxFileBytes: 1 << 22 },
+      undefined,
+      local,
+    );
     const batchId = await imports.run(names.map((name) => ({ name, bytes: word(name) })));
-    const items = await storage.batches.items(batchId, 0, 100);
+    const items = await servers.storage.batches.items(batchId, 0, 100);
     const db = new Client({ connectionString: TEST_DATABASE_URL });
     await db.connect();
     try {
@@ -75,7 +59,7 @@ describe('files handed from an import to the same process parse workers (Postgre
     local.enable();
     const { itemIds } = await importAndSpoil(local, ['seed-1.docx', 'seed-2.docx']);
     expect(local.size).toBe(2);
-    const job = new ParseSubmissionJob(storage, new FormParser(), {}, local);
+    const job = new ParseSubmissionJob(servers.storage, new FormParser(), {}, local);
     await expect(job.handle({ batchId: 0, itemIds }, context)).resolves.toEqual({
       records: 2,
       newRecords: 2,
@@ -88,9 +72,9 @@ describe('files handed from an import to the same process parse workers (Postgre
     const local = new LocalFiles(); // not enabled: this process runs no parse workers
     const { batchId, itemIds } = await importAndSpoil(local, ['seed-3.docx', 'seed-4.docx']);
     expect(local.size).toBe(0);
-    const job = new ParseSubmissionJob(storage, new FormParser(), {}, local);
+    const job = new ParseSubmissionJob(servers.storage, new FormParser(), {}, local);
     await expect(job.handle({ batchId: 0, itemIds }, context)).rejects.toThrow();
-    const items = await storage.batches.items(batchId, 0, 10);
+    const items = await servers.storage.batches.items(batchId, 0, 10);
     expect(items.map((i) => [i.status, i.errorCode])).toEqual([
       ['failed', 'NOT_WORD'],
       ['failed', 'NOT_WORD'],

@@ -2,7 +2,9 @@ import { unzipSync } from 'fflate';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { deleteQueueKeys } from '@formbridge/queue';
+import { BullMqBatchQueue, createRedisConnection, deleteQueueKeys } from '@formbridge/queue';
+import { Storage } from '@formbridge/storage';
+import type { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { parseEnv, EnvDto } from '@formbridge/config';
 import { ROOT } from './cli';
@@ -86,6 +88,36 @@ export async function waitFor<T>(
 /** Deletes every Redis key of a test's queue prefix. */
 export function dropQueues(prefix: string): Promise<void> {
   return deleteQueueKeys(TEST_REDIS_URL, prefix);
+}
+
+/**
+ * Storage and a batch queue on the test servers, in the schema and queue prefix of the test's own
+ * `env`, for suites that drive the import and the jobs in-process: `open` in beforeAll, `close`
+ * (which drops both) in afterAll.
+ */
+export class TestServers {
+  readonly config: EnvDto;
+  readonly redis: Redis;
+  storage!: Storage;
+  queue!: BullMqBatchQueue;
+
+  constructor(readonly env: Record<string, string>) {
+    this.config = testConfig(env);
+    this.redis = createRedisConnection(this.config.REDIS_URL);
+  }
+
+  async open(): Promise<void> {
+    this.storage = await Storage.open(this.config);
+    this.queue = new BullMqBatchQueue(this.redis, this.config, this.storage.instanceId);
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+    await this.redis.quit();
+    await this.storage.close();
+    await dropSchema(this.env.DATABASE_SCHEMA);
+    await dropQueues(this.env.QUEUE_PREFIX);
+  }
 }
 
 /** A TCP port nothing listens on right now. */
