@@ -26,7 +26,8 @@ import { PrivatePostgres, PrivateRedis } from './support/private-servers';
 
 const CLI = join(ROOT, 'bin', 'formbridge.js');
 const PARSER = join(ROOT, 'dist', 'apps', 'parser', 'src', 'main.js');
-const FILES = 200;
+/** Six jobs of JOB_ITEMS, four at a time: a server killed once 20 are stored goes mid-batch. */
+const FILES = 600;
 
 /**
  * Fast stall detection: jobs whose worker lost Redis are run again within seconds. Warnings shown:

@@ -1,6 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, FormBridgeError, OutageMonitor } from '@formbridge/common';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
+// Not in ioredis's typings: the handler its own disconnect() runs for a client that has no socket.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { closeHandler } = require('ioredis/built/redis/event_handler') as {
+  closeHandler: (client: object) => () => void;
+};
 
 /** `host:port` of a Redis URL, for messages (never the password). */
 export function describeRedisUrl(url: string): string {
@@ -13,13 +18,37 @@ export function describeRedisUrl(url: string): string {
 }
 
 /**
+ * An ioredis client whose disconnect() ends it even while it waits to reconnect. ioredis 6 clears
+ * the reconnect timer but, with no socket left to close, never reaches 'end' (redis/ioredis#1247;
+ * the fix, #2169, is not released): the client stays 'reconnecting' for ever. BullMQ's
+ * Worker.close() waits for its blocking connection's 'end', so a worker closed while Redis was
+ * down never closed, its lock timer kept the process alive, and `formbridge import` hung after
+ * printing its summary. As ioredis already does for a client that never connected, the close
+ * handler runs at once; with the client closing by hand it goes to 'end' and fails what is queued.
+ */
+export class EndingRedis extends Redis {
+  override disconnect(reconnect = false): void {
+    const waiting = !reconnect && this.status === 'reconnecting';
+    super.disconnect(reconnect);
+    if (waiting && this.status === 'reconnecting') closeHandler(this)();
+  }
+
+  /** BullMQ duplicates the client for its blocking reads: those must end too. */
+  override duplicate<Override extends Partial<RedisOptions> | undefined = undefined>(override?: Override) {
+    return new EndingRedis({ ...this.options, ...override } as RedisOptions & {
+      replyMapping?: 'legacy';
+    }) as unknown as ReturnType<typeof Redis.prototype.duplicate<Override>>;
+  }
+}
+
+/**
  * One ioredis client for a process's queues and flow producer; BullMQ workers duplicate it for
  * their blocking reads. maxRetriesPerRequest must be null for BullMQ workers: commands wait for
  * a lost server instead of failing, and the monitor says once that it is gone and when it is back
  * (ioredis reports every reconnection attempt as an 'error').
  */
 export function createRedisConnection(url: string, outage?: OutageMonitor): Redis {
-  const redis = new Redis(url, {
+  const redis = new EndingRedis(url, {
     maxRetriesPerRequest: null,
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });
