@@ -1,6 +1,6 @@
-import { opendir, readFile, stat } from 'node:fs/promises';
+import { opendir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ErrorCode, FormBridgeError } from '@formbridge/common';
+import { ErrorCode, FormBridgeError, readSmallFile, statSmall } from '@formbridge/common';
 import { SubmissionFile, archiveEntries, isArchiveName, isSubmissionName } from '@formbridge/queue';
 
 export interface SourceLimits {
@@ -22,7 +22,7 @@ export async function checkPaths(paths: readonly string[]): Promise<void> {
  * The files named on the command line, one at a time: files as given, folders walked in name
  * order (Word files and .zip archives only; hidden entries, Office lock files and symlinked
  * folders skipped), archives read in memory entry by entry. Only one file's bytes (or one
- * archive's) are held at a time.
+ * archive's) are held at a time. Read synchronously, a file at a time (see small-files.ts).
  */
 export async function* submissionFiles(
   paths: readonly string[],
@@ -47,7 +47,7 @@ async function* walk(dir: string, limits: SourceLimits): AsyncGenerator<Submissi
     if (e.isDir) {
       yield* walk(path, limits);
     } else if (e.isFile && (isArchiveName(e.name) || isSubmissionName(e.name))) {
-      const s = await stat(path).catch(() => undefined);
+      const s = await statSmall(path).catch(() => undefined);
       if (s?.isFile()) yield* fileAt(path, s.size, limits);
     }
   }
@@ -68,7 +68,7 @@ async function* fileAt(path: string, size: number, limits: SourceLimits): AsyncG
   }
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(path);
+    bytes = await readSmallFile(path, size);
   } catch (err) {
     yield {
       name: path,

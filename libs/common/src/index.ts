@@ -3,3 +3,4 @@ export * from './log';
 export * from './outage';
 export * from './tuned-process';
 export * from './thread-name';
+export * from './small-files';
