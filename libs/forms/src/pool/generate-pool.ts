@@ -15,6 +15,15 @@ export interface GenerateThreadData {
 }
 
 /**
+ * The young generation of each generate thread's isolate. V8 lets it grow to 32 MB (two
+ * semi-spaces of 16) once many objects survive a collection, which rendering a form's tree makes
+ * them do: an export of 30,000 records had both threads' young generations go from 16 to 32 MB
+ * half-way, most of its process's growth (216 -> 321 MB RSS). At 8 MB: 211 -> 272 MB, and no
+ * slower (13.1 s against 13.2-14.3 s; docs/bench.md, "Soak run").
+ */
+export const GENERATE_YOUNG_GENERATION_MB = 8;
+
+/**
  * Renders records as a .docx (`generateDocx`, or a DocxGenerator of the given definitions) on
  * worker threads (a ThreadPool: one per core by default), so that exports, a few milliseconds of
  * CPU per form, never block the event loop that answers HTTP and feeds the queue, and a process
@@ -31,7 +40,9 @@ export class GeneratePool {
   constructor(size = 0, registry?: DefinitionRegistry) {
     const data: GenerateThreadData =
       registry && registry !== definitions() ? { definitions: registry.definitions } : {};
-    this.threads = new ThreadPool(join(__dirname, 'generate-thread.js'), 'generate', size, data);
+    this.threads = new ThreadPool(join(__dirname, 'generate-thread.js'), 'generate', size, data, undefined, {
+      maxYoungGenerationSizeMb: GENERATE_YOUNG_GENERATION_MB,
+    });
   }
 
   /**

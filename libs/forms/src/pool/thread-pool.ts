@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { TransferListItem, Worker, parentPort } from 'node:worker_threads';
+import { ResourceLimits, TransferListItem, Worker, parentPort } from 'node:worker_threads';
 import { ErrorCode, FieldError, FormBridgeError } from '@formbridge/common';
 
 /** @internal the messages between a ThreadPool and its threads. */
@@ -54,6 +54,7 @@ export class ThreadPool<In, Out> {
    * @param work what the threads do, for messages ("parse", "generate")
    * @param workerData given to every thread as it starts
    * @param idleMs how long a thread beyond the first may stay idle (THREAD_IDLE_MS)
+   * @param resourceLimits V8 heap limits of each thread's isolate
    */
   constructor(
     private readonly file: string,
@@ -61,6 +62,7 @@ export class ThreadPool<In, Out> {
     size = 0,
     private readonly workerData?: unknown,
     private readonly idleMs = THREAD_IDLE_MS,
+    private readonly resourceLimits?: ResourceLimits,
   ) {
     this.size = size > 0 ? size : availableParallelism();
   }
@@ -113,7 +115,7 @@ export class ThreadPool<In, Out> {
       throw new Error(`${this.file} is missing: the ${this.work} pool runs from the build (npm run build)`);
     }
     const thread: Thread<Out> = {
-      worker: new Worker(this.file, { workerData: this.workerData }),
+      worker: new Worker(this.file, { workerData: this.workerData, resourceLimits: this.resourceLimits }),
       tasks: new Map(),
     };
     thread.worker.unref();
