@@ -19,7 +19,7 @@ export interface GenerateThreadData {
  * semi-spaces of 16) once many objects survive a collection, which rendering a form's tree makes
  * them do: an export of 30,000 records had both threads' young generations go from 16 to 32 MB
  * half-way, most of its process's growth (216 -> 321 MB RSS). At 8 MB: 211 -> 272 MB, and no
- * slower (13.1 s against 13.2-14.3 s; docs/bench.md, "Soak run").
+ * slower (13.1 s against 13.2-14.3 s; docs/bench.md, "Sixth look").
  */
 export const GENERATE_YOUNG_GENERATION_MB = 8;
 
