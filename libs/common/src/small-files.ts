@@ -10,9 +10,9 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
  * 0.12-0.15 s for statSync + readFileSync, and `formbridge import` of them on PostgreSQL went from
  * 9.5 to 8.7 s (docs/bench.md). The import reads its files one at a time anyway, so nothing is lost
  * by not overlapping them; what must not happen is the event loop stalling on a slow disk or share,
- * so files above SYNC_MAX_BYTES go the asynchronous way, and after every YIELD_AFTER_MS spent in
- * synchronous calls the next one first lets the loop run (timers, Redis and PostgreSQL replies,
- * the progress bar).
+ * so files above SYNC_MAX_BYTES go the asynchronous way, and once YIELD_AFTER_MS have gone by
+ * since the loop last had a turn, the next call first gives it one (timers, Redis and PostgreSQL
+ * replies, the progress bar).
  *
  * Writing stays asynchronous: creating a file costs the kernel far more than reading one (an
  * export's 10,000 new files took 3-5 s of system time), and on the main thread that time is
@@ -21,35 +21,30 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 export const SYNC_MAX_BYTES = 1 << 20;
 const YIELD_AFTER_MS = 20;
 
-/** Milliseconds spent in synchronous calls since the event loop last ran. */
-let busyMs = 0;
+/** When these calls last let the event loop run. */
+let lastTurn = performance.now();
 
-/** Lets the event loop run when the synchronous calls since the last turn took long enough. */
+/**
+ * Lets the event loop run when YIELD_AFTER_MS have gone by since these calls last did. Counted
+ * in wall time, not in time inside the calls: the awaits between them cost as much again, and
+ * the loop may have run meanwhile anyway, in which case the turn is one setImmediate too many.
+ */
 async function fairTurn(): Promise<void> {
-  if (busyMs >= YIELD_AFTER_MS) {
-    busyMs = 0;
+  if (performance.now() - lastTurn >= YIELD_AFTER_MS) {
     await yieldToLoop();
-  }
-}
-
-function timed<T>(fn: () => T): T {
-  const started = performance.now();
-  try {
-    return fn();
-  } finally {
-    busyMs += performance.now() - started;
+    lastTurn = performance.now();
   }
 }
 
 /** stat(), synchronous when it can be (a stat is one system call and never moves file data). */
 export async function statSmall(path: string): Promise<Stats> {
   await fairTurn();
-  return timed(() => statSync(path));
+  return statSync(path);
 }
 
 /** The bytes of a file whose size a stat just gave. */
 export async function readSmallFile(path: string, size: number): Promise<Buffer> {
   if (size > SYNC_MAX_BYTES) return readFile(path);
   await fairTurn();
-  return timed(() => readFileSync(path));
+  return readFileSync(path);
 }
