@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode } from '@formbridge/common';
 import { InstanceRepository, MIGRATIONS, RecordService, Storage, migrate } from '@formbridge/storage';
+import { BatchReportService } from '@formbridge/queue';
 import { dropSchema, testConfig, testEnv } from './support/bulk-env';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -43,6 +44,29 @@ describe.each([
   afterAll(async () => {
     await storage.close();
     if (env.DATABASE_URL) await dropSchema(env.DATABASE_SCHEMA);
+  });
+
+  it('a wait for a batch ends as soon as this process completes it, not at the next poll', async () => {
+    const batch = await storage.batches.create('import');
+    const reports = new BatchReportService(storage);
+    const started = Date.now();
+    // A poll interval far longer than the test may take: only the completion can end the wait.
+    const waiting = reports.waitForCompletion(batch.id, undefined, 600_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await storage.batches.complete(batch.id);
+    await waiting;
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect((await storage.batches.get(batch.id))?.status).toBe('completed');
+    // Another batch completing does not end a wait (nor is it ended early by it).
+    const other = await storage.batches.create('import');
+    const stillWaiting = reports.waitForCompletion(other.id, undefined, 600_000);
+    let ended = false;
+    void stillWaiting.then(() => (ended = true));
+    await storage.batches.complete(batch.id);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(ended).toBe(false);
+    await storage.batches.complete(other.id);
+    await stillWaiting;
   });
 
   it('applies each migration once, however often it starts', async () => {

@@ -168,25 +168,51 @@ export class BatchReportService {
     }
   }
 
-  /** Polls until the batch is completed, reporting its progress on the way if asked to. */
+  /**
+   * Polls until the batch is completed, reporting its progress on the way if asked to. When this
+   * process's own workers complete it, the wait ends at once instead of at the next poll.
+   */
   async waitForCompletion(
     batchId: number,
     onProgress?: (p: BatchProgress) => void,
     pollMs = 250,
   ): Promise<void> {
-    for (;;) {
-      // The items are counted only for someone to see the counts: at 10,000 items a count is
-      // about 10 ms of PostgreSQL, four times a second; without, only the batch's row is read.
-      if (onProgress) {
-        const progress = await this.progress(batchId);
-        onProgress(progress);
-        if (progress.status === 'completed') return;
-      } else {
-        const batch = await this.storage.batches.get(batchId);
-        if (!batch) throw new FormBridgeError(ErrorCode.NotFound, `batch ${batchId} does not exist`);
-        if (batch.status === 'completed') return;
+    let heard = false;
+    let wake: (() => void) | undefined;
+    const stop = this.storage.batches.onCompleted((id) => {
+      if (id !== batchId) return;
+      heard = true;
+      wake?.();
+    });
+    try {
+      for (;;) {
+        // The items are counted only for someone to see the counts: at 10,000 items a count is
+        // about 10 ms of PostgreSQL, four times a second; without, only the batch's row is read.
+        if (onProgress) {
+          const progress = await this.progress(batchId);
+          onProgress(progress);
+          if (progress.status === 'completed') return;
+        } else {
+          const batch = await this.storage.batches.get(batchId);
+          if (!batch) throw new FormBridgeError(ErrorCode.NotFound, `batch ${batchId} does not exist`);
+          if (batch.status === 'completed') return;
+        }
+        // Heard while reading: read again at once (the read may have begun before the update).
+        if (heard) {
+          heard = false;
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, pollMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
       }
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    } finally {
+      stop();
     }
   }
 }

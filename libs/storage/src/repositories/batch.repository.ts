@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Database, Queryable, valuesList } from '../database';
 import {
   BatchCounts,
@@ -14,7 +15,21 @@ import {
 const BATCH_COLUMNS = `id, kind, status, options, total, note, created_at AS "createdAt", sealed_at AS "sealedAt", finished_at AS "finishedAt", files_deleted_at AS "filesDeletedAt"`;
 
 export class BatchRepository {
+  /** 'completed' with the batch id, for the batches this process completes (see onCompleted). */
+  private readonly events = new EventEmitter().setMaxListeners(0);
+
   constructor(private readonly db: Database) {}
+
+  /**
+   * Hears of every batch that this process marks completed, as soon as it is written: a command
+   * waiting on its own batch, whose last job its own workers ran, need not wait for its next poll.
+   * Batches completed by other processes are only seen by reading the database. Returns the
+   * function that stops listening.
+   */
+  onCompleted(listener: (batchId: number) => void): () => void {
+    this.events.on('completed', listener);
+    return () => this.events.off('completed', listener);
+  }
 
   async create(kind: BatchKind, options: JsonObject = {}): Promise<BatchRow> {
     const [row] = await this.db.query<BatchRow>(
@@ -92,6 +107,7 @@ export class BatchRepository {
       `UPDATE batches SET status = 'completed', finished_at = COALESCE(finished_at, now()) WHERE id = $1`,
       [batchId],
     );
+    this.events.emit('completed', batchId);
   }
 
   async counts(batchId: number): Promise<BatchCounts> {
