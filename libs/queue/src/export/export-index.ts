@@ -1,8 +1,8 @@
 import type { Writable } from 'node:stream';
 // Types only at the top: ExcelJS takes 0.15-0.4 s to load, which every `formbridge` command and
-// service paid at start-up though only the workbooks need it (loadExcel).
+// service paid at start-up though only the workbooks need it (loadWorkbookWriter).
 import type ExcelJS from 'exceljs';
-import { loadExcel } from './load-excel';
+import { loadWorkbookWriter } from './load-excel';
 import type { ExportRow, Storage } from '@formbridge/storage';
 import { formTitle, pdfFileName } from './export-file-name';
 
@@ -60,7 +60,7 @@ export async function writeExportIndex(
   out: Writable,
   options: ExportIndexOptions = {},
 ): Promise<number> {
-  const workbook = new (await loadExcel()).stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
+  const workbook = new (await loadWorkbookWriter())({ stream: out, useStyles: true });
   const sheet = workbook.addWorksheet('导出清单', { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = [
     ...(options.noDocx ? [] : [{ header: '文件', key: 'file', width: 60 }]),

@@ -1,8 +1,8 @@
 import type { Writable } from 'node:stream';
 // Types only at the top: ExcelJS takes 0.15-0.4 s to load, which every `formbridge` command and
-// service paid at start-up though only the workbooks need it (loadExcel).
+// service paid at start-up though only the workbooks need it (loadWorkbookWriter).
 import type ExcelJS from 'exceljs';
-import { loadExcel } from './load-excel';
+import { loadWorkbookWriter } from './load-excel';
 import type { FieldDefinition, FormDefinition, ValueType } from '@formbridge/definitions';
 import type { JsonObject, PublicRecord, Storage } from '@formbridge/storage';
 
@@ -205,7 +205,7 @@ export async function writeRecordsWorkbook(
   source: RecordsWorkbookSource,
   out: Writable,
 ): Promise<number> {
-  const workbook = new (await loadExcel()).stream.xlsx.WorkbookWriter({ stream: out, useStyles: true });
+  const workbook = new (await loadWorkbookWriter())({ stream: out, useStyles: true });
   const taken = new Set<string>(['警告']);
   // A definition per form type: the newest edition names the columns.
   const byType = new Map<string, FormDefinition>();
