@@ -5,8 +5,8 @@ type WorkbookWriterClass = typeof ExcelJS.stream.xlsx.WorkbookWriter;
 /**
  * ExcelJS's streaming workbook writer, loaded on first use (see the workbook writers), and only
  * it: `require('exceljs')` loads the whole library (the in-memory workbook, the readers, CSV),
- * 229 ms and 29 MB here, where the writer's own module, the same class that
- * `ExcelJS.stream.xlsx.WorkbookWriter` names, takes 92 ms and 18 MB. An export writes its index
+ * 218-229 ms and 29 MB here, where the writer's own module, the same class that
+ * `ExcelJS.stream.xlsx.WorkbookWriter` names, takes 92-95 ms and 18 MB. An export writes its index
  * after its last form, with nothing else left to run, so every one of those milliseconds is
  * added to the command's time (docs/bench.md).
  */
