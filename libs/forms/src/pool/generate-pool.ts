@@ -40,8 +40,9 @@ export class GeneratePool {
   constructor(size = 0, registry?: DefinitionRegistry) {
     const data: GenerateThreadData =
       registry && registry !== definitions() ? { definitions: registry.definitions } : {};
-    this.threads = new ThreadPool(join(__dirname, 'generate-thread.js'), 'generate', size, data, undefined, {
-      maxYoungGenerationSizeMb: GENERATE_YOUNG_GENERATION_MB,
+    this.threads = new ThreadPool(join(__dirname, 'generate-thread.js'), 'generate', size, {
+      workerData: data,
+      resourceLimits: { maxYoungGenerationSizeMb: GENERATE_YOUNG_GENERATION_MB },
     });
   }
 

@@ -25,7 +25,7 @@ export class ParsePool implements SubmissionParser {
 
   /** @param idleMs how long a thread beyond the first may stay idle (THREAD_IDLE_MS) */
   constructor(size = 0, idleMs?: number) {
-    this.threads = new ThreadPool(join(__dirname, 'parse-thread.js'), 'parse', size, undefined, idleMs);
+    this.threads = new ThreadPool(join(__dirname, 'parse-thread.js'), 'parse', size, { idleMs });
   }
 
   /**

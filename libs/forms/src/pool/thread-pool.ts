@@ -36,6 +36,15 @@ interface Thread<Out> {
  */
 export const THREAD_IDLE_MS = 10_000;
 
+export interface ThreadPoolOptions {
+  /** Given to every thread as it starts. */
+  workerData?: unknown;
+  /** How long a thread beyond the first may stay idle (THREAD_IDLE_MS). */
+  idleMs?: number;
+  /** V8 heap limits of each thread's isolate. */
+  resourceLimits?: ResourceLimits;
+}
+
 /**
  * Runs one kind of CPU work (parsing, generating) on worker threads, one per core by default, so
  * that it never blocks the event loop that answers HTTP and feeds the queue, and a process uses
@@ -48,23 +57,20 @@ export class ThreadPool<In, Out> {
   private nextId = 1;
   private closed = false;
   readonly size: number;
+  private readonly idleMs: number;
 
   /**
    * @param file the built thread script, which calls `serveTasks`
    * @param work what the threads do, for messages ("parse", "generate")
-   * @param workerData given to every thread as it starts
-   * @param idleMs how long a thread beyond the first may stay idle (THREAD_IDLE_MS)
-   * @param resourceLimits V8 heap limits of each thread's isolate
    */
   constructor(
     private readonly file: string,
     private readonly work: string,
     size = 0,
-    private readonly workerData?: unknown,
-    private readonly idleMs = THREAD_IDLE_MS,
-    private readonly resourceLimits?: ResourceLimits,
+    private readonly options: ThreadPoolOptions = {},
   ) {
     this.size = size > 0 ? size : availableParallelism();
+    this.idleMs = options.idleMs ?? THREAD_IDLE_MS;
   }
 
   /** Threads running now (they start on demand and the extra ones end when idle). */
@@ -115,7 +121,10 @@ export class ThreadPool<In, Out> {
       throw new Error(`${this.file} is missing: the ${this.work} pool runs from the build (npm run build)`);
     }
     const thread: Thread<Out> = {
-      worker: new Worker(this.file, { workerData: this.workerData, resourceLimits: this.resourceLimits }),
+      worker: new Worker(this.file, {
+        workerData: this.options.workerData,
+        resourceLimits: this.options.resourceLimits,
+      }),
       tasks: new Map(),
     };
     thread.worker.unref();
