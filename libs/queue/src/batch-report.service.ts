@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, FormBridgeError } from '@formbridge/common';
 import { BatchRow, Storage } from '@formbridge/storage';
 
@@ -177,12 +178,9 @@ export class BatchReportService {
     onProgress?: (p: BatchProgress) => void,
     pollMs = 250,
   ): Promise<void> {
-    let heard = false;
-    let wake: (() => void) | undefined;
-    const stop = this.storage.batches.onCompleted((id) => {
-      if (id !== batchId) return;
-      heard = true;
-      wake?.();
+    let stop = () => {};
+    const completedHere = new Promise<void>((resolve) => {
+      stop = this.storage.batches.onCompleted((id) => id === batchId && resolve());
     });
     try {
       for (;;) {
@@ -197,19 +195,11 @@ export class BatchReportService {
           if (!batch) throw new FormBridgeError(ErrorCode.NotFound, `batch ${batchId} does not exist`);
           if (batch.status === 'completed') return;
         }
-        // Heard while reading: read again at once (the read may have begun before the update).
-        if (heard) {
-          heard = false;
-          continue;
-        }
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, pollMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = undefined;
+        // Once heard, every later wait is over at once: a read that began before the update
+        // and said "running" is followed by one that sees it.
+        const poll = new AbortController();
+        await Promise.race([completedHere, sleep(pollMs, undefined, { signal: poll.signal })]);
+        poll.abort();
       }
     } finally {
       stop();
