@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SYNC_MAX_BYTES, readSmallFile, statSmall } from './small-files';
+import { SYNC_MAX_BYTES, existsSmall, readSmallFile, statSmall, writeSmallFileAtomic } from './small-files';
 
-describe('small files, read on the main thread', () => {
+describe('small files, read and written on the main thread', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fb-small-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -35,5 +35,33 @@ describe('small files, read on the main thread', () => {
     const until = performance.now() + 100;
     while (performance.now() < until) await statSmall(path);
     expect(turned).toBe(true);
+  });
+
+  it.each([
+    ['a form', 9_000],
+    ['a file above the synchronous limit', SYNC_MAX_BYTES + 1],
+  ])('%s is written into place, its folder made, no temporary file left', async (_, size) => {
+    const bytes = Buffer.alloc(size, 0xa5);
+    const folder = join(dir, `new-${size}`, 'ab', 'cd');
+    const path = join(folder, 'blob');
+    expect(await existsSmall(path)).toBe(false);
+    await writeSmallFileAtomic(path, `${path}.tmp`, bytes);
+    expect(await existsSmall(path)).toBe(true);
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+    expect(readdirSync(folder)).toEqual(['blob']);
+    // Again over the same path: replaced whole, as a rename does.
+    await writeSmallFileAtomic(path, `${path}.tmp`, Buffer.from('second'));
+    expect(readFileSync(path, 'utf8')).toBe('second');
+  });
+
+  it('a write that cannot be made is the same error as the asynchronous calls give', async () => {
+    writeFileSync(join(dir, 'a-file'), 'x');
+    // A folder where a file stands: ENOTDIR, not a crash and not a silent success.
+    await expect(
+      writeSmallFileAtomic(join(dir, 'a-file', 'b'), join(dir, 'a-file', 'b.tmp'), Buffer.from('y')),
+    ).rejects.toMatchObject({
+      code: 'ENOTDIR',
+    });
+    expect(existsSync(join(dir, 'a-file', 'b'))).toBe(false);
   });
 });

@@ -1,5 +1,14 @@
-import { readFileSync, statSync, type Stats } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 
 /**
@@ -14,9 +23,11 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
  * since the loop last had a turn, the next call first gives it one (timers, Redis and PostgreSQL
  * replies, the progress bar).
  *
- * Writing stays asynchronous: creating a file costs the kernel far more than reading one (an
- * export's 10,000 new files took 3-5 s of system time), and on the main thread that time is
- * taken from the work the export waits for; writeFileSync there saved CPU but no wall time.
+ * Writing a file into place (writeSmallFileAtomic) goes the same way, and for the same reason
+ * costs even more asynchronously: stat, mkdir, open, write, close and rename, six trips through
+ * the pool a file. 10,000 files of 8 KB into a content-addressed folder took 7.3-8.4 s of CPU
+ * (4.6-6.0 s of it the kernel's, the threads handing work to each other on this virtual machine)
+ * against 1.4-1.8 s synchronously (docs/bench.md, "Seventh look").
  */
 export const SYNC_MAX_BYTES = 1 << 20;
 const YIELD_AFTER_MS = 20;
@@ -47,4 +58,36 @@ export async function readSmallFile(path: string, size: number): Promise<Buffer>
   if (size > SYNC_MAX_BYTES) return readFile(path);
   await fairTurn();
   return readFileSync(path);
+}
+
+/** Whether a file is there, by one synchronous stat (no error made when it is not). */
+export async function existsSmall(path: string): Promise<boolean> {
+  await fairTurn();
+  return existsSync(path);
+}
+
+/**
+ * Puts `bytes` at `path` by way of the temporary name `tmp` beside it, renamed into place, so that
+ * no reader ever sees half a file; makes the folder when it is missing. Synchronous up to
+ * SYNC_MAX_BYTES (after the event loop's turn, as above), through fs/promises above it.
+ */
+export async function writeSmallFileAtomic(path: string, tmp: string, bytes: Uint8Array): Promise<void> {
+  if (bytes.length > SYNC_MAX_BYTES) {
+    await writeFile(tmp, bytes).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT') throw err;
+      await mkdir(dirname(tmp), { recursive: true });
+      await writeFile(tmp, bytes);
+    });
+    await rename(tmp, path);
+    return;
+  }
+  await fairTurn();
+  try {
+    writeFileSync(tmp, bytes);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    mkdirSync(dirname(tmp), { recursive: true });
+    writeFileSync(tmp, bytes);
+  }
+  renameSync(tmp, path);
 }
