@@ -4,6 +4,7 @@ import { instance } from './003-instance';
 import { pdfOutput } from './004-pdf-output';
 import { retention } from './005-retention';
 import { filings } from './006-filings';
+import { filingIndex } from './007-filing-index';
 
 export interface Migration {
   id: string;
@@ -18,4 +19,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { id: '004-pdf-output', sql: pdfOutput },
   { id: '005-retention', sql: retention },
   { id: '006-filings', sql: filings },
+  { id: '007-filing-index', sql: filingIndex },
 ];
