@@ -1,7 +1,14 @@
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SYNC_MAX_BYTES, existsSmall, readSmallFile, statSmall, writeSmallFileAtomic } from './small-files';
+import {
+  SYNC_MAX_BYTES,
+  existsSmall,
+  readSmallFile,
+  statSmall,
+  writeSmallFile,
+  writeSmallFileAtomic,
+} from './small-files';
 
 describe('small files, read and written on the main thread', () => {
   const dir = mkdtempSync(join(tmpdir(), 'fb-small-'));
@@ -52,6 +59,18 @@ describe('small files, read and written on the main thread', () => {
     // Again over the same path: replaced whole, as a rename does.
     await writeSmallFileAtomic(path, `${path}.tmp`, Buffer.from('second'));
     expect(readFileSync(path, 'utf8')).toBe('second');
+  });
+
+  it.each([
+    ['a form', 9_000],
+    ['a file above the synchronous limit', SYNC_MAX_BYTES + 1],
+  ])('%s is written whole, and replaced whole', async (_, size) => {
+    const path = join(dir, `out-${size}.docx`);
+    const bytes = Buffer.alloc(size, 0x5a);
+    await writeSmallFile(path, bytes);
+    expect(readFileSync(path).equals(bytes)).toBe(true);
+    await writeSmallFile(path, Buffer.from('shorter'));
+    expect(readFileSync(path, 'utf8')).toBe('shorter');
   });
 
   it('a write that cannot be made is the same error as the asynchronous calls give', async () => {

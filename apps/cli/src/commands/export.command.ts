@@ -1,10 +1,9 @@
-import { createWriteStream, writeFile as writeFileCallback } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
-import { promisify } from 'node:util';
 import type { Command } from 'commander';
-import { ErrorCode, FormBridgeError } from '@formbridge/common';
+import { ErrorCode, FormBridgeError, writeSmallFile } from '@formbridge/common';
 import { ExportIndexOptions, QueueName, exportFiles, exportRows, writeExportIndex } from '@formbridge/queue';
 import { assertWorkersCanReachDatabase, withBulkContext } from '../bulk-run';
 import { ProgressBar } from '../progress-bar';
@@ -20,13 +19,6 @@ interface ExportOptions extends FilterOptions {
 }
 
 export const INDEX_FILE = 'index.xlsx';
-
-/**
- * The callback writeFile, awaited: fs/promises' opens a FileHandle per file and awaits each step.
- * For 10,000 files of 8 KB alone that was 0.45-0.55 s of user time against 0.15-0.28 s; in an
- * export, 0.2 s less of the main thread (5.84 -> 5.64 s, three pairs).
- */
-const writeFile = promisify(writeFileCallback);
 
 async function prepareOut(dir: string): Promise<string> {
   const out = resolve(dir);
@@ -84,7 +76,7 @@ export function registerExport(program: Command): void {
             };
             await Promise.all(
               exportFiles(row, files).map(async (f) => {
-                await writeFile(join(out, f.name), bytesOf.get(f.sha256) as Uint8Array);
+                await writeSmallFile(join(out, f.name), bytesOf.get(f.sha256) as Uint8Array);
                 writtenAlready.set(f.name, f.sha256);
               }),
             );
@@ -108,7 +100,7 @@ export function registerExport(program: Command): void {
           const flush = async () => {
             if (!page.length) return;
             const bytes = await ctx.storage.blobs.getMany(page.map((p) => p.sha256));
-            await Promise.all(page.map((p, i) => writeFile(join(out, p.name), bytes[i])));
+            for (const [i, p] of page.entries()) await writeSmallFile(join(out, p.name), bytes[i]);
             page = [];
           };
           for await (const row of exportRows(ctx.storage, batchId)) {
