@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -176,6 +176,23 @@ describe('formbridge export (PostgreSQL + Redis)', () => {
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(143);
     worker = undefined;
+  });
+
+  it('says so when its index cannot be written, instead of waiting for ever, and leaves no half of one', () => {
+    const out = join(dir, 'out-blocked');
+    // A folder where the index is first written: the disk refuses the file (EISDIR).
+    mkdirSync(join(out, 'index.xlsx.partial'), { recursive: true });
+    const r = formbridge(
+      ['export', '--form-type', 'department-overall-performance-target', '--out', out, '--compact'],
+      env,
+    );
+    expect(r.error).toBeUndefined(); // not killed by the timeout
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /could not write the index .*index\.xlsx \(EISDIR.*batch \d+'s files were written/,
+    );
+    expect(readdirSync(out).filter((f) => f.endsWith('.docx'))).toHaveLength(1);
+    expect(readdirSync(out)).not.toContain('index.xlsx');
   });
 
   it('over HTTP: POST /exports, its report, the .zip download; GET /records/:id/docx', async () => {

@@ -1,10 +1,11 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { ErrorCode, FormBridgeError, writeSmallFile } from '@formbridge/common';
 import { ExportIndexOptions, QueueName, exportFiles, exportRows, writeExportIndex } from '@formbridge/queue';
+import type { ExportRow } from '@formbridge/storage';
 import { assertWorkersCanReachDatabase, withBulkContext } from '../bulk-run';
 import { ProgressBar } from '../progress-bar';
 import { FilterOptions, addFilterOptions, filterOf, parseYear } from '../record-filter-options';
@@ -94,7 +95,9 @@ export function registerExport(program: Command): void {
           await ctx.reports.waitForCompletion(batchId, bar.enabled ? (p) => bar.update(p) : undefined);
           bar.done();
           ctx.onStoredExport(undefined);
-          // The files not written yet are in the blob store: copy them to the folder a page at a time.
+          // One pass over the batch's rows: the index is written from them while the files not
+          // written yet (in the blob store) are copied to the folder a page at a time. The index
+          // takes its name only once whole, so a failed export never leaves half of one.
           let written = 0;
           let page: Array<{ sha256: string; name: string }> = [];
           const flush = async () => {
@@ -103,16 +106,39 @@ export function registerExport(program: Command): void {
             for (const [i, p] of page.entries()) await writeSmallFile(join(out, p.name), bytes[i]);
             page = [];
           };
-          for await (const row of exportRows(ctx.storage, batchId)) {
-            const rowFiles = exportFiles(row, files);
-            if (rowFiles.length) written++;
-            page.push(...rowFiles.filter((f) => writtenAlready.get(f.name) !== f.sha256));
-            if (page.length >= 100) await flush();
+          async function* copyingMissing(id: number): AsyncGenerator<ExportRow> {
+            for await (const row of exportRows(ctx.storage, id)) {
+              const rowFiles = exportFiles(row, files);
+              if (rowFiles.length) written++;
+              page.push(...rowFiles.filter((f) => writtenAlready.get(f.name) !== f.sha256));
+              if (page.length >= 100) await flush();
+              yield row;
+            }
+            await flush();
           }
-          await flush();
-          const index = createWriteStream(join(out, INDEX_FILE));
-          await writeExportIndex(exportRows(ctx.storage, batchId), index, files);
-          await finished(index);
+          const indexPath = join(out, INDEX_FILE);
+          const partial = `${indexPath}.partial`;
+          const index = createWriteStream(partial);
+          // The index's own failures (a folder in its place, a full disk) are said as such; a
+          // file that could not be copied keeps its own error.
+          let indexError: unknown;
+          index.once('error', (err) => (indexError = err));
+          try {
+            await writeExportIndex(copyingMissing(batchId), index, files);
+            await finished(index);
+            await rename(partial, indexPath).catch((err: unknown) => {
+              indexError = err;
+              throw err;
+            });
+          } catch (err) {
+            index.destroy();
+            await unlink(partial).catch(() => undefined);
+            if (err !== indexError) throw err;
+            throw new FormBridgeError(
+              ErrorCode.InvalidInput,
+              `could not write the index ${indexPath} (${(err as Error).message}); batch ${batchId}'s files were written`,
+            );
+          }
           const report = await ctx.reports.exportReport(batchId);
           return {
             batchId,

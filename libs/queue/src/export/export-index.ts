@@ -55,10 +55,25 @@ export function exportFiles(
  * with Chinese headers for the clerks who open it; streaming, so a large export never sits in
  * memory as a workbook.
  */
-export async function writeExportIndex(
+export function writeExportIndex(
   rows: AsyncIterable<ExportRow>,
   out: Writable,
   options: ExportIndexOptions = {},
+): Promise<number> {
+  // A stream that fails (a folder where the file should be, a full disk) ends the writing with its
+  // error: ExcelJS's writer would wait for it for ever, and so would the export.
+  const failed = new Promise<never>((_, reject) => out.once('error', reject));
+  const written = writeRows(rows, out, options);
+  // Whichever loses the race is settled later with nobody waiting: not an unhandled rejection.
+  failed.catch(() => undefined);
+  written.catch(() => undefined);
+  return Promise.race([written, failed]);
+}
+
+async function writeRows(
+  rows: AsyncIterable<ExportRow>,
+  out: Writable,
+  options: ExportIndexOptions,
 ): Promise<number> {
   const workbook = new (await loadWorkbookWriter())({ stream: out, useStyles: true });
   const sheet = workbook.addWorksheet('导出清单', { views: [{ state: 'frozen', ySplit: 1 }] });
