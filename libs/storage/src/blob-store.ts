@@ -1,5 +1,6 @@
 import { readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { existsSmall, writeSmallFileAtomic } from '@formbridge/common';
 import type { Queryable } from './database';
 import { BlobRepository } from './repositories/blob.repository';
@@ -50,7 +51,12 @@ export class DatabaseBlobStore implements BlobStore {
  */
 export class FolderBlobStore implements BlobStore {
   readonly location = 'folder' as const;
-  /** Temporary names: this process's id and a count (random bytes cost 20 µs a file). */
+  /**
+   * Temporary names: random bytes drawn once, so that writers on other machines sharing the folder
+   * (whose process ids may be this one's) never pick the same name, then a count (random bytes for
+   * every file cost 20 µs each of the main thread).
+   */
+  private readonly tmpTag = `${process.pid}.${randomBytes(6).toString('hex')}`;
   private written = 0;
 
   constructor(private readonly root: string) {}
@@ -68,7 +74,7 @@ export class FolderBlobStore implements BlobStore {
     for (const blob of blobs) {
       const path = this.pathOf(blob.sha256);
       if (await existsSmall(path)) continue;
-      const tmp = `${path}.${process.pid}.${++this.written}.tmp`;
+      const tmp = `${path}.${this.tmpTag}.${++this.written}.tmp`;
       await writeSmallFileAtomic(path, tmp, blob.bytes);
     }
   }
