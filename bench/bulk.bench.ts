@@ -7,6 +7,7 @@ import { BenchDatabase } from './bench-database';
 import { EmbeddedFolder } from './embedded-folder';
 import { CLI } from './paths';
 import { Child, ThreadCpu, postgresCpuSeconds, waitFor } from './processes';
+import { StageBreakdown, stagesFromProfiles } from './stages';
 import { VariedRecords } from './varied-records';
 
 export interface ProcessMemory {
@@ -61,6 +62,11 @@ export interface BulkResult {
   embeddedInit?: { seconds: number; peakRssMB: number };
   /** What one stored filing costs on disk: database growth over the import ÷ records. */
   bytesPerFiling: { postgres?: number; embedded?: number };
+  /**
+   * Where the CPU of an import and an export goes, by stage: each run once more under
+   * `--cpu-prof`, on PostgreSQL and on the embedded database (bench/stages.ts).
+   */
+  stages?: StageBreakdown[];
 }
 
 export interface BulkOptions {
@@ -222,6 +228,9 @@ export async function benchBulk(options: BulkOptions): Promise<BulkResult> {
       result.embeddedInit = options.embeddedFolder.firstStart;
       result.bytesPerFiling.embedded = embedded.bytesPerFiling;
     }
+    log('where the CPU goes, by stage: the import and the export once more each, profiled');
+    result.stages = await profiledRuns(options.embeddedFolder, db, filesDir, forms, tmp);
+
     result.parseAloneSeconds = median(alone.parse);
     result.parseTwoCoresSeconds = median(alone.parseTwo);
     result.generateAloneSeconds = median(alone.generate);
@@ -324,6 +333,79 @@ async function embeddedRuns(
     rmSync(dataDir, { recursive: true, force: true });
     await deleteQueueKeys(db.redisUrl, prefix);
   }
+}
+
+/**
+ * The import and the export again, on PostgreSQL and on the embedded database, each under
+ * `node --cpu-prof` (a profile per thread), their CPU put in stages (bench/stages.ts). Not timed
+ * runs: profiling costs a little, and they run after the timed ones.
+ */
+/** A sample every 2 ms, half V8's default rate: enough samples for seconds of CPU, less overhead. */
+const PROFILE_INTERVAL_US = 2000;
+
+async function profiledRuns(
+  folder: EmbeddedFolder,
+  db: BenchDatabase,
+  filesDir: string,
+  forms: number,
+  tmp: string,
+): Promise<StageBreakdown[]> {
+  const dist = join(__dirname, '..');
+  const breakdowns: StageBreakdown[] = [];
+  const profiled = async (
+    run: string,
+    args: string[],
+    env: Record<string, string>,
+    count: () => Promise<number>,
+  ) => {
+    const dir = mkdtempSync(join(tmp, 'profiles-'));
+    const child = new Child(
+      run,
+      [
+        '--cpu-prof',
+        `--cpu-prof-dir=${dir}`,
+        `--cpu-prof-interval=${PROFILE_INTERVAL_US}`,
+        CLI,
+        ...args,
+        '--compact',
+      ],
+      env,
+      tmp,
+    );
+    const done = await watched(child, [], forms, count);
+    if (done.code !== 0) throw new Error(`${run} (profiled) failed: ${child.stderr().slice(-1000)}`);
+    breakdowns.push({
+      run,
+      wallSeconds: round1(done.seconds),
+      ...stagesFromProfiles(dir, dist, done.cpu.threads, done.cpu.postgres),
+    });
+    rmSync(dir, { recursive: true, force: true });
+  };
+  await db.fresh();
+  await profiled('import, PostgreSQL', ['import', filesDir], db.env(), () => db.recordCount());
+  const before = await db.newestBatchId();
+  const out = mkdtempSync(join(tmp, 'export-profiled-'));
+  await profiled('export, PostgreSQL', ['export', '--out', out], db.env(), () => db.exportedCount(before));
+
+  const dataDir = join(tmp, 'pglite-profiled');
+  const prefix = `${db.prefix}_prof`;
+  const env = {
+    DATABASE_URL: '',
+    PGLITE_DIR: dataDir,
+    REDIS_URL: db.redisUrl,
+    QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'warn',
+  };
+  try {
+    await folder.copyTo(dataDir, db.redisUrl);
+    await profiled('import, embedded', ['import', filesDir], env, () => Promise.resolve(0));
+    const outE = mkdtempSync(join(tmp, 'export-profiled-embedded-'));
+    await profiled('export, embedded', ['export', '--out', outE], env, () => Promise.resolve(0));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    await deleteQueueKeys(db.redisUrl, prefix);
+  }
+  return breakdowns;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { GenerateCase } from './generate.bench';
 import type { HttpRun } from './http.bench';
 import type { Machine } from './machine';
 import type { ParseCase } from './parse.bench';
+import { STAGES, type Stage } from './stages';
 import type { Ratio, Spread } from './timing';
 
 export interface Target {
@@ -63,6 +64,28 @@ function table(head: string[], rows: string[][]): string {
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** CPU seconds by stage of the profiled runs, a column each, with each stage's share of the run. */
+function stageTable(runs: NonNullable<BulkResult['stages']>): string[] {
+  const cell = (run: (typeof runs)[number], stage: Stage) => {
+    const sec = run.cpuSeconds[stage];
+    return sec === undefined ? '-' : `${sec.toFixed(2)} ${Math.round((sec / run.totalCpuSeconds) * 100)}%`;
+  };
+  const used = (Object.keys(STAGES) as Stage[]).filter((st) =>
+    runs.some((run) => run.cpuSeconds[st] !== undefined),
+  );
+  return [
+    "Where the CPU went, by stage (CPU seconds and share; each run once more under node --cpu-prof, each thread's samples scaled to its CPU from /proc; bench/stages.ts)",
+    table(
+      ['stage', ...runs.map((run) => run.run)],
+      [
+        ...used.map((st) => [STAGES[st], ...runs.map((run) => cell(run, st))]),
+        ['total CPU', ...runs.map((run) => run.totalCpuSeconds.toFixed(1))],
+        ['wall (profiled)', ...runs.map((run) => run.wallSeconds.toFixed(1))],
+      ],
+    ),
+  ];
 }
 
 function bulkRow(run: BulkRun | undefined, name: string): string[] {
@@ -237,6 +260,7 @@ export function renderTable(r: BenchReport): string {
         ),
       );
     }
+    if (b.stages?.length) out.push('', ...stageTable(b.stages));
   }
   if (r.http) {
     const h = r.http;
