@@ -288,13 +288,7 @@ async function embeddedRuns(
 }> {
   const dataDir = join(tmp, `pglite-${rep}`);
   const prefix = `${db.prefix}_emb${rep}`;
-  const env = {
-    DATABASE_URL: '',
-    PGLITE_DIR: dataDir,
-    REDIS_URL: db.redisUrl,
-    QUEUE_PREFIX: prefix,
-    LOG_LEVEL: 'warn',
-  };
+  const env = embeddedEnv(db, dataDir, prefix);
   try {
     await folder.copyTo(dataDir, db.redisUrl);
     const emptyBytes = folderBytes(dataDir);
@@ -333,6 +327,17 @@ async function embeddedRuns(
     rmSync(dataDir, { recursive: true, force: true });
     await deleteQueueKeys(db.redisUrl, prefix);
   }
+}
+
+/** The settings of a command on the embedded database in `dataDir`, with a queue prefix of its own. */
+function embeddedEnv(db: BenchDatabase, dataDir: string, prefix: string): Record<string, string> {
+  return {
+    DATABASE_URL: '',
+    PGLITE_DIR: dataDir,
+    REDIS_URL: db.redisUrl,
+    QUEUE_PREFIX: prefix,
+    LOG_LEVEL: 'warn',
+  };
 }
 
 /**
@@ -389,13 +394,7 @@ async function profiledRuns(
 
   const dataDir = join(tmp, 'pglite-profiled');
   const prefix = `${db.prefix}_prof`;
-  const env = {
-    DATABASE_URL: '',
-    PGLITE_DIR: dataDir,
-    REDIS_URL: db.redisUrl,
-    QUEUE_PREFIX: prefix,
-    LOG_LEVEL: 'warn',
-  };
+  const env = embeddedEnv(db, dataDir, prefix);
   try {
     await folder.copyTo(dataDir, db.redisUrl);
     await profiled('import, embedded', ['import', filesDir], env, () => Promise.resolve(0));
