@@ -340,14 +340,14 @@ function embeddedEnv(db: BenchDatabase, dataDir: string, prefix: string): Record
   };
 }
 
+/** A sample every 2 ms, half V8's default rate: enough samples for seconds of CPU, less overhead. */
+const PROFILE_INTERVAL_US = 2000;
+
 /**
  * The import and the export again, on PostgreSQL and on the embedded database, each under
  * `node --cpu-prof` (a profile per thread), their CPU put in stages (bench/stages.ts). Not timed
  * runs: profiling costs a little, and they run after the timed ones.
  */
-/** A sample every 2 ms, half V8's default rate: enough samples for seconds of CPU, less overhead. */
-const PROFILE_INTERVAL_US = 2000;
-
 async function profiledRuns(
   folder: EmbeddedFolder,
   db: BenchDatabase,

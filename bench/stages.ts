@@ -112,7 +112,6 @@ const OWN: Rule[] = [
   ],
   ['jobOverhead', oursIn('libs/storage/src/repositories/batch.')],
   ['index', oursIn('libs/queue/src/export/export-index', 'libs/queue/src/export/load-excel')],
-  ['index', pkgIs('exceljs', 'archiver', 'jszip', 'saxes', 'fast-csv')],
   [
     'queueing',
     oursIn('libs/queue/src/batch-queue', 'libs/queue/src/import/', 'libs/queue/src/export/export.service'),
@@ -178,6 +177,7 @@ const GENERIC: Rule[] = [
     ),
   ],
   ['database', (f) => f.pkg === '@electric-sql/pglite' || f.fn.startsWith('wasm-function')],
+  ['index', pkgIs('exceljs', 'archiver', 'jszip')],
   ['threadHandoff', (f) => f.fn === 'postMessage' || f.url === 'node:internal/worker'],
 ];
 
@@ -195,9 +195,9 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** Which kind of thread wrote a profile, by the code that ran in it. */
 type ThreadKind = 'parse' | 'generate' | 'pglite' | 'main';
 
+/** Which kind of thread wrote a profile, by the code that ran in it. */
 function threadKind(profile: CpuProfile): ThreadKind {
   for (const n of profile.nodes) {
     const u = n.callFrame.url;
