@@ -196,7 +196,7 @@ export function renderTable(r: BenchReport): string {
         `embedded first start (initdb and migrations, once per data folder, untimed): ${b.embeddedInit.seconds} s, peak RSS ${b.embeddedInit.peakRssMB} MB`,
       );
     out.push(
-      `bytes per stored filing (database growth over the import ÷ filings; file bytes kept in the database): PostgreSQL ${b.bytesPerFiling.postgres ?? '-'}, embedded ${b.bytesPerFiling.embedded ?? '-'}`,
+      `bytes per stored filing (growth on disk over the import ÷ filings: the database's size, the embedded data folder's allocated blocks; file bytes in the database on PostgreSQL, in the blob folder embedded): PostgreSQL ${b.bytesPerFiling.postgres ?? '-'}, embedded ${b.bytesPerFiling.embedded ?? '-'}`,
     );
     out.push('');
     out.push(

@@ -28,7 +28,7 @@ describe('the embedded database in a folder', () => {
     const config = parseEnv({ DATABASE_URL: '', PGLITE_DIR: folder });
     const bytes = (text: string) => new TextEncoder().encode(text);
     const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-    const fileOf = (sha: string) => join(folder, 'formbridge-blobs', sha.slice(0, 2), sha.slice(2, 4), sha);
+    const fileOf = (sha: string) => join(folder, 'formbridge-blobs', sha.slice(0, 2), sha);
     const blobRows = async (s: Storage) =>
       (await s.db.query<{ n: number }>('SELECT count(*)::int AS n FROM blobs'))[0].n;
 

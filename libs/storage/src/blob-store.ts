@@ -45,9 +45,16 @@ export class DatabaseBlobStore implements BlobStore {
 }
 
 /**
- * A content-addressed folder (`ab/cd/<sha256>`). Writes go to a temporary name and are renamed
- * into place, so a reader never sees half a file and concurrent writers of the same bytes agree.
+ * A content-addressed folder (`ab/<sha256>`). Writes go to a temporary name and are renamed into
+ * place, so a reader never sees half a file and concurrent writers of the same bytes agree.
  * Several machines share it only through a shared volume; without one, keep bytes in PostgreSQL.
+ *
+ * Folders written before 2026-12 hold their files one level deeper (`ab/cd/<sha256>`): they are
+ * read, found and deleted there too, and new files go to the one-level place. That layout made a
+ * folder per file for the first tens of thousands of files (65,536 possible, each a 4 KB block
+ * of its own): 10,000 files of 8 KB took 116 MB of disk instead of 80 MB, and twice the system
+ * time to write (docs/bench.md, "Eighth look"). One level is 256 folders, as Git keeps loose
+ * objects; ext4's hashed directories keep a lookup fast at hundreds of thousands of files each.
  */
 export class FolderBlobStore implements BlobStore {
   readonly location = 'folder' as const;
@@ -61,9 +68,11 @@ export class FolderBlobStore implements BlobStore {
 
   constructor(private readonly root: string) {}
 
-  private pathOf(sha256: string): string {
+  /** Where a file goes, and where it was put before 2026-12. */
+  private pathsOf(sha256: string): [path: string, olderPath: string] {
     if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a sha256: ${sha256}`);
-    return join(this.root, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+    const dir = join(this.root, sha256.slice(0, 2));
+    return [join(dir, sha256), join(dir, sha256.slice(2, 4), sha256)];
   }
 
   /**
@@ -72,15 +81,24 @@ export class FolderBlobStore implements BlobStore {
    */
   async putMany(blobs: readonly Blob[]): Promise<void> {
     for (const blob of blobs) {
-      const path = this.pathOf(blob.sha256);
-      if (await existsSmall(path)) continue;
+      const [path, olderPath] = this.pathsOf(blob.sha256);
+      if ((await existsSmall(path)) || (await existsSmall(olderPath))) continue;
       const tmp = `${path}.${this.tmpTag}.${++this.written}.tmp`;
       await writeSmallFileAtomic(path, tmp, blob.bytes);
     }
   }
 
   async get(sha256: string): Promise<Uint8Array> {
-    return readFile(this.pathOf(sha256));
+    const [path, olderPath] = this.pathsOf(sha256);
+    try {
+      return await readFile(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      return readFile(olderPath).catch((older: NodeJS.ErrnoException) => {
+        // Missing from both places: say so of the place it is written to now.
+        throw older.code === 'ENOENT' ? err : older;
+      });
+    }
   }
 
   getMany(sha256s: readonly string[]): Promise<Uint8Array[]> {
@@ -90,13 +108,14 @@ export class FolderBlobStore implements BlobStore {
   async deleteMany(sha256s: readonly string[]): Promise<number> {
     let freed = 0;
     for (const sha256 of sha256s) {
-      const path = this.pathOf(sha256);
-      const size = await stat(path).then(
-        (s) => s.size,
-        () => 0,
-      );
-      await unlink(path).catch(() => undefined);
-      freed += size;
+      for (const path of this.pathsOf(sha256)) {
+        const size = await stat(path).then(
+          (s) => s.size,
+          () => 0,
+        );
+        await unlink(path).catch(() => undefined);
+        freed += size;
+      }
     }
     return freed;
   }
