@@ -54,7 +54,7 @@ export class DatabaseBlobStore implements BlobStore {
  * folder per file for the first tens of thousands of files (65,536 possible, each a 4 KB block
  * of its own): 10,000 files of 8 KB took 116 MB of disk instead of 80 MB, and twice the system
  * time to write (docs/bench.md, "Eighth look"). One level is 256 folders, as Git keeps loose
- * objects; ext4's hashed directories keep a lookup fast at hundreds of thousands of files each.
+ * objects; ext4 indexes a large folder by hash, so a lookup stays quick with thousands in each.
  */
 export class FolderBlobStore implements BlobStore {
   readonly location = 'folder' as const;
