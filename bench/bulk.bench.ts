@@ -5,7 +5,7 @@ import { generateDocx } from '@formbridge/forms';
 import { deleteQueueKeys } from '@formbridge/queue';
 import { BenchDatabase } from './bench-database';
 import { EmbeddedFolder } from './embedded-folder';
-import { CLI } from './paths';
+import { CLI, ROOT } from './paths';
 import { Child, ThreadCpu, postgresCpuSeconds, waitFor } from './processes';
 import { StageBreakdown, stagesFromProfiles } from './stages';
 import { VariedRecords } from './varied-records';
@@ -360,7 +360,8 @@ async function profiledRuns(
   forms: number,
   tmp: string,
 ): Promise<StageBreakdown[]> {
-  const dist = join(__dirname, '..');
+  // The CLI runs the build in dist/, whichever way the benchmark itself was started.
+  const dist = join(ROOT, 'dist');
   const breakdowns: StageBreakdown[] = [];
   const profiled = async (
     run: string,
