@@ -9,7 +9,8 @@ import { VariedRecords } from './varied-records';
  * (started by the bulk part): `parse <folder>` parses every file of the batch one after another
  * on one thread, bytes already in memory (`parse <folder> <part> <of>`: a share of them, for two
  * processes side by side); `generate <n>` renders the batch's n records to .docx
- * bytes in memory. Prints {"seconds": …, "items": …}.
+ * bytes in memory (`generate <n> <part> <of>`: a share of them, likewise). Prints
+ * {"seconds": …, "items": …}.
  */
 function main(): void {
   const [what, arg] = process.argv.slice(2);
@@ -29,15 +30,18 @@ function main(): void {
     process.stdout.write(`${JSON.stringify({ seconds, items: files.length, records })}\n`);
   } else if (what === 'generate') {
     const n = Number(arg);
+    const [part, of] = process.argv.slice(4).map(Number);
     const source = new VariedRecords();
-    const records = Array.from({ length: n }, (_, i) => source.at(i));
+    const records = Array.from({ length: n }, (_, i) => i)
+      .filter((i) => !of || i % of === part)
+      .map((i) => source.at(i));
     const started = performance.now();
     let bytes = 0;
     for (const r of records) bytes += generateDocx([r]).length;
     const seconds = (performance.now() - started) / 1000;
-    process.stdout.write(`${JSON.stringify({ seconds, items: n, bytes })}\n`);
+    process.stdout.write(`${JSON.stringify({ seconds, items: records.length, bytes })}\n`);
   } else {
-    throw new Error('usage: alone.js parse <folder> [<part> <of>] | generate <count>');
+    throw new Error('usage: alone.js parse <folder> [<part> <of>] | generate <count> [<part> <of>]');
   }
 }
 

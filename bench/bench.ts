@@ -137,6 +137,18 @@ function targets(r: Omit<BenchReport, 'targets'>): Target[] {
 const ratioOf = (a: number | undefined, b: number | undefined) =>
   a === undefined || b === undefined || b <= 0 ? null : round(a / b, 2);
 
+/**
+ * Two cores' best time for the work (two side by side, half each) plus the database's CPU seconds
+ * spread over both cores, over the one-thread time: the ratio a command cannot go below here.
+ */
+const floorOf = (twoCores?: number, databaseCpu?: number, alone?: number) =>
+  twoCores === undefined || databaseCpu === undefined ? null : ratioOf(twoCores + databaseCpu / 2, alone);
+/** floorOf for a command on PostgreSQL (the server's CPU) and on the embedded database (PGlite's thread). */
+const floors = (twoCores?: number, alone?: number, postgres?: BulkRun, embedded?: BulkRun) => ({
+  embedded: floorOf(twoCores, embedded?.cpu?.threads.pglite, alone),
+  postgres: floorOf(twoCores, postgres?.cpu?.postgres, alone),
+});
+
 const peakOf = (...values: Array<number | undefined>) => {
   const known = values.filter((v): v is number => v !== undefined);
   return known.length ? Math.max(...known) : null;
@@ -230,6 +242,21 @@ async function main(opts: Options): Promise<void> {
     exportOverGenerate: {
       embedded: ratioOf(bulk?.exportEmbedded?.seconds, bulk?.generateAloneSeconds),
       postgres: ratioOf(bulk?.exportOneProcess?.seconds, bulk?.generateAloneSeconds),
+    },
+    generateTwoCoresOverOne: ratioOf(bulk?.generateTwoCoresSeconds, bulk?.generateAloneSeconds),
+    floorWithDatabase: {
+      importOverParse: floors(
+        bulk?.parseTwoCoresSeconds,
+        bulk?.parseAloneSeconds,
+        bulk?.importOneProcess,
+        bulk?.importEmbedded,
+      ),
+      exportOverGenerate: floors(
+        bulk?.generateTwoCoresSeconds,
+        bulk?.generateAloneSeconds,
+        bulk?.exportOneProcess,
+        bulk?.exportEmbedded,
+      ),
     },
     generateSpeedupVsDocx: headlineOf(generate.map((c) => c.speedupVsDocx.median)),
     generateSpeedupVsDocxtemplater: headlineOf(generate.map((c) => c.speedupVsDocxtemplater.median)),

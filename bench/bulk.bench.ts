@@ -51,6 +51,8 @@ export interface BulkResult {
   parseTwoCoresSeconds?: number;
   /** The generator alone on the same records, one thread, in memory (median of the runs). */
   generateAloneSeconds?: number;
+  /** Two such generators side by side, each on half of the records, in two processes (as above). */
+  generateTwoCoresSeconds?: number;
   importOneProcess?: BulkRun;
   importTwoProcesses?: BulkRun;
   exportOneProcess?: BulkRun;
@@ -181,7 +183,12 @@ export async function benchBulk(options: BulkOptions): Promise<BulkResult> {
     importE: [],
     exportE: [],
   };
-  const alone = { parse: [] as number[], parseTwo: [] as number[], generate: [] as number[] };
+  const alone = {
+    parse: [] as number[],
+    parseTwo: [] as number[],
+    generate: [] as number[],
+    generateTwo: [] as number[],
+  };
   try {
     const filesDir = join(tmp, 'submissions');
     log(`writing ${forms} generated one-form files to ${filesDir}`);
@@ -190,12 +197,13 @@ export async function benchBulk(options: BulkOptions): Promise<BulkResult> {
     for (let rep = 1; rep <= options.repetitions; rep++) {
       const of = options.repetitions > 1 ? ` (${rep}/${options.repetitions})` : '';
       log(`the parser alone on the same files, and the generator alone on the same records${of}`);
+      // Each alone, then two side by side on half the work each (the slower half's time).
+      const sideBySide = async (args: string[]) =>
+        Math.max(...(await Promise.all([0, 1].map((part) => aloneRun([...args, String(part), '2'], tmp)))));
       alone.parse.push(await aloneRun(['parse', filesDir], tmp));
-      const halves = await Promise.all(
-        [0, 1].map((part) => aloneRun(['parse', filesDir, String(part), '2'], tmp)),
-      );
-      alone.parseTwo.push(Math.max(...halves));
+      alone.parseTwo.push(await sideBySide(['parse', filesDir]));
       alone.generate.push(await aloneRun(['generate', String(forms)], tmp));
+      alone.generateTwo.push(await sideBySide(['generate', String(forms)]));
 
       // Import 1: the importing CLI and its own workers, nothing else.
       await db.fresh();
@@ -234,6 +242,7 @@ export async function benchBulk(options: BulkOptions): Promise<BulkResult> {
     result.parseAloneSeconds = median(alone.parse);
     result.parseTwoCoresSeconds = median(alone.parseTwo);
     result.generateAloneSeconds = median(alone.generate);
+    result.generateTwoCoresSeconds = median(alone.generateTwo);
     result.importEmbedded = combine(runs.importE);
     result.exportEmbedded = combine(runs.exportE);
     result.importOneProcess = combine(runs.import1);
@@ -329,7 +338,9 @@ async function embeddedRuns(
       bytesPerFiling,
     };
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    // The data folder (20,000 files with the outputs) stays until the benchmark's folder goes at
+    // the end, as the exports' folders do (see exportRun): deleted here, it slowed the creation
+    // of the files of the runs that follow.
     await deleteQueueKeys(db.redisUrl, prefix);
   }
 }
@@ -407,7 +418,6 @@ async function profiledRuns(
     const outE = mkdtempSync(join(tmp, 'export-profiled-embedded-'));
     await profiled('export, embedded', ['export', '--out', outE], env, () => Promise.resolve(0));
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
     await deleteQueueKeys(db.redisUrl, prefix);
   }
   return breakdowns;

@@ -39,6 +39,20 @@ export interface BenchReport {
   parseTwoCoresOverOne: number | null;
   /** `formbridge export` wall time ÷ the generator alone on the same records (one thread). */
   exportOverGenerate: { embedded: number | null; postgres: number | null };
+  /** Two generators side by side on half the records each ÷ the generator alone on all of them. */
+  generateTwoCoresOverOne: number | null;
+  /**
+   * The lowest importOverParse and exportOverGenerate this run's machine leaves room for once the
+   * database's own work is counted: the two cores parsing (or rendering) at best, as measured side
+   * by side, plus the CPU the database used in the command's run (the PostgreSQL server, PGlite's
+   * thread), spread over both cores, over the one-thread time. Nothing else a command does —
+   * loading code, V8 compiling it in each isolate, reading, hashing, queueing, writing files — is
+   * in it, so a command can only come out above it.
+   */
+  floorWithDatabase: {
+    importOverParse: { embedded: number | null; postgres: number | null };
+    exportOverGenerate: { embedded: number | null; postgres: number | null };
+  };
   /** Highest peak RSS of any long-running process of each set-up; the embedded first start apart. */
   peakRssMB: { embedded: number | null; postgres: number | null; embeddedFirstStart: number | null };
   bytesPerFiling: { postgres?: number; embedded?: number };
@@ -169,6 +183,13 @@ export function renderTable(r: BenchReport): string {
     );
     out.push(
       `two parsers side by side, half the files each (two processes, nothing else running): ${b.parseTwoCoresSeconds ?? '-'} s, ${r.parseTwoCoresOverOne ?? '-'}× the parser alone: this machine's floor for importOverParse`,
+    );
+    out.push(
+      `two generators side by side, half the records each: ${b.generateTwoCoresSeconds ?? '-'} s, ${r.generateTwoCoresOverOne ?? '-'}× the generator alone: the floor for exportOverGenerate`,
+    );
+    const f = r.floorWithDatabase;
+    out.push(
+      `the floors with the database's own CPU in each run added, over both cores (PostgreSQL / embedded): importOverParse ${f.importOverParse.postgres ?? '-'}× / ${f.importOverParse.embedded ?? '-'}×, exportOverGenerate ${f.exportOverGenerate.postgres ?? '-'}× / ${f.exportOverGenerate.embedded ?? '-'}×`,
     );
     out.push(
       table(
