@@ -98,75 +98,17 @@ export function readGrid(ctx: ReadContext, section: Section, field: GridField): 
     );
   }
   ctx.gridColumns.set(field.path, columns);
-  const start = Math.min(...columns.map((col) => col.lo));
+  let start = Infinity;
+  for (const col of columns) if (col.lo < start) start = col.lo;
+  const grid: GridReading = { ctx, section, field, read, columns, start, carried: new Map() };
   const items: Item[] = [];
   const locations: SourceLocation[] = [];
-  const carried: Record<string, unknown> = {};
-  const path = (i: number, key: string) =>
-    field.as === 'object' ? `${field.path}.${key}` : `${field.path}[${i}].${key}`;
-  for (const row of section.rows.slice(headerRow + 1)) {
-    const raw: Record<string, string[]> = {};
-    const units: Record<string, string | undefined> = {};
-    const merged = new Set<string>();
-    let location: SourceLocation | undefined;
-    const cells = row.cells.filter(
-      (cell) =>
-        cell !== section.label &&
-        (columns.length ? cell.col + cell.span > start + 1e-9 : cell.col > section.col),
-    );
-    cells.forEach((cell, i) => {
-      const column = columns.length ? bestColumn(columns, cell) : undefined;
-      const key = column?.key ?? (columns.length ? undefined : read[i]?.key);
-      if (!key) return;
-      ctx.consume(cell);
-      units[key] = column?.unit;
-      if (cell.continued) merged.add(key);
-      else (raw[key] ??= []).push(cell.text);
-      location ??= cell.location;
-    });
-    const item: Item = {};
-    const weights: Record<string, string> = {};
-    for (const column of read) {
-      const at = path(items.length, column.key);
-      const report = (code: WarningCode, message: string) =>
-        ctx.warn(code, message, `$.${at}`, location ?? {});
-      let value = ctx.convert(
-        column.type,
-        (raw[column.key] ?? []).join('\n'),
-        `$.${at}`,
-        location ?? {},
-        units[column.key] ?? section.unit,
-      );
-      if (column.weightInLabel) {
-        const split = splitLabelWeight(value);
-        value = split.value;
-        if (split.weight !== undefined) weights[column.key] = split.weight;
-      }
-      value = officialTerm(column, value, report);
-      if (
-        column.carryDown &&
-        (value === null || merged.has(column.key)) &&
-        carried[column.key] !== undefined
-      ) {
-        item[column.key] = carried[column.key];
-      } else item[column.key] = value;
-    }
-    for (const column of read) if (column.carryDown) carried[column.key] = item[column.key];
-    const keep = (field.keepRowWhenAny ?? read.map((col) => col.key)).some(
-      (k) => item[k] !== null && item[k] !== undefined,
-    );
-    if (!keep) continue;
-    for (const [key, weight] of Object.entries(weights))
-      ctx.labelWeights.set(path(items.length, key), weight);
-    for (const column of field.columns) {
-      if (column.derive) item[column.key] = derive(column.derive, item[column.derive.from]);
-    }
-    applyVocabulary(ctx, field, item, items.length, location ?? {});
-    // Key order as the definition lists the columns.
-    const ordered = Object.fromEntries(field.columns.map((col) => [col.key, item[col.key]]));
-    if (location) locations.push(location);
-    if (location && field.as !== 'object') ctx.locate(`${field.path}[${items.length}]`, location);
-    items.push(ordered);
+  for (let r = headerRow + 1; r < section.rows.length; r++) {
+    const row = readGridRow(grid, section.rows[r], items.length);
+    if (!row) continue;
+    if (row.location) locations.push(row.location);
+    if (row.location && field.as !== 'object') ctx.locate(`${field.path}[${items.length}]`, row.location);
+    items.push(row.item);
   }
   if (field.as === 'object') {
     if (items.length > 1)
@@ -179,6 +121,95 @@ export function readGrid(ctx: ReadContext, section: Section, field: GridField): 
     const empty = Object.fromEntries(field.columns.map((col) => [col.key, null]));
     ctx.set(field.path, items[0] ?? empty, locations[0] ?? section.label?.location ?? null);
   } else ctx.set(field.path, items, section.label?.location ?? null);
+}
+
+/** What reading each row of one grid shares. */
+interface GridReading {
+  ctx: ReadContext;
+  section: Section;
+  field: GridField;
+  /** The columns read, in the definition's order. */
+  read: ReturnType<CompiledDefinition['readColumns']>;
+  /** The header's columns as laid out; empty when the block has no header row. */
+  columns: ColumnSpan[];
+  /** Where the leftmost header column starts. */
+  start: number;
+  /** The last value of each carry-down column, for merged cells below it. */
+  carried: Map<string, unknown>;
+}
+
+/**
+ * One row of a grid as an item, keys in the definition's order, or undefined when none of its
+ * kept columns holds a value. Row values are kept in Maps: a grid's columns differ from one grid
+ * to the next, and objects keyed by them gave the optimising compiler a new shape for every grid.
+ */
+function readGridRow(
+  g: GridReading,
+  row: GridRow,
+  index: number,
+): { item: Item; location?: SourceLocation } | undefined {
+  const { ctx, section, field, read, columns } = g;
+  const path = (key: string) =>
+    field.as === 'object' ? `${field.path}.${key}` : `${field.path}[${index}].${key}`;
+  const raw = new Map<string, string[]>();
+  const units = new Map<string, string | undefined>();
+  const merged = new Set<string>();
+  let location: SourceLocation | undefined;
+  let i = 0;
+  for (const cell of row.cells) {
+    if (cell === section.label) continue;
+    if (columns.length ? cell.col + cell.span <= g.start + 1e-9 : cell.col <= section.col) continue;
+    const column = columns.length ? bestColumn(columns, cell) : undefined;
+    const key = column?.key ?? (columns.length ? undefined : read[i]?.key);
+    i++;
+    if (!key) continue;
+    ctx.consume(cell);
+    units.set(key, column?.unit);
+    if (cell.continued) merged.add(key);
+    else {
+      const texts = raw.get(key);
+      if (texts) texts.push(cell.text);
+      else raw.set(key, [cell.text]);
+    }
+    location ??= cell.location;
+  }
+  const values = new Map<string, unknown>();
+  const weights = new Map<string, string>();
+  for (const column of read) {
+    const at = path(column.key);
+    const report = (code: WarningCode, message: string) => ctx.warn(code, message, `$.${at}`, location ?? {});
+    let value = ctx.convert(
+      column.type,
+      (raw.get(column.key) ?? []).join('\n'),
+      `$.${at}`,
+      location ?? {},
+      units.get(column.key) ?? section.unit,
+    );
+    if (column.weightInLabel) {
+      const split = splitLabelWeight(value);
+      value = split.value;
+      if (split.weight !== undefined) weights.set(column.key, split.weight);
+    }
+    value = officialTerm(column, value, report);
+    const carried = g.carried.get(column.key);
+    values.set(
+      column.key,
+      column.carryDown && (value === null || merged.has(column.key)) && carried !== undefined
+        ? carried
+        : value,
+    );
+  }
+  for (const column of read) if (column.carryDown) g.carried.set(column.key, values.get(column.key));
+  const kept = field.keepRowWhenAny ?? read.map((col) => col.key);
+  if (!kept.some((k) => values.get(k) !== null && values.get(k) !== undefined)) return undefined;
+  for (const [key, weight] of weights) ctx.labelWeights.set(path(key), weight);
+  for (const column of field.columns) {
+    if (column.derive) values.set(column.key, derive(column.derive, values.get(column.derive.from)));
+  }
+  const item: Item = Object.fromEntries(values);
+  applyVocabulary(ctx, field, item, index, location ?? {});
+  // Key order as the definition lists the columns.
+  return { item: Object.fromEntries(field.columns.map((col) => [col.key, item[col.key]])), location };
 }
 
 /**
