@@ -139,7 +139,8 @@ const ratioOf = (a: number | undefined, b: number | undefined) =>
 
 /**
  * Two cores' best time for the work (two side by side, half each) plus the database's CPU seconds
- * spread over both cores, over the one-thread time: the ratio a command cannot go below here.
+ * spread over both cores, over the one-thread time: the lowest ratio the machine and the database
+ * leave room for in this run.
  */
 const floorOf = (twoCores?: number, databaseCpu?: number, alone?: number) =>
   twoCores === undefined || databaseCpu === undefined ? null : ratioOf(twoCores + databaseCpu / 2, alone);

@@ -47,7 +47,7 @@ export interface BenchReport {
    * by side, plus the CPU the database used in the command's run (the PostgreSQL server, PGlite's
    * thread), spread over both cores, over the one-thread time. Nothing else a command does —
    * loading code, V8 compiling it in each isolate, reading, hashing, queueing, writing files — is
-   * in it, so a command can only come out above it.
+   * in it, so a command comes out above it unless the host's speed moved between the measurements.
    */
   floorWithDatabase: {
     importOverParse: { embedded: number | null; postgres: number | null };
