@@ -194,12 +194,13 @@ export async function benchBulk(options: BulkOptions): Promise<BulkResult> {
     log(`writing ${forms} generated one-form files to ${filesDir}`);
     result.files = writeFiles(filesDir, forms);
 
+    // The parser or generator alone, and two of them side by side on half the work each (the
+    // slower half's time).
+    const sideBySide = async (args: string[]) =>
+      Math.max(...(await Promise.all([0, 1].map((part) => aloneRun([...args, String(part), '2'], tmp)))));
     for (let rep = 1; rep <= options.repetitions; rep++) {
       const of = options.repetitions > 1 ? ` (${rep}/${options.repetitions})` : '';
       log(`the parser alone on the same files, and the generator alone on the same records${of}`);
-      // Each alone, then two side by side on half the work each (the slower half's time).
-      const sideBySide = async (args: string[]) =>
-        Math.max(...(await Promise.all([0, 1].map((part) => aloneRun([...args, String(part), '2'], tmp)))));
       alone.parse.push(await aloneRun(['parse', filesDir], tmp));
       alone.parseTwo.push(await sideBySide(['parse', filesDir]));
       alone.generate.push(await aloneRun(['generate', String(forms)], tmp));

@@ -211,9 +211,10 @@ function threadKind(profile: CpuProfile): ThreadKind {
 function frameOf(node: ProfileNode, distRoot: string): Frame {
   const { functionName: fn, url } = node.callFrame;
   const path = url.startsWith('file://') ? decodeURIComponent(url.slice('file://'.length)) : url;
-  const nm = path.lastIndexOf(`${sep}node_modules${sep}`);
+  const modules = `${sep}node_modules${sep}`;
+  const nm = path.lastIndexOf(modules);
   if (nm >= 0) {
-    const parts = path.slice(nm + 14).split(sep);
+    const parts = path.slice(nm + modules.length).split(sep);
     return { fn, url, pkg: parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0] };
   }
   if (path.startsWith(distRoot + sep))
@@ -286,12 +287,12 @@ export function stagesFromProfiles(
   cpu: ThreadCpu,
   postgres: number | undefined,
 ): { cpuSeconds: Partial<Record<Stage, number>>; totalCpuSeconds: number } {
-  const sampled = {
-    main: new Map<Stage, number>(),
+  const sampled: Record<ThreadKind, Map<Stage, number>> = {
+    main: new Map(),
     parse: new Map(),
     generate: new Map(),
     pglite: new Map(),
-  } as Record<'main' | 'parse' | 'generate' | 'pglite', Map<Stage, number>>;
+  };
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
   for (const file of files) {
     const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
@@ -302,7 +303,7 @@ export function stagesFromProfiles(
   }
   const seconds: Partial<Record<Stage, number>> = {};
   const add = (stage: Stage, s: number) => (seconds[stage] = (seconds[stage] ?? 0) + s);
-  for (const kind of ['main', 'parse', 'generate', 'pglite'] as const) {
+  for (const kind of Object.keys(sampled) as ThreadKind[]) {
     const stages = sampled[kind];
     const total = [...stages.values()].reduce((a, b) => a + b, 0);
     if (!cpu[kind]) continue;
