@@ -1,6 +1,7 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type { default as Ajv, ErrorObject, ValidateFunction } from 'ajv';
 import type { FieldError } from '@formbridge/common';
 import { DefinitionRegistry, FormDefinition, definitions } from '@formbridge/definitions';
+import { PREBUILT_DIR, editionSchemas, loadPrebuilt, newAjv } from './prebuilt-validators';
 import type { FormRecord } from './records';
 import { JsonSchema, recordSchema } from './schema';
 
@@ -37,23 +38,33 @@ function fieldError(e: ErrorObject): FieldError {
 
 /**
  * Record validation compiled from the form definitions: each definition becomes a JSON Schema,
- * compiled once by Ajv into a validating function. A record is valid when it matches an edition
- * of its form type; errors are those of the newest edition.
+ * compiled once by Ajv into a validating function (at build time for templates/, see
+ * prebuilt-validators.ts). A record is valid when it matches an edition of its form type; errors
+ * are those of the newest edition.
  */
 export class ContractValidator {
   private readonly byType = new Map<string, Array<{ def: FormDefinition; validate: ValidateFunction }>>();
   readonly schemas = new Map<string, JsonSchema>();
+  /** Where the functions came from: the build's prebuilt file, or Ajv at run time. */
+  readonly compiled: 'prebuilt' | 'run time';
 
-  constructor(readonly registry: DefinitionRegistry) {
-    const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
-    ajv.addKeyword({ keyword: 'x-reason', schemaType: 'string' });
-    for (const formType of registry.formTypes()) {
-      const editions = registry.editions(formType).reverse();
-      this.schemas.set(formType, recordSchema(editions[0]));
-      this.byType.set(
-        formType,
-        editions.map((def) => ({ def, validate: ajv.compile(toAjv(recordSchema(def))) })),
-      );
+  /** `prebuiltDir`: where to look for the build's validators (a test's folder; null: compile). */
+  constructor(
+    readonly registry: DefinitionRegistry,
+    prebuiltDir: string | null = PREBUILT_DIR,
+  ) {
+    const editions = editionSchemas(registry);
+    const prebuilt = prebuiltDir === null ? undefined : loadPrebuilt(editions, prebuiltDir);
+    this.compiled = prebuilt ? 'prebuilt' : 'run time';
+    let ajv: Ajv | undefined;
+    for (const e of editions) {
+      const validate = prebuilt?.get(e.id) ?? (ajv ??= newAjv()).compile(e.schema);
+      const known = this.byType.get(e.formType);
+      if (known) known.push({ def: e.def, validate });
+      else {
+        this.byType.set(e.formType, [{ def: e.def, validate }]);
+        this.schemas.set(e.formType, recordSchema(e.def));
+      }
     }
   }
 
@@ -88,17 +99,6 @@ export class ContractValidator {
     if (validators.find((v) => v.def === preferred)?.validate(record)) return preferred;
     return validators.find((v) => v.validate(record))?.def ?? preferred;
   }
-}
-
-/** Ajv reads `nullable` itself only alongside `type`; spelled out as a type list it needs no help. */
-function toAjv(schema: JsonSchema): object {
-  const { nullable, properties, items, ...rest } = schema;
-  const out: Record<string, unknown> = { ...rest };
-  if (nullable && typeof rest.type === 'string') out.type = [rest.type, 'null'];
-  if (properties)
-    out.properties = Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, toAjv(v)]));
-  if (items) out.items = toAjv(items);
-  return out;
 }
 
 function dedupe(errors: FieldError[]): FieldError[] {

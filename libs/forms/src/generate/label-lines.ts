@@ -1,4 +1,6 @@
-const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+// Made on first use: loading ICU's word dictionary takes about 14 ms, which an isolate that only
+// parses (every parse thread loads this module with the parser) would pay for nothing.
+let segmenter: Intl.Segmenter | undefined;
 
 /**
  * Where a line may end inside a label and leave its words whole, by ICU's dictionary segmentation
@@ -12,7 +14,9 @@ export function wordBreaks(label: string): number[] {
   let at = 0;
   for (const part of label.split(/(（[^）]*）|\([^)]*\))/)) {
     if (/^[（(]/.test(part)) pieces.push({ at, text: part });
-    else for (const s of segmenter.segment(part)) pieces.push({ at: at + s.index, text: s.segment });
+    else
+      for (const s of (segmenter ??= new Intl.Segmenter('zh', { granularity: 'word' })).segment(part))
+        pieces.push({ at: at + s.index, text: s.segment });
     at += part.length;
   }
   // Runs of one-character pieces joined into one word.
