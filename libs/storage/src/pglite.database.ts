@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { lockDataDir } from './data-dir-lock';
-import { Database, Queryable, quoteIdent } from './database';
+import { Database, PreparedStatement, Queryable, quoteIdent, sqlText } from './database';
 import type { PgliteReply, PgliteRequest, PgliteThreadData } from './pglite-thread';
 
 /** Distributes a request to the thread without its id: the thread's side adds it. */
@@ -33,8 +33,13 @@ class TransactionQueryable implements Queryable {
     private readonly tx: number,
   ) {}
 
-  query<T extends object>(sql: string, params?: readonly unknown[]): Promise<T[]> {
-    return this.db.call({ op: 'query', sql, params: params as unknown[], tx: this.tx }) as Promise<T[]>;
+  query<T extends object>(sql: string | PreparedStatement, params?: readonly unknown[]): Promise<T[]> {
+    return this.db.call({
+      op: 'query',
+      sql: sqlText(sql),
+      params: params as unknown[],
+      tx: this.tx,
+    }) as Promise<T[]>;
   }
 
   async exec(sql: string): Promise<void> {
@@ -160,8 +165,8 @@ export class PgliteDatabase implements Database {
     });
   }
 
-  query<T extends object>(sql: string, params?: readonly unknown[]): Promise<T[]> {
-    return this.call({ op: 'query', sql, params: params as unknown[] }) as Promise<T[]>;
+  query<T extends object>(sql: string | PreparedStatement, params?: readonly unknown[]): Promise<T[]> {
+    return this.call({ op: 'query', sql: sqlText(sql), params: params as unknown[] }) as Promise<T[]>;
   }
 
   async exec(sql: string): Promise<void> {

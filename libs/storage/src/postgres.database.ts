@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool, PoolClient, types } from 'pg';
+import { Pool, PoolClient, QueryConfig, types } from 'pg';
 import { ErrorCode, FormBridgeError, OutageMonitor, isConnectionError } from '@formbridge/common';
-import { Database, Queryable, quoteIdent } from './database';
+import { Database, PreparedStatement, Queryable, quoteIdent } from './database';
 
 const INT8 = 20;
 const INT8_ARRAY = 1016;
@@ -21,11 +21,17 @@ const typeOverrides = {
   }) as unknown as typeof types.getTypeParser,
 };
 
+/** pg prepares a query that has a name once per connection and runs it by that name after. */
+function queryConfig(sql: string | PreparedStatement, params?: readonly unknown[]): QueryConfig {
+  const values = params as unknown[] | undefined;
+  return typeof sql === 'string' ? { text: sql, values } : { name: sql.name, text: sql.text, values };
+}
+
 class ClientQueryable implements Queryable {
   constructor(private readonly client: PoolClient) {}
 
-  async query<T extends object>(sql: string, params?: readonly unknown[]): Promise<T[]> {
-    return (await this.client.query(sql, params as unknown[])).rows as T[];
+  async query<T extends object>(sql: string | PreparedStatement, params?: readonly unknown[]): Promise<T[]> {
+    return (await this.client.query(queryConfig(sql, params))).rows as T[];
   }
 
   async exec(sql: string): Promise<void> {
@@ -107,8 +113,8 @@ export class PostgresDatabase implements Database {
     }
   }
 
-  query<T extends object>(sql: string, params?: readonly unknown[]): Promise<T[]> {
-    return this.retrying(async () => (await this.pool.query(sql, params as unknown[])).rows as T[]);
+  query<T extends object>(sql: string | PreparedStatement, params?: readonly unknown[]): Promise<T[]> {
+    return this.retrying(async () => (await this.pool.query(queryConfig(sql, params))).rows as T[]);
   }
 
   async exec(sql: string): Promise<void> {

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { Database, Queryable, valuesList } from '../database';
+import { Database, Queryable, prepared, valuesList } from '../database';
 import {
   BatchCounts,
   BatchItemRow,
@@ -175,24 +175,14 @@ export class BatchRepository {
     /** Items whose bytes the caller has already (no content read for them). */
     except: readonly number[] = [],
   ): Promise<ParseItem[]> {
-    return this.db.query<ParseItem>(
-      `SELECT i.id, i.batch_id AS "batchId", i.status, i.name, d.id AS "documentId", d.sha256, d.format,
-              d.form_count AS "formCount", d.error_code AS "errorCode", d.error_message AS "errorMessage",
-              ${withContent ? `(SELECT b.content FROM blobs b WHERE b.sha256 = d.sha256 AND i.status = 'pending' AND d.form_count IS NULL AND d.error_code IS NULL AND NOT i.id = ANY($2::bigint[]))` : 'NULL'} AS content
-       FROM batch_items i JOIN documents d ON d.id = i.document_id WHERE i.id = ANY($1::bigint[])`,
-      withContent ? [itemIds, except] : [itemIds],
-    );
+    return withContent
+      ? this.db.query<ParseItem>(PARSE_ITEMS_WITH_CONTENT, [itemIds, except])
+      : this.db.query<ParseItem>(PARSE_ITEMS, [itemIds]);
   }
 
   /** Export items with their batch's options and their record's data, in one query. */
   async exportItems(itemIds: readonly number[]): Promise<ExportItem[]> {
-    return this.db.query<ExportItem>(
-      `SELECT i.id, i.batch_id AS "batchId", i.status, i.record_id AS "recordId", b.options, r.data,
-              r.version, r.form_type AS "formType"
-       FROM batch_items i JOIN batches b ON b.id = i.batch_id LEFT JOIN records r ON r.id = i.record_id
-       WHERE i.id = ANY($1::bigint[])`,
-      [itemIds],
-    );
+    return this.db.query<ExportItem>(EXPORT_ITEMS, [itemIds]);
   }
 
   /** Files whose documents were parsed before: they add no records, only point at them. */
@@ -323,3 +313,24 @@ export class BatchRepository {
     );
   }
 }
+
+// The statements every parse or generate job runs first, prepared once per connection.
+const parseItemsSql = (content: string) =>
+  `SELECT i.id, i.batch_id AS "batchId", i.status, i.name, d.id AS "documentId", d.sha256, d.format,
+          d.form_count AS "formCount", d.error_code AS "errorCode", d.error_message AS "errorMessage",
+          ${content} AS content
+   FROM batch_items i JOIN documents d ON d.id = i.document_id WHERE i.id = ANY($1::bigint[])`;
+const PARSE_ITEMS = prepared('parse-items', parseItemsSql('NULL'));
+const PARSE_ITEMS_WITH_CONTENT = prepared(
+  'parse-items-with-content',
+  parseItemsSql(
+    `(SELECT b.content FROM blobs b WHERE b.sha256 = d.sha256 AND i.status = 'pending' AND d.form_count IS NULL AND d.error_code IS NULL AND NOT i.id = ANY($2::bigint[]))`,
+  ),
+);
+const EXPORT_ITEMS = prepared(
+  'export-items',
+  `SELECT i.id, i.batch_id AS "batchId", i.status, i.record_id AS "recordId", b.options, r.data,
+          r.version, r.form_type AS "formType"
+   FROM batch_items i JOIN batches b ON b.id = i.batch_id LEFT JOIN records r ON r.id = i.record_id
+   WHERE i.id = ANY($1::bigint[])`,
+);

@@ -1,4 +1,4 @@
-import { Database, Queryable, valuesList } from '../database';
+import { Database, Queryable, prepared, valuesList } from '../database';
 import { JsonObject, NewDocument } from '../storage.types';
 
 export class DocumentRepository {
@@ -7,10 +7,7 @@ export class DocumentRepository {
   /** Which of these hashes are already stored. */
   async existing(sha256s: readonly string[], tx: Queryable = this.db): Promise<Set<string>> {
     if (!sha256s.length) return new Set();
-    const rows = await tx.query<{ sha256: string }>(
-      `SELECT sha256 FROM documents WHERE sha256 = ANY($1::text[])`,
-      [sha256s],
-    );
+    const rows = await tx.query<{ sha256: string }>(EXISTING, [sha256s]);
     return new Set(rows.map((r) => r.sha256));
   }
 
@@ -56,3 +53,8 @@ export class DocumentRepository {
     return row?.warnings ?? [];
   }
 }
+
+const EXISTING = prepared(
+  'existing-documents',
+  `SELECT sha256 FROM documents WHERE sha256 = ANY($1::text[])`,
+);

@@ -1,13 +1,26 @@
 import { createHash } from 'node:crypto';
 import { diffRecords, mergeRecords, sameJson } from '@formbridge/contract';
 import { definitions, filingKey } from '@formbridge/definitions';
-import { Queryable } from '../database';
+import { Queryable, prepared } from '../database';
 import { rebuildVersions } from '../record-history';
 import type { JsonObject, ParsedDocument, RecordWarning, ReturnClaim, VersionOrigin } from '../storage.types';
 
 /** The warning about a record itself (not about the form it came from): it stays through edits. */
 export const RECORD_WARNING = 'possible-duplicate';
 const RETURN_REFUSED = 'return-refused';
+
+// The statements every storing transaction runs, prepared once per connection (see prepared()).
+const LOCK_KEYS = prepared(
+  'lock-filing-keys',
+  `SELECT count(pg_advisory_xact_lock(k))::int AS n FROM (SELECT DISTINCT k FROM unnest($1::bigint[]) AS k ORDER BY k) AS s`,
+);
+const ITEM_NAMES = prepared('item-names', `SELECT id, name FROM batch_items WHERE id = ANY($1::bigint[])`);
+const TAKEN_FORMS = prepared(
+  'taken-forms',
+  `SELECT document_id || ':' || form_index AS key FROM record_sources WHERE document_id = ANY($1::bigint[])
+   UNION ALL
+   SELECT document_id || ':' || form_index FROM record_conflicts WHERE document_id = ANY($1::bigint[])`,
+);
 
 /** A record locked for writing a new version. */
 export interface LockedRecord {
@@ -141,27 +154,16 @@ export class FilingStore {
     // one document's forms, are new: each such key is locked for the transaction, in one order
     // for everyone (no deadlock). Writers of unrelated filings go on side by side; one lock for
     // all of them made every worker of an import wait in line for it.
-    await this.tx.query(
-      `SELECT count(pg_advisory_xact_lock(k))::int AS n FROM (SELECT DISTINCT k FROM unnest($1::bigint[]) AS k ORDER BY k) AS s`,
-      [lockKeys(parsed)],
-    );
+    await this.tx.query(LOCK_KEYS, [lockKeys(parsed)]);
     const names = new Map(
-      (
-        await this.tx.query<{ id: number; name: string }>(
-          `SELECT id, name FROM batch_items WHERE id = ANY($1::bigint[])`,
-          [parsed.map((p) => p.itemId)],
-        )
-      ).map((r) => [r.id, r.name]),
+      (await this.tx.query<{ id: number; name: string }>(ITEM_NAMES, [parsed.map((p) => p.itemId)])).map(
+        (r) => [r.id, r.name],
+      ),
     );
     const taken = new Set(
-      (
-        await this.tx.query<{ key: string }>(
-          `SELECT document_id || ':' || form_index AS key FROM record_sources WHERE document_id = ANY($1::bigint[])
-           UNION ALL
-           SELECT document_id || ':' || form_index FROM record_conflicts WHERE document_id = ANY($1::bigint[])`,
-          [parsed.map((p) => p.documentId)],
-        )
-      ).map((r) => r.key),
+      (await this.tx.query<{ key: string }>(TAKEN_FORMS, [parsed.map((p) => p.documentId)])).map(
+        (r) => r.key,
+      ),
     );
     const firstItem = new Map<number, number>();
     const forms: FormInput[] = [];
@@ -304,60 +306,8 @@ export class FilingStore {
       updatedRecords: this.updated.get(p.itemId) ?? [],
       first: firstItem.get(p.documentId) === p.itemId,
     }));
-    // f is MATERIALIZED so that each form's content hash is computed once: inlined, it was
-    // computed again in the lookup of `known` (a fifth of the statement in the embedded database).
     return this.tx.query(
-      `WITH f AS MATERIALIZED (
-         SELECT x.item_id, x.document_id, x.form_index, x.file, x.data, x.warnings, x.filing_key, x.department, x.project,
-                x.data->>'formType' AS form_type, encode(sha256(convert_to(x.data::text, 'UTF8')), 'hex') AS hash
-         FROM jsonb_to_recordset($1::jsonb)
-           AS x(item_id bigint, document_id bigint, form_index int, file text, data jsonb, warnings jsonb, filing_key text,
-                department text, project text)
-       ), known AS (
-         SELECT f.*, m.id AS record_id, m.version AS record_version
-         FROM f LEFT JOIN LATERAL (
-           SELECT r.id, r.version FROM records r WHERE r.form_type = f.form_type AND r.content_hash = f.hash
-           ORDER BY r.id LIMIT 1
-         ) m ON true
-       ), firsts AS (
-         SELECT DISTINCT ON (form_type, hash) * FROM known WHERE record_id IS NULL
-         ORDER BY form_type, hash, document_id, form_index
-       ), ins AS (
-         INSERT INTO records (form_type, year, department, project, data, document_id, form_index, content_hash, filing_key, warnings)
-         SELECT form_type, CASE WHEN data->>'year' ~ '^[0-9]{1,4}$' THEN (data->>'year')::int END,
-                department, project, data, document_id, form_index, hash, filing_key, warnings
-         FROM firsts
-         RETURNING id, form_type, content_hash, document_id, warnings, form_index
-       ), versions AS (
-         INSERT INTO record_versions (record_id, version, origin, changes, warnings, document_id, form_index)
-         SELECT id, 1, 'import', '[]'::jsonb, warnings, document_id, form_index FROM ins
-       ), src AS (
-         INSERT INTO record_sources (document_id, form_index, record_id, version, file)
-         SELECT k.document_id, k.form_index, COALESCE(k.record_id, i.id), COALESCE(k.record_version, 1), k.file
-         FROM known k LEFT JOIN ins i ON k.record_id IS NULL AND i.form_type = k.form_type AND i.content_hash = k.hash
-         ON CONFLICT DO NOTHING
-       ), docs AS (
-         SELECT (x->>'itemId')::bigint AS item_id, (x->>'documentId')::bigint AS document_id,
-                (x->>'recordCount')::int AS record_count, x->'warnings' AS warnings,
-                x->'updatedRecords' AS updated_records, (x->>'first')::boolean AS first
-         FROM jsonb_array_elements($2::jsonb) AS x
-       ), added AS (
-         -- a document that came twice in one call counts its new records once, for its first item
-         SELECT d.item_id, CASE WHEN d.first THEN (SELECT count(*) FROM ins WHERE ins.document_id = d.document_id)
-                                ELSE 0 END::int AS n
-         FROM docs d
-       ), doc AS (
-         UPDATE documents SET parsed_at = now(), form_count = d.record_count, warnings = d.warnings,
-                error_code = NULL, error_message = NULL
-         FROM docs d WHERE documents.id = d.document_id AND d.first AND documents.id = ANY($3::bigint[])
-       ), item AS (
-         UPDATE batch_items b SET status = 'done', record_count = d.record_count, new_records = a.n,
-                updated_records = d.updated_records, error_code = NULL, reason = NULL, finished_at = now()
-         FROM docs d JOIN added a USING (item_id)
-         WHERE b.id = d.item_id AND b.id = ANY($4::bigint[]) AND b.status <> 'done'
-       )
-       SELECT 'item' AS kind, item_id::bigint AS id, n FROM added
-       UNION ALL SELECT 'new', id, 0 FROM ins`,
+      STORE_FORMS,
       // The ids again as arrays: the planner cannot see into the JSON, and without them joined
       // the whole documents and batch_items tables by hash for every call (docs/bench.md).
       [JSON.stringify(input), JSON.stringify(docs), docs.map((d) => d.documentId), docs.map((d) => d.itemId)],
@@ -369,29 +319,95 @@ export class FilingStore {
     const fields = Object.fromEntries(
       definitions().definitions.map((d) => [d.formType, d.filingIdentity.join(', ')]),
     );
-    await this.tx.query(
-      // Per new record, a lateral aggregate over the index (filing_key, id): a join here was
-      // planned as a sequential scan of all records for every job (migration 007).
-      `WITH dup AS (
-         SELECT n.id, n.form_type, o.others, o.names
-         FROM records n CROSS JOIN LATERAL (
-           SELECT jsonb_agg(o.id ORDER BY o.id) AS others, string_agg(o.id::text, ', ' ORDER BY o.id) AS names
-           FROM records o WHERE o.filing_key = n.filing_key AND o.id < n.id
-         ) o
-         WHERE n.id = ANY($1::bigint[]) AND o.others IS NOT NULL
-       ), w AS (
-         SELECT id, jsonb_build_array(jsonb_build_object(
-           'code', '${RECORD_WARNING}',
-           'message', 'the same filing (form type, ' || COALESCE($2::jsonb->>form_type, '') || ') as record ' || names
-                      || ', with different content: check which one stands',
-           'path', NULL, 'location', NULL, 'records', others)) AS warning
-         FROM dup
-       ), v AS (
-         UPDATE record_versions SET warnings = record_versions.warnings || w.warning FROM w
-         WHERE record_versions.record_id = w.id AND record_versions.version = 1
-       )
-       UPDATE records SET warnings = records.warnings || w.warning FROM w WHERE records.id = w.id`,
-      [ids, JSON.stringify(fields)],
-    );
+    await this.tx.query(FLAG_DUPLICATES, [ids, JSON.stringify(fields)]);
   }
 }
+
+/**
+ * Stores one transaction's forms: new records, their first versions and sources, and the items
+ * and documents done. f is MATERIALIZED so that each form's content hash is computed once:
+ * inlined, it was computed again in the lookup of `known` (a fifth of the statement in the
+ * embedded database).
+ */
+const STORE_FORMS = prepared(
+  'store-forms',
+  `WITH f AS MATERIALIZED (
+     SELECT x.item_id, x.document_id, x.form_index, x.file, x.data, x.warnings, x.filing_key, x.department, x.project,
+            x.data->>'formType' AS form_type, encode(sha256(convert_to(x.data::text, 'UTF8')), 'hex') AS hash
+     FROM jsonb_to_recordset($1::jsonb)
+       AS x(item_id bigint, document_id bigint, form_index int, file text, data jsonb, warnings jsonb, filing_key text,
+            department text, project text)
+   ), known AS (
+     SELECT f.*, m.id AS record_id, m.version AS record_version
+     FROM f LEFT JOIN LATERAL (
+       SELECT r.id, r.version FROM records r WHERE r.form_type = f.form_type AND r.content_hash = f.hash
+       ORDER BY r.id LIMIT 1
+     ) m ON true
+   ), firsts AS (
+     SELECT DISTINCT ON (form_type, hash) * FROM known WHERE record_id IS NULL
+     ORDER BY form_type, hash, document_id, form_index
+   ), ins AS (
+     INSERT INTO records (form_type, year, department, project, data, document_id, form_index, content_hash, filing_key, warnings)
+     SELECT form_type, CASE WHEN data->>'year' ~ '^[0-9]{1,4}$' THEN (data->>'year')::int END,
+            department, project, data, document_id, form_index, hash, filing_key, warnings
+     FROM firsts
+     RETURNING id, form_type, content_hash, document_id, warnings, form_index
+   ), versions AS (
+     INSERT INTO record_versions (record_id, version, origin, changes, warnings, document_id, form_index)
+     SELECT id, 1, 'import', '[]'::jsonb, warnings, document_id, form_index FROM ins
+   ), src AS (
+     INSERT INTO record_sources (document_id, form_index, record_id, version, file)
+     SELECT k.document_id, k.form_index, COALESCE(k.record_id, i.id), COALESCE(k.record_version, 1), k.file
+     FROM known k LEFT JOIN ins i ON k.record_id IS NULL AND i.form_type = k.form_type AND i.content_hash = k.hash
+     ON CONFLICT DO NOTHING
+   ), docs AS (
+     SELECT (x->>'itemId')::bigint AS item_id, (x->>'documentId')::bigint AS document_id,
+            (x->>'recordCount')::int AS record_count, x->'warnings' AS warnings,
+            x->'updatedRecords' AS updated_records, (x->>'first')::boolean AS first
+     FROM jsonb_array_elements($2::jsonb) AS x
+   ), added AS (
+     -- a document that came twice in one call counts its new records once, for its first item
+     SELECT d.item_id, CASE WHEN d.first THEN (SELECT count(*) FROM ins WHERE ins.document_id = d.document_id)
+                            ELSE 0 END::int AS n
+     FROM docs d
+   ), doc AS (
+     UPDATE documents SET parsed_at = now(), form_count = d.record_count, warnings = d.warnings,
+            error_code = NULL, error_message = NULL
+     FROM docs d WHERE documents.id = d.document_id AND d.first AND documents.id = ANY($3::bigint[])
+   ), item AS (
+     UPDATE batch_items b SET status = 'done', record_count = d.record_count, new_records = a.n,
+            updated_records = d.updated_records, error_code = NULL, reason = NULL, finished_at = now()
+     FROM docs d JOIN added a USING (item_id)
+     WHERE b.id = d.item_id AND b.id = ANY($4::bigint[]) AND b.status <> 'done'
+   )
+   SELECT 'item' AS kind, item_id::bigint AS id, n FROM added
+   UNION ALL SELECT 'new', id, 0 FROM ins`,
+);
+
+/**
+ * Flags new records of filings stored before. Per new record, a lateral aggregate over the index
+ * (filing_key, id): a join here was planned as a sequential scan of all records for every job
+ * (migration 007).
+ */
+const FLAG_DUPLICATES = prepared(
+  'flag-possible-duplicates',
+  `WITH dup AS (
+     SELECT n.id, n.form_type, o.others, o.names
+     FROM records n CROSS JOIN LATERAL (
+       SELECT jsonb_agg(o.id ORDER BY o.id) AS others, string_agg(o.id::text, ', ' ORDER BY o.id) AS names
+       FROM records o WHERE o.filing_key = n.filing_key AND o.id < n.id
+     ) o
+     WHERE n.id = ANY($1::bigint[]) AND o.others IS NOT NULL
+   ), w AS (
+     SELECT id, jsonb_build_array(jsonb_build_object(
+       'code', '${RECORD_WARNING}',
+       'message', 'the same filing (form type, ' || COALESCE($2::jsonb->>form_type, '') || ') as record ' || names
+                  || ', with different content: check which one stands',
+       'path', NULL, 'location', NULL, 'records', others)) AS warning
+     FROM dup
+   ), v AS (
+     UPDATE record_versions SET warnings = record_versions.warnings || w.warning FROM w
+     WHERE record_versions.record_id = w.id AND record_versions.version = 1
+   )
+   UPDATE records SET warnings = records.warnings || w.warning FROM w WHERE records.id = w.id`,
+);
