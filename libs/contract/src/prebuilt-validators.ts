@@ -9,10 +9,10 @@ import { JsonSchema, recordSchema } from './schema';
  * The record validators, compiled ahead of time.
  *
  * Ajv turns each edition's JSON Schema into a function at run time. In every isolate that
- * validates (the CLI's, each parse thread's and each generate thread's) that took 0.1–0.15 s
- * of CPU, and ran Ajv's code generator long enough for V8 to optimise it: about 0.3 s more of
- * compiling on the helper threads, per isolate, before the first file (docs/bench.md, "Tenth
- * look"). `npm run build` writes Ajv's standalone code for templates/ once, into a file named by
+ * validates (the CLI's, each parse thread's and each generate thread's) that took 0.09–0.17 s,
+ * and ran Ajv's code generator long enough for V8 to optimise it (0.3 s of compile jobs on the
+ * helper threads): about 0.2 s of CPU per isolate in all, before its first file (docs/bench.md,
+ * "Tenth look"). `npm run build` writes Ajv's standalone code for templates/ once, into a file named by
  * a hash of everything the code is made from (Ajv's version, its options, every schema). A
  * validator loads that file only when its own registry hashes the same, and compiles at run time
  * otherwise: a template edited since the build, a registry of a test, the sources under ts-jest.

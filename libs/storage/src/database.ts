@@ -2,10 +2,9 @@
  * A statement that every job of a bulk command runs: on a PostgreSQL server it is prepared once
  * per connection under its name, and the server neither parses nor plans it again on each call
  * (after five calls it keeps a generic plan where that costs no more than planning afresh). An
- * import of 10,000 files ran the storing statement and the five around it 100 times each, and
- * planning them anew took about 0.5 of the server's 3.5–4.3 CPU-seconds (docs/bench.md, "Tenth
- * look"). Only for text that never changes: each name is one statement for the life of a
- * connection.
+ * import of 10,000 files ran each of them about 100 times, and parsing and planning them anew took
+ * about 0.65 of the server's 3.7–3.9 CPU-seconds (docs/bench.md, "Tenth look"). Only for text
+ * that never changes: each name is one statement for the life of a connection.
  */
 export interface PreparedStatement {
   readonly name: string;
