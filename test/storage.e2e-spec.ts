@@ -335,3 +335,36 @@ describe.each([
     expect((await service.versions(record.id)).length).toBe(2);
   });
 });
+
+describe('prepared statements on PostgreSQL', () => {
+  /** The statements this connection has prepared, after one look-up of documents on it. */
+  async function preparedAfterLookup(storage: Storage): Promise<string[]> {
+    return storage.db.transaction(async (tx) => {
+      expect([...(await storage.documents.existing([sha('nothing stored')], tx))]).toEqual([]);
+      const rows = await tx.query<{ name: string }>('SELECT name FROM pg_prepared_statements ORDER BY name');
+      return rows.map((r) => r.name);
+    });
+  }
+
+  it('keeps the named statements prepared on the connection by default', async () => {
+    const env = testEnv();
+    const storage = await Storage.open(testConfig(env));
+    try {
+      expect(await preparedAfterLookup(storage)).toContain('existing-documents');
+    } finally {
+      await storage.close();
+      await dropSchema(env.DATABASE_SCHEMA);
+    }
+  });
+
+  it('sends every statement unnamed with DATABASE_PREPARED_STATEMENTS=false (a pooler that cannot keep them)', async () => {
+    const env = testEnv({ DATABASE_PREPARED_STATEMENTS: 'false' });
+    const storage = await Storage.open(testConfig(env));
+    try {
+      expect(await preparedAfterLookup(storage)).toEqual([]);
+    } finally {
+      await storage.close();
+      await dropSchema(env.DATABASE_SCHEMA);
+    }
+  });
+});

@@ -43,6 +43,12 @@ export class EnvDto {
   @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'DATABASE_SCHEMA must be a lower-case SQL identifier' })
   DATABASE_SCHEMA = 'public';
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE = 10;
+  /**
+   * The statements every storing job runs are prepared once per connection. false: every statement
+   * goes unnamed, for a connection pooler that cannot keep them (PgBouncer before 1.21 in
+   * transaction mode, or without max_prepared_statements).
+   */
+  @IsOptional() @Transform(toBoolean) @IsIn([true, false]) DATABASE_PREPARED_STATEMENTS = true;
   /** Data folder of the embedded database when DATABASE_URL is unset. */
   @IsOptional() @IsString() PGLITE_DIR = './data/pglite';
   /** Folder for submission and export file bytes; unset: PostgreSQL keeps them, the embedded database in its folder. */

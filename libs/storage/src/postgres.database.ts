@@ -21,17 +21,28 @@ const typeOverrides = {
   }) as unknown as typeof types.getTypeParser,
 };
 
-/** pg prepares a query that has a name once per connection and runs it by that name after. */
-function queryConfig(sql: string | PreparedStatement, params?: readonly unknown[]): QueryConfig {
+/**
+ * pg prepares a query that has a name once per connection and runs it by that name after;
+ * `named` false sends every statement unnamed (DATABASE_PREPARED_STATEMENTS).
+ */
+function queryConfig(
+  sql: string | PreparedStatement,
+  params: readonly unknown[] | undefined,
+  named: boolean,
+): QueryConfig {
   const values = params as unknown[] | undefined;
-  return typeof sql === 'string' ? { text: sql, values } : { name: sql.name, text: sql.text, values };
+  if (typeof sql === 'string') return { text: sql, values };
+  return named ? { name: sql.name, text: sql.text, values } : { text: sql.text, values };
 }
 
 class ClientQueryable implements Queryable {
-  constructor(private readonly client: PoolClient) {}
+  constructor(
+    private readonly client: PoolClient,
+    private readonly named: boolean,
+  ) {}
 
   async query<T extends object>(sql: string | PreparedStatement, params?: readonly unknown[]): Promise<T[]> {
-    return (await this.client.query(queryConfig(sql, params))).rows as T[];
+    return (await this.client.query(queryConfig(sql, params, this.named))).rows as T[];
   }
 
   async exec(sql: string): Promise<void> {
@@ -45,6 +56,8 @@ export interface PostgresOptions {
   connectTimeoutMs?: number;
   /** Set: statements that meet a lost server wait for it (bounded by the monitor) and run again. */
   outage?: OutageMonitor;
+  /** Prepared statements kept per connection under their names (default true). */
+  preparedStatements?: boolean;
 }
 
 /** `host:port/db` of a URL, for messages (never the password). */
@@ -114,7 +127,8 @@ export class PostgresDatabase implements Database {
   }
 
   query<T extends object>(sql: string | PreparedStatement, params?: readonly unknown[]): Promise<T[]> {
-    return this.retrying(async () => (await this.pool.query(queryConfig(sql, params))).rows as T[]);
+    const config = queryConfig(sql, params, this.options.preparedStatements ?? true);
+    return this.retrying(async () => (await this.pool.query(config)).rows as T[]);
   }
 
   async exec(sql: string): Promise<void> {
@@ -134,7 +148,7 @@ export class PostgresDatabase implements Database {
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      const result = await fn(new ClientQueryable(client));
+      const result = await fn(new ClientQueryable(client, this.options.preparedStatements ?? true));
       await client.query('COMMIT');
       return result;
     } catch (err) {

@@ -16,7 +16,12 @@ export type StorageConfig = Pick<
   EnvDto,
   'DATABASE_URL' | 'DATABASE_SCHEMA' | 'DATABASE_POOL_SIZE' | 'PGLITE_DIR' | 'BLOB_DIR'
 > &
-  Partial<Pick<EnvDto, 'CONNECT_TIMEOUT_MS' | 'OUTAGE_TIMEOUT_MS' | 'LOG_LEVEL' | 'LOG_FORMAT'>>;
+  Partial<
+    Pick<
+      EnvDto,
+      'CONNECT_TIMEOUT_MS' | 'OUTAGE_TIMEOUT_MS' | 'LOG_LEVEL' | 'LOG_FORMAT' | 'DATABASE_PREPARED_STATEMENTS'
+    >
+  >;
 
 /**
  * Where the embedded database keeps file bytes when BLOB_DIR is not set: a folder inside its data
@@ -86,6 +91,7 @@ export class Storage {
       });
       const postgres = new PostgresDatabase(config.DATABASE_URL, config.DATABASE_SCHEMA, {
         poolSize: config.DATABASE_POOL_SIZE,
+        preparedStatements: config.DATABASE_PREPARED_STATEMENTS ?? true,
         connectTimeoutMs: config.CONNECT_TIMEOUT_MS ?? 5000,
         outage: new OutageMonitor('PostgreSQL', config.OUTAGE_TIMEOUT_MS ?? 120_000, log),
       });
