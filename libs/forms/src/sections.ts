@@ -100,7 +100,8 @@ export function readGrid(ctx: ReadContext, section: Section, field: GridField): 
   ctx.gridColumns.set(field.path, columns);
   let start = Infinity;
   for (const col of columns) if (col.lo < start) start = col.lo;
-  const grid: GridReading = { ctx, section, field, read, columns, start, carried: new Map() };
+  const kept = field.keepRowWhenAny ?? read.map((col) => col.key);
+  const grid: GridReading = { ctx, section, field, read, columns, start, carried: new Map(), kept };
   const items: Item[] = [];
   const locations: SourceLocation[] = [];
   for (let r = headerRow + 1; r < section.rows.length; r++) {
@@ -136,6 +137,8 @@ interface GridReading {
   start: number;
   /** The last value of each carry-down column, for merged cells below it. */
   carried: Map<string, unknown>;
+  /** A row is kept when one of these columns holds a value. */
+  kept: readonly string[];
 }
 
 /**
@@ -200,8 +203,7 @@ function readGridRow(
     );
   }
   for (const column of read) if (column.carryDown) g.carried.set(column.key, values.get(column.key));
-  const kept = field.keepRowWhenAny ?? read.map((col) => col.key);
-  if (!kept.some((k) => values.get(k) !== null && values.get(k) !== undefined)) return undefined;
+  if (!g.kept.some((k) => values.get(k) !== null && values.get(k) !== undefined)) return undefined;
   for (const [key, weight] of weights) ctx.labelWeights.set(path(key), weight);
   for (const column of field.columns) {
     if (column.derive) values.set(column.key, derive(column.derive, values.get(column.derive.from)));
