@@ -74,12 +74,15 @@ export class PostgresDatabase implements Database {
   readonly kind = 'postgres' as const;
   private readonly pool: Pool;
   private closing = false;
+  /** Whether prepared statements go by their names (PostgresOptions.preparedStatements). */
+  private readonly named: boolean;
 
   constructor(
     private readonly url: string,
     readonly schema: string,
     private readonly options: PostgresOptions,
   ) {
+    this.named = options.preparedStatements ?? true;
     this.pool = new Pool({
       connectionString: url,
       max: options.poolSize,
@@ -127,7 +130,7 @@ export class PostgresDatabase implements Database {
   }
 
   query<T extends object>(sql: string | PreparedStatement, params?: readonly unknown[]): Promise<T[]> {
-    const config = queryConfig(sql, params, this.options.preparedStatements ?? true);
+    const config = queryConfig(sql, params, this.named);
     return this.retrying(async () => (await this.pool.query(config)).rows as T[]);
   }
 
@@ -148,7 +151,7 @@ export class PostgresDatabase implements Database {
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      const result = await fn(new ClientQueryable(client, this.options.preparedStatements ?? true));
+      const result = await fn(new ClientQueryable(client, this.named));
       await client.query('COMMIT');
       return result;
     } catch (err) {
