@@ -1,6 +1,15 @@
 import { createHash } from 'node:crypto';
 import { ErrorCode } from '@formbridge/common';
-import { InstanceRepository, MIGRATIONS, RecordService, Storage, migrate } from '@formbridge/storage';
+import {
+  BlobRepository,
+  InstanceRepository,
+  MIGRATIONS,
+  Queryable,
+  RecordService,
+  Storage,
+  migrate,
+  withGenericPlans,
+} from '@formbridge/storage';
 import { BatchReportService } from '@formbridge/queue';
 import { dropSchema, testConfig, testEnv } from './support/bulk-env';
 
@@ -88,6 +97,26 @@ describe.each([
     expect(first.get(doc.sha256)).toBe(second.get(doc.sha256));
     expect([...(await storage.documents.existing([doc.sha256, sha('other')]))]).toEqual([doc.sha256]);
     expect(Buffer.from(await storage.blobs.get(doc.sha256)).toString()).toBe('same bytes');
+  });
+
+  it('stores files with generic plans, and leaves the planning of the rest as it was', async () => {
+    const blobs = new BlobRepository(storage.db);
+    const files = ['甲', '乙', '丙'].map((s) => ({ sha256: sha(`generic ${s}`), bytes: Buffer.from(s) }));
+    const mode = async (tx: Queryable) =>
+      (await tx.query<{ m: string }>(`SELECT current_setting('plan_cache_mode') AS m`))[0].m;
+    const seen = await storage.db.transaction(async (tx) => {
+      await tx.query('SET LOCAL plan_cache_mode = force_custom_plan');
+      const during = await withGenericPlans(tx, () => mode(tx));
+      await blobs.putMany(files, tx);
+      return { during, after: await mode(tx) };
+    });
+    expect(seen).toEqual({ during: 'force_generic_plan', after: 'force_custom_plan' });
+    // Without a transaction it opens its own, and the connection keeps its own setting.
+    const more = [...files, { sha256: sha('generic 丁'), bytes: Buffer.from('丁') }];
+    await blobs.putMany(more);
+    const stored = await blobs.getMany(more.map((f) => f.sha256));
+    expect(stored.map((b) => Buffer.from(b).toString())).toEqual(['甲', '乙', '丙', '丁']);
+    expect(await mode(storage.db)).toBe('auto');
   });
 
   it('stores the records of one parse exactly once, however often the job runs', async () => {

@@ -1,5 +1,5 @@
 import { Blob } from '../blob-store';
-import { Database, Queryable, valuesList } from '../database';
+import { Database, Queryable, valuesList, withGenericPlans } from '../database';
 
 /** Keeps one INSERT statement to a few megabytes of parameters. */
 const MAX_STATEMENT_BYTES = 8 * 1024 * 1024;
@@ -7,7 +7,18 @@ const MAX_STATEMENT_BYTES = 8 * 1024 * 1024;
 export class BlobRepository {
   constructor(private readonly db: Database) {}
 
-  async putMany(blobs: readonly Blob[], tx: Queryable = this.db): Promise<void> {
+  /**
+   * Stores the blobs (those already stored stay as they are), within `tx` or a transaction of its
+   * own, planned generically (see withGenericPlans: an INSERT of files is planned the same
+   * whatever their bytes).
+   */
+  async putMany(blobs: readonly Blob[], tx?: Queryable): Promise<void> {
+    if (!blobs.length) return;
+    if (!tx) return this.db.transaction((own) => this.putMany(blobs, own));
+    await withGenericPlans(tx, () => this.insert(blobs, tx));
+  }
+
+  private async insert(blobs: readonly Blob[], tx: Queryable): Promise<void> {
     let chunk: Blob[] = [];
     let size = 0;
     const flush = async () => {
