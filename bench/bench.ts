@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
-import type { BulkRun } from './bulk.bench';
+import type { BulkRun, PairedRun } from './bulk.bench';
 import { benchGenerate } from './generate.bench';
 import { EmbeddedFolder } from './embedded-folder';
 import { currentLoad, machine } from './machine';
@@ -138,6 +138,18 @@ const ratioOf = (a: number | undefined, b: number | undefined) =>
   a === undefined || b === undefined || b <= 0 ? null : round(a / b, 2);
 
 /**
+ * The median of each run's seconds over those of the parser or generator alone run right before
+ * it (BulkResult.paired); null without a pair.
+ */
+const pairedRatio = (pairs: PairedRun[] | undefined) => {
+  const quotients = (pairs ?? []).filter((p) => p.aloneSeconds > 0).map((p) => p.seconds / p.aloneSeconds);
+  if (!quotients.length) return null;
+  quotients.sort((a, b) => a - b);
+  const mid = Math.floor(quotients.length / 2);
+  return round(quotients.length % 2 ? quotients[mid] : (quotients[mid - 1] + quotients[mid]) / 2, 2);
+};
+
+/**
  * Two cores' best time for the work (two side by side, half each) plus the database's CPU seconds
  * spread over both cores, over the one-thread time: the lowest ratio the machine and the database
  * leave room for in this run.
@@ -236,13 +248,13 @@ async function main(opts: Options): Promise<void> {
       parse.filter((c) => c.inQueueWorker).map((c) => c.speedup.median),
     ),
     importOverParse: {
-      embedded: ratioOf(bulk?.importEmbedded?.seconds, bulk?.parseAloneSeconds),
-      postgres: ratioOf(bulk?.importOneProcess?.seconds, bulk?.parseAloneSeconds),
+      embedded: pairedRatio(bulk?.paired?.importEmbedded),
+      postgres: pairedRatio(bulk?.paired?.importPostgres),
     },
     parseTwoCoresOverOne: ratioOf(bulk?.parseTwoCoresSeconds, bulk?.parseAloneSeconds),
     exportOverGenerate: {
-      embedded: ratioOf(bulk?.exportEmbedded?.seconds, bulk?.generateAloneSeconds),
-      postgres: ratioOf(bulk?.exportOneProcess?.seconds, bulk?.generateAloneSeconds),
+      embedded: pairedRatio(bulk?.paired?.exportEmbedded),
+      postgres: pairedRatio(bulk?.paired?.exportPostgres),
     },
     generateTwoCoresOverOne: ratioOf(bulk?.generateTwoCoresSeconds, bulk?.generateAloneSeconds),
     floorWithDatabase: {

@@ -42,15 +42,25 @@ export interface BulkRun {
 export interface BulkResult {
   forms: number;
   files: { count: number; totalMB: number; generateSeconds: number };
-  /** The parser alone on the same files, one thread, bytes in memory (median of the runs). */
+  /**
+   * The parser alone on the same files, one thread, bytes in memory (median of the runs: one
+   * right before each import on PostgreSQL and each on the embedded database).
+   */
   parseAloneSeconds?: number;
   /**
    * Two such parsers side by side, each on half of the files, in two processes: the slower one's
    * time (median of the runs). What this machine's cores parse at best, with nothing else to do.
    */
   parseTwoCoresSeconds?: number;
-  /** The generator alone on the same records, one thread, in memory (median of the runs). */
+  /** The generator alone on the same records, one thread, in memory (median, as parseAloneSeconds). */
   generateAloneSeconds?: number;
+  /**
+   * Each ratio's pairs, one per repetition: the run's seconds and those of the parser or generator
+   * alone run right before it. This host's speed drifted by a fifth within minutes: a denominator
+   * measured a minute or two before (the embedded runs come last) moved a ratio as much as the
+   * import did. importOverParse and exportOverGenerate are the median of each pair's quotient.
+   */
+  paired?: Record<'importPostgres' | 'importEmbedded' | 'exportPostgres' | 'exportEmbedded', PairedRun[]>;
   /** Two such generators side by side, each on half of the records, in two processes (as above). */
   generateTwoCoresSeconds?: number;
   importOneProcess?: BulkRun;
@@ -69,6 +79,12 @@ export interface BulkResult {
    * `--cpu-prof`, on PostgreSQL and on the embedded database (bench/stages.ts).
    */
   stages?: StageBreakdown[];
+}
+
+/** A run's seconds, and those of the parser or generator alone run right before it. */
+export interface PairedRun {
+  seconds: number;
+  aloneSeconds: number;
 }
 
 export interface BulkOptions {
@@ -146,6 +162,7 @@ class Watch {
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
+const round2 = (n: number) => Math.round(n * 100) / 100;
 
 function lastJson(text: string): Record<string, unknown> | undefined {
   const start = text.indexOf('{');
@@ -198,19 +215,37 @@ export async function benchBulk(options: BulkOptions): Promise<BulkResult> {
     // slower half's time).
     const sideBySide = async (args: string[]) =>
       Math.max(...(await Promise.all([0, 1].map((part) => aloneRun([...args, String(part), '2'], tmp)))));
+    const paired: NonNullable<BulkResult['paired']> = {
+      importPostgres: [],
+      importEmbedded: [],
+      exportPostgres: [],
+      exportEmbedded: [],
+    };
+    // The parser or generator alone, run right before the import or export it is the denominator
+    // of (BulkResult.paired).
+    const parseAlone = async () => {
+      const seconds = await aloneRun(['parse', filesDir], tmp);
+      alone.parse.push(seconds);
+      return round2(seconds);
+    };
+    const generateAlone = async () => {
+      const seconds = await aloneRun(['generate', String(forms)], tmp);
+      alone.generate.push(seconds);
+      return round2(seconds);
+    };
     for (let rep = 1; rep <= options.repetitions; rep++) {
       const of = options.repetitions > 1 ? ` (${rep}/${options.repetitions})` : '';
-      log(`the parser alone on the same files, and the generator alone on the same records${of}`);
-      alone.parse.push(await aloneRun(['parse', filesDir], tmp));
+      log(`two parsers and two generators side by side, on half the work each${of}`);
       alone.parseTwo.push(await sideBySide(['parse', filesDir]));
-      alone.generate.push(await aloneRun(['generate', String(forms)], tmp));
       alone.generateTwo.push(await sideBySide(['generate', String(forms)]));
 
       // Import 1: the importing CLI and its own workers, nothing else.
       await db.fresh();
       const emptyBytes = await db.sizeBytes();
-      log(`import, workers of one process${of}`);
+      log(`the parser alone, then the import with workers of one process${of}`);
+      const parsed = await parseAlone();
       runs.import1.push(await importRun('import, 1 worker process', [], db, filesDir, forms, tmp));
+      paired.importPostgres.push({ seconds: runs.import1[rep - 1].seconds, aloneSeconds: parsed });
       result.bytesPerFiling.postgres = Math.round(((await db.sizeBytes()) - emptyBytes) / forms);
 
       // Import 2: a fresh database (the same files would otherwise be recognised by their
@@ -222,21 +257,32 @@ export async function benchBulk(options: BulkOptions): Promise<BulkResult> {
       await stopWorkers();
 
       // Exports of the records import 2 stored.
-      log(`export, workers of one process${of}`);
+      log(`the generator alone, then the export with workers of one process${of}`);
+      const generated = await generateAlone();
       runs.export1.push(await exportRun('export, 1 worker process', [], db, forms, tmp));
+      paired.exportPostgres.push({ seconds: runs.export1[rep - 1].seconds, aloneSeconds: generated });
       log(`export, workers of two processes${of}`);
       workers.push(await startWorker('generate', db, tmp));
       runs.export2.push(await exportRun('export, 2 worker processes', workers, db, forms, tmp));
       await stopWorkers();
 
       // The same import and export on the embedded database, as a clerk runs them.
-      log(`import and export on the embedded database${of}`);
-      const embedded = await embeddedRuns(options.embeddedFolder, db, filesDir, forms, tmp, rep);
+      log(`import and export on the embedded database, each after the parser or generator alone${of}`);
+      const embedded = await embeddedRuns(options.embeddedFolder, db, filesDir, forms, tmp, rep, {
+        parse: parseAlone,
+        generate: generateAlone,
+      });
       runs.importE.push(embedded.importRun);
       runs.exportE.push(embedded.exportRun);
+      paired.importEmbedded.push({ seconds: embedded.importRun.seconds, aloneSeconds: embedded.parseAlone });
+      paired.exportEmbedded.push({
+        seconds: embedded.exportRun.seconds,
+        aloneSeconds: embedded.generateAlone,
+      });
       result.embeddedInit = options.embeddedFolder.firstStart;
       result.bytesPerFiling.embedded = embedded.bytesPerFiling;
     }
+    result.paired = paired;
     log('where the CPU goes, by stage: the import and the export once more each, profiled');
     result.stages = await profiledRuns(options.embeddedFolder, db, filesDir, forms, tmp);
 
@@ -296,10 +342,14 @@ async function embeddedRuns(
   forms: number,
   tmp: string,
   rep: number,
+  alone: { parse: () => Promise<number>; generate: () => Promise<number> },
 ): Promise<{
   importRun: BulkRun;
   exportRun: BulkRun;
   bytesPerFiling: number;
+  /** The parser alone, run right before the import; the generator alone, right before the export. */
+  parseAlone: number;
+  generateAlone: number;
 }> {
   const dataDir = join(tmp, `pglite-${rep}`);
   const prefix = `${db.prefix}_emb${rep}`;
@@ -307,6 +357,7 @@ async function embeddedRuns(
   try {
     await folder.copyTo(dataDir, db.redisUrl);
     const emptyBytes = folderBytes(dataDir);
+    const parseAlone = await alone.parse();
     const cli = new Child('formbridge import (embedded)', [CLI, 'import', filesDir, '--compact'], env, tmp);
     const run = await watched(cli, [], forms, () => Promise.resolve(0));
     const imported = Number(run.summary?.newRecords ?? -1);
@@ -317,6 +368,7 @@ async function embeddedRuns(
     });
     const bytesPerFiling = Math.round((folderBytes(dataDir) - emptyBytes) / forms);
     const out = join(tmp, `export-embedded-${rep}`);
+    const generateAlone = await alone.generate();
     const ex = new Child(
       'formbridge export (embedded)',
       [CLI, 'export', '--out', out, '--compact'],
@@ -337,6 +389,8 @@ async function embeddedRuns(
       importRun: importResult,
       exportRun: exportResult,
       bytesPerFiling,
+      parseAlone,
+      generateAlone,
     };
   } finally {
     // The data folder (20,000 files with the outputs) stays until the benchmark's folder goes at

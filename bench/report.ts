@@ -1,4 +1,4 @@
-import type { BulkResult, BulkRun } from './bulk.bench';
+import type { BulkResult, BulkRun, PairedRun } from './bulk.bench';
 import type { GenerateCase } from './generate.bench';
 import type { HttpRun } from './http.bench';
 import type { Machine } from './machine';
@@ -30,14 +30,17 @@ export interface BenchReport {
   forms: number;
   /** Parse as a queue worker runs it (a parse thread, ioredis loaded), slower headline file. */
   parseInWorkerSpeedupVsMammoth: number | null;
-  /** `formbridge import` wall time ÷ the parser alone on the same files (one thread). */
+  /**
+   * `formbridge import` wall time ÷ the parser alone on the same files (one thread), run right
+   * before it; the median over the repetitions (BulkResult.paired).
+   */
   importOverParse: { embedded: number | null; postgres: number | null };
   /**
    * Two parsers side by side on half the files each ÷ the parser alone on all of them: the best
    * any import on this machine's two cores could do against importOverParse's denominator.
    */
   parseTwoCoresOverOne: number | null;
-  /** `formbridge export` wall time ÷ the generator alone on the same records (one thread). */
+  /** `formbridge export` wall time ÷ the generator alone on the same records (one thread), as above. */
   exportOverGenerate: { embedded: number | null; postgres: number | null };
   /** Two generators side by side on half the records each ÷ the generator alone on all of them. */
   generateTwoCoresOverOne: number | null;
@@ -180,6 +183,11 @@ export function renderTable(r: BenchReport): string {
     );
     out.push(
       `alone, one thread, in memory: the parser ${b.parseAloneSeconds ?? '-'} s for the files, the generator ${b.generateAloneSeconds ?? '-'} s for the records (medians)`,
+    );
+    const pairs = (list?: PairedRun[]) =>
+      list?.map((p) => `${p.seconds} / ${p.aloneSeconds} s`).join(', ') ?? '-';
+    out.push(
+      `each ratio's run against the parser or generator alone run right before it (run / alone): import on PostgreSQL ${pairs(b.paired?.importPostgres)}, embedded ${pairs(b.paired?.importEmbedded)}; export on PostgreSQL ${pairs(b.paired?.exportPostgres)}, embedded ${pairs(b.paired?.exportEmbedded)}`,
     );
     out.push(
       `two parsers side by side, half the files each (two processes, nothing else running): ${b.parseTwoCoresSeconds ?? '-'} s, ${r.parseTwoCoresOverOne ?? '-'}× the parser alone: this machine's floor for importOverParse`,
