@@ -60,7 +60,7 @@ export function quoteIdent(name: string): string {
  * file's bytes copied in took PostgreSQL's backend 1.8 CPU-seconds per 10,000 files of 8 KB,
  * against 0.8 with generic plans (docs/bench.md, "Eleventh look"). Prepared statements alone do
  * not get there: a server keeps a generic plan only after five custom ones on one connection, and
- * a batch's 40 to 80 inserts are spread over the pool's connections. Not for statements whose
+ * a batch's 80 to 280 inserts are spread over the pool's connections. Not for statements whose
  * best plan depends on the values: the import's storing statements, planned generically, cost
  * the server more. The setting is the transaction's own and goes back when `fn` ends.
  */
