@@ -54,6 +54,8 @@ export interface BulkResult {
   parseTwoCoresSeconds?: number;
   /** The generator alone on the same records, one thread, in memory (median, as parseAloneSeconds). */
   generateAloneSeconds?: number;
+  /** Two such generators side by side, each on half of the records, in two processes (as above). */
+  generateTwoCoresSeconds?: number;
   /**
    * Each ratio's pairs, one per repetition: the run's seconds and those of the parser or generator
    * alone run right before it. This host's speed drifted by a fifth within minutes: a denominator
@@ -61,8 +63,6 @@ export interface BulkResult {
    * import did. importOverParse and exportOverGenerate are the median of each pair's quotient.
    */
   paired?: Record<'importPostgres' | 'importEmbedded' | 'exportPostgres' | 'exportEmbedded', PairedRun[]>;
-  /** Two such generators side by side, each on half of the records, in two processes (as above). */
-  generateTwoCoresSeconds?: number;
   importOneProcess?: BulkRun;
   importTwoProcesses?: BulkRun;
   exportOneProcess?: BulkRun;
