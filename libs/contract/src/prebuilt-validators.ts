@@ -26,6 +26,9 @@ export interface EditionSchema {
   formType: string;
   def: FormDefinition;
   id: string;
+  /** The edition's record schema, as the contract states it. */
+  record: JsonSchema;
+  /** The same as Ajv compiles it. */
   schema: object;
 }
 
@@ -37,7 +40,8 @@ export function editionSchemas(registry: DefinitionRegistry): EditionSchema[] {
       .reverse()
       .map((def) => {
         const id = `formbridge:${formType}:${def.edition}`;
-        return { formType, def, id, schema: { $id: id, ...toAjv(recordSchema(def)) } };
+        const record = recordSchema(def);
+        return { formType, def, id, record, schema: { $id: id, ...toAjv(record) } };
       }),
   );
 }

@@ -3,7 +3,7 @@ import type { FieldError } from '@formbridge/common';
 import { DefinitionRegistry, FormDefinition, definitions } from '@formbridge/definitions';
 import { PREBUILT_DIR, editionSchemas, loadPrebuilt, newAjv } from './prebuilt-validators';
 import type { FormRecord } from './records';
-import { JsonSchema, recordSchema } from './schema';
+import type { JsonSchema } from './schema';
 
 function jsonPath(instancePath: string): string {
   let out = '$';
@@ -63,7 +63,7 @@ export class ContractValidator {
       if (known) known.push({ def: e.def, validate });
       else {
         this.byType.set(e.formType, [{ def: e.def, validate }]);
-        this.schemas.set(e.formType, recordSchema(e.def));
+        this.schemas.set(e.formType, e.record);
       }
     }
   }

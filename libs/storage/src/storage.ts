@@ -91,7 +91,7 @@ export class Storage {
       });
       const postgres = new PostgresDatabase(config.DATABASE_URL, config.DATABASE_SCHEMA, {
         poolSize: config.DATABASE_POOL_SIZE,
-        preparedStatements: config.DATABASE_PREPARED_STATEMENTS ?? true,
+        preparedStatements: config.DATABASE_PREPARED_STATEMENTS,
         connectTimeoutMs: config.CONNECT_TIMEOUT_MS ?? 5000,
         outage: new OutageMonitor('PostgreSQL', config.OUTAGE_TIMEOUT_MS ?? 120_000, log),
       });
