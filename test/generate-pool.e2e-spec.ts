@@ -152,6 +152,19 @@ describe('GeneratePool (rendering on worker threads)', () => {
     }
   });
 
+  it('renders on the threads it started when warmed, starting none for the work', async () => {
+    const warmed = new GeneratePool(2);
+    try {
+      warmed.warm();
+      expect(warmed.threadCount).toBe(2);
+      const rendered = await Promise.all(seeds.map((r) => warmed.render([r])));
+      expect(warmed.threadCount).toBe(2);
+      rendered.forEach((bytes, i) => expect(same(bytes, generateDocx([seeds[i]]))).toBe(true));
+    } finally {
+      await warmed.close();
+    }
+  });
+
   it('fails the renders still waiting when closed, and refuses work after', async () => {
     const closing = new GeneratePool(1);
     const pending = [closing.render(seeds), closing.render([seeds[0]])];

@@ -242,6 +242,19 @@ describe('formbridge import into the embedded database (PGlite, no DATABASE_URL)
     );
   });
 
+  it('ends by itself when a re-import has nothing left to parse', () => {
+    // Every file stored and parsed before: no parse job runs, and the parse threads the command
+    // started as it opened never get a task. They once held the process open for ever.
+    writeVariants(join(dir, 'parsed'), 3, 'q');
+    expect(runImport([join(dir, 'parsed')], env, dir)).toMatchObject({ imported: 3, newRecords: 3 });
+    const started = Date.now();
+    const again = formbridge(['import', '--compact', join(dir, 'parsed')], { ...env, PWD: dir });
+    expect(again.error).toBeUndefined();
+    expect(again.status).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ status: 'completed', imported: 3, newRecords: 0 });
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+
   it('imports into a new embedded database on the same Redis, whose old batches had the same numbers', () => {
     // A deleted data folder starts batch numbers at 1 again while Redis still holds the jobs of
     // the old database's batch 1: job ids carry the database's own id, so nothing is mistaken.

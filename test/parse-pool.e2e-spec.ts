@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ErrorCode } from '@formbridge/common';
@@ -74,9 +75,51 @@ describe('ParsePool (parsing on worker threads)', () => {
     }
   });
 
-  it('refuses work once closed', async () => {
+  it('starts all its threads at once when warmed, and ends the extra ones if no work comes', async () => {
+    const bytes = readFileSync(join(FIXTURES, 'legacy', 'word', 'seed-1.docx'));
+    const warmed = new ParsePool(2, 300);
+    try {
+      expect(warmed.threadCount).toBe(0);
+      warmed.warm();
+      expect(warmed.threadCount).toBe(2);
+      warmed.warm();
+      expect(warmed.threadCount).toBe(2);
+      await new Promise((r) => setTimeout(r, 1000));
+      // Nothing came: the second thread ended as an idle one does, the first stays.
+      expect(warmed.threadCount).toBe(1);
+      warmed.warm();
+      expect(warmed.threadCount).toBe(2);
+      // The warmed threads take the work; none is started for it.
+      const results = await Promise.all(Array.from({ length: 4 }, () => warmed.parse(bytes)));
+      expect(warmed.threadCount).toBe(2);
+      expect(results.map((r) => r.records.map(canonical))).toEqual(Array(4).fill([canonical(golden[0])]));
+    } finally {
+      await warmed.close();
+    }
+  });
+
+  it('never holds its process open: warmed and never used, or used and idle', () => {
+    const pool = join(__dirname, '..', 'dist', 'libs', 'forms', 'src', 'pool', 'parse-pool.js');
+    const seed = join(FIXTURES, 'legacy', 'word', 'seed-1.docx');
+    for (const work of ['', `return p.parse(require('fs').readFileSync(${JSON.stringify(seed)}))`]) {
+      const script = `require('reflect-metadata'); const { ParsePool } = require(${JSON.stringify(pool)});
+        const p = new ParsePool(2); p.warm(); Promise.resolve().then(() => { ${work} }).then(() => console.log('done'));`;
+      const run = spawnSync(process.execPath, ['-e', script], {
+        cwd: join(__dirname, '..'),
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(run.error).toBeUndefined();
+      expect(run.stdout.trim()).toBe('done');
+      expect(run.status).toBe(0);
+    }
+  });
+
+  it('refuses work once closed, and starts no thread', async () => {
     const closed = new ParsePool(1);
     await closed.close();
+    closed.warm();
+    expect(closed.threadCount).toBe(0);
     await expect(closed.parse(new Uint8Array(1))).rejects.toThrow('closed');
   });
 });

@@ -30,6 +30,14 @@ export interface BulkContextOptions {
   generate?: boolean;
   /** Where the context logs; by default one-line logs on stderr at LOG_LEVEL (else `warn`). */
   log?: Log;
+  /**
+   * The queues whose threads start as the context opens, before it connects to Redis and the
+   * database: a command that is about to hand its own workers a batch (`formbridge import`,
+   * `export`) has its parse or generate threads load their code meanwhile, on the core that is
+   * idle then, instead of once the first job comes (docs/bench.md, "Twelfth look"). Not for a
+   * long-running worker: a pool's first thread stays, and it may never see that queue's jobs.
+   */
+  warm?: readonly QueueName[];
 }
 
 /** Bounds a promise that may never settle (a connection that is gone). */
@@ -107,6 +115,10 @@ export class BulkContext {
   static async open(config: EnvDto, options: BulkContextOptions = {}): Promise<BulkContext> {
     const log =
       options.log ?? createLog('queue', { level: config.LOG_LEVEL ?? 'warn', format: config.LOG_FORMAT });
+    if (options.warm?.includes(QueueName.Parse)) ParsePool.shared(parseThreadCount(config)).warm();
+    if (options.generate && options.warm?.includes(QueueName.Generate)) {
+      GeneratePool.shared(generateThreadCount(config)).warm();
+    }
     const redisOutage = new OutageMonitor('Redis', config.OUTAGE_TIMEOUT_MS, log);
     const redis = createRedisConnection(config.REDIS_URL, redisOutage);
     let storage: Storage;

@@ -154,7 +154,7 @@ export function registerExport(program: Command): void {
             seconds: Math.round((Date.now() - started) / 100) / 10,
           };
         },
-        { generate: true },
+        { generate: true, warm: opts.localWorkers ? [QueueName.Generate] : [] },
       );
       process.stdout.write(`${JSON.stringify(summary, null, opts.compact ? undefined : 2)}\n`);
     });

@@ -58,6 +58,16 @@ export class GeneratePool {
     return this.threads.size;
   }
 
+  /** Threads running now: they start on demand (or warm()), and all but the first end when idle. */
+  get threadCount(): number {
+    return this.threads.threadCount;
+  }
+
+  /** Starts the threads now instead of on the first render (ThreadPool.warm). */
+  warm(): void {
+    this.threads.warm();
+  }
+
   /** The .docx of the records; fails as `generateDocx` does (INVALID_RECORD with field errors …). */
   render(records: object[], options?: GenerateOptions): Promise<Uint8Array> {
     return this.threads.run({ records, options });

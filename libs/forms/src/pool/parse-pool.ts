@@ -45,6 +45,11 @@ export class ParsePool implements SubmissionParser {
     return this.threads.threadCount;
   }
 
+  /** Starts the threads now instead of on the first parse (ThreadPool.warm). */
+  warm(): void {
+    this.threads.warm();
+  }
+
   parse(bytes: Uint8Array, options?: ReadOptions): Promise<ParseResult> {
     // A copy of just this view (a pooled Buffer shares its ArrayBuffer), moved, not cloned.
     const copy = new Uint8Array(bytes).buffer;
