@@ -37,7 +37,10 @@ export async function* submissionFiles(
 
 async function* walk(dir: string, limits: SourceLimits): AsyncGenerator<SubmissionFile> {
   const entries: Array<{ name: string; isDir: boolean; isFile: boolean }> = [];
-  for await (const e of await opendir(dir)) {
+  // Entries come from the thread pool 1,024 at a time instead of Node's default 32: a folder of
+  // 10,000 filings was 313 round trips (21-37 ms before the first file could be read, and
+  // longer while the parse threads start beside it), now 10 (11-22 ms; docs/bench.md).
+  for await (const e of await opendir(dir, { bufferSize: 1024 })) {
     if (e.name.startsWith('.')) continue;
     entries.push({ name: e.name, isDir: e.isDirectory(), isFile: e.isFile() || e.isSymbolicLink() });
   }
