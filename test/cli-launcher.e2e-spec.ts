@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropQueues, dropSchema, start, testEnv, waitFor, type Running } from './support/bulk-env';
 import { ROOT, formbridge } from './support/cli';
@@ -88,11 +88,12 @@ describe('bin/formbridge.js', () => {
     expect(readFileSync(`/proc/${launcher}/cmdline`, 'utf8')).not.toContain('--max-semi-space-size');
   }, 180_000);
 
-  it('runs the command with the young generation and malloc arenas it sets on the embedded database', async () => {
+  it('runs the command with the young generation, helper threads and malloc arenas it sets on the embedded database', async () => {
     const { command } = await startServe();
     const args = readFileSync(`/proc/${command}/cmdline`, 'utf8').split('\0');
     const environ = readFileSync(`/proc/${command}/environ`, 'utf8').split('\0');
     expect(args).toContain('--max-semi-space-size=4');
+    expect(args).toContain(`--v8-pool-size=${Math.min(4, availableParallelism())}`);
     expect(args).toContain(join(ROOT, 'bin', 'formbridge.js'));
     expect(environ).toContain('MALLOC_ARENA_MAX=2');
   }, 180_000);

@@ -1,6 +1,12 @@
 import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 
 const TUNED = 'FORMBRIDGE_NODE_TUNED';
+
+/** V8's helper threads in a tuned process: one per core, and never more than Node's default four. */
+export function tunedV8PoolSize(): number {
+  return Math.min(4, availableParallelism());
+}
 
 /**
  * Memory settings that V8 and glibc read only when a process starts, for the embedded database
@@ -12,11 +18,18 @@ const TUNED = 'FORMBRIDGE_NODE_TUNED';
  * PostgreSQL a process stays far below its 400 MB without them, and they cost an import about a
  * tenth of its speed (more young collections, arena contention), so there it runs as started.
  *
+ * And one setting for speed, since the child is started anyway: V8's helper threads (its
+ * optimising compiler, garbage collection, the compiling of PGlite's WebAssembly) at most one per
+ * core instead of Node's fixed four. On two cores, four helpers beside the parse thread, PGlite's
+ * thread and the main thread made the embedded import 0.5-1.3 s slower (of 14-17 s) in four pairs
+ * (docs/bench.md, "Twelfth look"). (On PostgreSQL it saved 0.15 s on average, less than starting
+ * a second process costs.)
+ *
  * Call it first thing in an entry script, before loading the application: when it returns true,
  * the work runs in a child process started with the settings, and this process only stands for it
  * (same exit code or signal, SIGTERM and SIGHUP passed on, Ctrl-C reaching the child from the
  * terminal). When it returns false the caller runs the work itself. FORMBRIDGE_NODE_TUNED=0 opts
- * out; a --max-semi-space-size or MALLOC_ARENA_MAX of the user's own is kept.
+ * out; a --max-semi-space-size, --v8-pool-size or MALLOC_ARENA_MAX of the user's own is kept.
  */
 export function runTuned(entry: string): boolean {
   const mark = process.env[TUNED];
@@ -32,7 +45,10 @@ export function runTuned(entry: string): boolean {
   if (process.env.DATABASE_URL) return false;
 
   const own = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
-  const flags = own.includes('--max-semi-space-size') ? [] : ['--max-semi-space-size=4'];
+  const flags = [
+    ...(own.includes('--max-semi-space-size') ? [] : ['--max-semi-space-size=4']),
+    ...(own.includes('--v8-pool-size') ? [] : [`--v8-pool-size=${tunedV8PoolSize()}`]),
+  ];
   const child = spawn(process.execPath, [...process.execArgv, ...flags, entry, ...process.argv.slice(2)], {
     // The channel is how the child learns that this process is gone (above).
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
