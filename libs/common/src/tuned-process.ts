@@ -22,7 +22,7 @@ export function tunedV8PoolSize(): number {
  * optimising compiler, garbage collection, the compiling of PGlite's WebAssembly) at most one per
  * core instead of Node's fixed four. On two cores, four helpers beside the parse thread, PGlite's
  * thread and the main thread made the embedded import 0.5-1.3 s slower (of 14-17 s) in four pairs
- * (docs/bench.md, "Twelfth look"). (On PostgreSQL it saved 0.15 s on average, less than starting
+ * (docs/bench.md, "Twelfth look"). (On PostgreSQL it saved 0.14 s on average, less than starting
  * a second process costs.)
  *
  * Call it first thing in an entry script, before loading the application: when it returns true,
