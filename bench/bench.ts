@@ -7,7 +7,7 @@ import { EmbeddedFolder } from './embedded-folder';
 import { currentLoad, machine } from './machine';
 import { benchParse, benchParseAsQueueWorker } from './parse.bench';
 import { BenchReport, Target, renderTable } from './report';
-import type { TimingPlan } from './timing';
+import { spreadOf, type TimingPlan } from './timing';
 
 /**
  * `npm run bench`: FormBridge against the baselines a user would otherwise reach for, in one
@@ -143,10 +143,7 @@ const ratioOf = (a: number | undefined, b: number | undefined) =>
  */
 const pairedRatio = (pairs: PairedRun[] | undefined) => {
   const quotients = (pairs ?? []).filter((p) => p.aloneSeconds > 0).map((p) => p.seconds / p.aloneSeconds);
-  if (!quotients.length) return null;
-  quotients.sort((a, b) => a - b);
-  const mid = Math.floor(quotients.length / 2);
-  return round(quotients.length % 2 ? quotients[mid] : (quotients[mid - 1] + quotients[mid]) / 2, 2);
+  return quotients.length ? round(spreadOf(quotients, 1).median, 2) : null;
 };
 
 /**

@@ -108,13 +108,7 @@ export class ThreadPool<In, Out> {
   warm(): void {
     if (this.closed) return;
     try {
-      while (this.threads.length < this.size) {
-        const thread = this.spawn();
-        if (this.threads.length > 1) {
-          thread.retire = setTimeout(() => this.retire(thread), this.idleMs);
-          thread.retire.unref();
-        }
-      }
+      while (this.threads.length < this.size) this.retireWhenIdle(this.spawn());
     } catch {
       // run() says why (the build is missing) where someone waits for the answer.
     }
@@ -182,12 +176,17 @@ export class ThreadPool<In, Out> {
     thread.tasks.delete(id);
     if (thread.tasks.size === 0) {
       thread.worker.unref();
-      if (this.threads.length > 1 && !thread.retire) {
-        thread.retire = setTimeout(() => this.retire(thread), this.idleMs);
-        thread.retire.unref();
-      }
+      this.retireWhenIdle(thread);
     }
     return task;
+  }
+
+  /** Ends an idle thread after idleMs without work, unless it is the pool's only one. */
+  private retireWhenIdle(thread: Thread<Out>): void {
+    if (this.threads.length > 1 && !thread.retire) {
+      thread.retire = setTimeout(() => this.retire(thread), this.idleMs);
+      thread.retire.unref();
+    }
   }
 
   private retire(thread: Thread<Out>): void {
