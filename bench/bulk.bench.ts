@@ -70,7 +70,7 @@ export interface BulkResult {
   /** `formbridge import` / `export` with no DATABASE_URL: the embedded database (PGlite). */
   importEmbedded?: BulkRun;
   exportEmbedded?: BulkRun;
-  /** The one-off process that creates a new embedded data folder (initdb), before the import. */
+  /** The one-off process that creates a new embedded data folder (the first start), before the import. */
   embeddedInit?: { seconds: number; peakRssMB: number };
   /** What one stored filing costs on disk: database growth over the import ÷ records. */
   bytesPerFiling: { postgres?: number; embedded?: number };

@@ -6,12 +6,12 @@ import { Child } from './processes';
 
 export interface FirstStart {
   seconds: number;
-  /** The highest of the CLI process and the initdb process it starts. */
+  /** The highest of the CLI process and the process it starts to make the database. */
   peakRssMB: number;
 }
 
 /**
- * A new embedded data folder, made once per benchmark by `formbridge records` (initdb and the
+ * A new embedded data folder, made once per benchmark by `formbridge records` (the empty database and the
  * migrations, as a clerk's first start does) and copied for each run that needs a fresh one, as
  * the PostgreSQL runs each get a fresh migrated database: the first start is measured apart.
  */
@@ -25,7 +25,7 @@ export class EmbeddedFolder {
       const template = join(this.tmp, 'template');
       const env = { DATABASE_URL: '', PGLITE_DIR: template, REDIS_URL: redisUrl, LOG_LEVEL: 'warn' };
       const init = new Child('formbridge records (first start)', [CLI, 'records'], env, this.tmp);
-      // initdb runs in a process of its own, started by that one: its peak is sampled from /proc.
+      // The database is made by a process of its own, started by that one: its peak is sampled from /proc.
       const poll = setInterval(() => init.descendantsHwmMB(), 100);
       const code = await init.exited;
       clearInterval(poll);

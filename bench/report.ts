@@ -222,7 +222,7 @@ export function renderTable(r: BenchReport): string {
     ].filter((run): run is BulkRun => !!run);
     if (b.embeddedInit)
       out.push(
-        `embedded first start (initdb and migrations, once per data folder, untimed): ${b.embeddedInit.seconds} s, peak RSS ${b.embeddedInit.peakRssMB} MB`,
+        `embedded first start (the empty database and the migrations, once per data folder, untimed): ${b.embeddedInit.seconds} s, peak RSS ${b.embeddedInit.peakRssMB} MB`,
       );
     out.push(
       `bytes per stored filing (growth on disk over the import ÷ filings: the database's size, the embedded data folder's allocated blocks; file bytes in the database on PostgreSQL, in the blob folder embedded): PostgreSQL ${b.bytesPerFiling.postgres ?? '-'}, embedded ${b.bytesPerFiling.embedded ?? '-'}`,

@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from '@formbridge/config';
-import { PgliteDatabase, Storage } from '@formbridge/storage';
+import { PgliteDatabase, Storage, initDataDir } from '@formbridge/storage';
+import { pgliteTemplate } from '../libs/storage/src/pglite-template';
 
 describe('the embedded database in a folder', () => {
   const dir = mkdtempSync(join(tmpdir(), 'formbridge-pglite-'));
@@ -52,6 +61,40 @@ describe('the embedded database in a folder', () => {
     );
     expect(existsSync(fileOf(sha256(legacy[449])))).toBe(true);
     await again.close();
+  }, 120_000);
+
+  it("starts a new folder from the build's template, and by initdb where there is none", async () => {
+    // The build made the template for the installed PGlite (npm run build).
+    expect(pgliteTemplate()).toMatch(/pglite-template-[0-9.]+\.tar\.gz$/);
+    for (const template of [pgliteTemplate(), null]) {
+      const folder = join(dir, template ? 'from-template' : 'by-initdb');
+      mkdirSync(folder);
+      await initDataDir(folder, template);
+      expect(readFileSync(join(folder, 'PG_VERSION'), 'utf8').trim()).toMatch(/^\d+$/);
+      expect(readdirSync(folder)).not.toContain('.new-database');
+      const db = await PgliteDatabase.open(folder, 'fb');
+      await db.exec('CREATE TABLE t (v text)');
+      await db.query('INSERT INTO t VALUES ($1)', ['（全角）']);
+      expect(await db.query('SELECT v FROM t')).toEqual([{ v: '（全角）' }]);
+      expect(await db.query('SHOW shared_buffers')).toEqual([{ shared_buffers: '16MB' }]);
+      await db.close();
+    }
+  }, 120_000);
+
+  it('makes again what a first start cut short left, and keeps what else the folder holds', async () => {
+    const folder = join(dir, 'cut-short');
+    // A first start that died before PG_VERSION: half a cluster, a staging folder, and a file of
+    // the clerk's own beside them.
+    mkdirSync(join(folder, 'base', '1'), { recursive: true });
+    writeFileSync(join(folder, 'base', '1', 'stray'), 'half written');
+    mkdirSync(join(folder, '.new-database', 'global'), { recursive: true });
+    writeFileSync(join(folder, '说明.txt'), '不要删除');
+    const db = await PgliteDatabase.open(folder, 'fb');
+    expect(await db.query('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+    await db.close();
+    expect(existsSync(join(folder, 'base', '1', 'stray'))).toBe(false);
+    expect(existsSync(join(folder, '.new-database'))).toBe(false);
+    expect(readFileSync(join(folder, '说明.txt'), 'utf8')).toBe('不要删除');
   }, 120_000);
 
   it('keeps file bytes in a throw-away database in that database', async () => {

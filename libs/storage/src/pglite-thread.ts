@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { nameThisThread } from '@formbridge/common';
@@ -32,6 +33,8 @@ export interface PgliteThreadData {
   /** Quoted already (quoteIdent). */
   schema: string;
   conf: string[];
+  /** For a throw-away (memory://) database: the build's empty database to start from, not initdb. */
+  template?: string;
 }
 
 /** Thrown inside a transaction's callback to roll it back when the main thread's work failed. */
@@ -45,7 +48,10 @@ function errorFields(err: unknown): PgliteReply['error'] {
 }
 
 async function main(port: NonNullable<typeof parentPort>, data: PgliteThreadData): Promise<void> {
-  const db = await PGlite.create(data.dataDir, { postgresqlconf: data.conf });
+  const db = await PGlite.create(data.dataDir, {
+    postgresqlconf: data.conf,
+    loadDataDir: data.template ? new Blob([readFileSync(data.template)]) : undefined,
+  });
   await db.exec(`CREATE SCHEMA IF NOT EXISTS ${data.schema}; SET search_path TO ${data.schema};`);
 
   const open = new Map<number, { tx: Transaction; end: (commit: boolean) => void }>();

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { lockDataDir } from './data-dir-lock';
 import { Database, PreparedStatement, Queryable, quoteIdent, sqlText } from './database';
+import { PGLITE_CONF, pgliteTemplate } from './pglite-template';
 import type { PgliteReply, PgliteRequest, PgliteThreadData } from './pglite-thread';
 
 /** Distributes a request to the thread without its id: the thread's side adds it. */
@@ -47,22 +48,37 @@ class TransactionQueryable implements Queryable {
   }
 }
 
-/**
- * PGlite keeps PostgreSQL's 128 MB of shared buffers inside its WebAssembly memory, where every
- * page once touched stays resident for the life of the process. The embedded database is one
- * clerk's filings on an office PC; its data files are read through the operating system's
- * page cache anyway (docs/bench.md).
- */
-const PGLITE_CONF = ['shared_buffers=16MB'];
+/** Where a new database is made inside its folder before it takes the folder's place. */
+const STAGING = '.new-database';
 
 /**
- * A new data folder is made by initdb, which PGlite runs in a second PostgreSQL instance of its
- * own: about 750 MB resident at its peak, and most of it stays resident in the process that did
- * it. A short-lived process does it once per folder, so the long-running ones never carry it.
+ * Makes the PostgreSQL cluster of a new data folder, in a short-lived process: from the build's
+ * template (pglite-template.ts; about 1 s and 250 MB resident), or by initdb where the build has
+ * none (3–5 s and about 730 MB, which would otherwise stay resident in the process that did it).
+ * The cluster is made in a folder of its own inside `dataDir` and then moved up, PG_VERSION last,
+ * so a first start cut short leaves a folder that the next start makes again, not half a database.
+ *
+ * @internal `template` only for the tests: the build's by default, `null` for initdb.
  */
-async function initInChildProcess(dataDir: string): Promise<void> {
-  const code = `require(${JSON.stringify(require.resolve('@electric-sql/pglite'))}).PGlite.create(process.argv[1], { postgresqlconf: ${JSON.stringify(PGLITE_CONF)} }).then((db) => db.close())`;
-  await promisify(execFile)(process.execPath, ['-e', code, dataDir], { timeout: 10 * 60_000 });
+export async function initDataDir(dataDir: string, template = pgliteTemplate() ?? null): Promise<void> {
+  const staging = join(dataDir, STAGING);
+  rmSync(staging, { recursive: true, force: true });
+  const load = template
+    ? `, loadDataDir: new Blob([require('node:fs').readFileSync(${JSON.stringify(template)})])`
+    : '';
+  const code = `require(${JSON.stringify(require.resolve('@electric-sql/pglite'))}).PGlite.create(process.argv[1], { postgresqlconf: ${JSON.stringify(PGLITE_CONF)}${load} }).then((db) => db.close())`;
+  // WebAssembly's baseline compiler only: the process runs a few statements and ends, and
+  // optimising PostgreSQL's code would cost it more time and memory than it saves (docs/bench.md).
+  await promisify(execFile)(process.execPath, ['--liftoff-only', '-e', code, staging], {
+    timeout: 10 * 60_000,
+  });
+  const entries = readdirSync(staging).filter((e) => e !== 'PG_VERSION');
+  for (const entry of [...entries, 'PG_VERSION']) {
+    // What an earlier start cut short left of PostgreSQL's own files; nothing else is touched.
+    rmSync(join(dataDir, entry), { recursive: true, force: true });
+    renameSync(join(staging, entry), join(dataDir, entry));
+  }
+  rmSync(staging, { recursive: true, force: true });
 }
 
 /**
@@ -117,12 +133,13 @@ export class PgliteDatabase implements Database {
     let worker: Worker | undefined;
     try {
       if (!dataDir.startsWith('memory://') && !existsSync(join(dataDir, 'PG_VERSION')))
-        await initInChildProcess(dataDir);
+        await initDataDir(dataDir);
       worker = new Worker(threadScript(), {
         workerData: {
           dataDir,
           schema: quoteIdent(schema),
           conf: PGLITE_CONF,
+          template: dataDir.startsWith('memory://') ? pgliteTemplate() : undefined,
         } satisfies PgliteThreadData,
       });
       const ready = new Promise<void>((resolve, reject) => {
