@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import { unzipSync } from 'fflate';
 import { FormParser } from '@formbridge/forms';
 import { rollForward } from '@formbridge/queue';
 import { RecordService, Storage } from '@formbridge/storage';
@@ -162,7 +164,7 @@ describe('formbridge export (PostgreSQL + Redis)', () => {
       budget: stored.data.budget,
     });
 
-    // With both: the files this process rendered are written as they are stored, those the other
+    // With both: the files this process rendered are written as they are rendered, those the other
     // process rendered are read back from the blob store; either way every file is there, whole.
     const mixed = join(dir, 'out-mixed');
     expect(run(['export', '--out', mixed], env)).toMatchObject({
@@ -176,6 +178,72 @@ describe('formbridge export (PostgreSQL + Redis)', () => {
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(143);
     worker = undefined;
+  });
+
+  it('keeps no copy of the files it wrote to its folder unless --keep-files; such an export has no download', async () => {
+    const blobs = async () =>
+      (await storage.db.query<{ n: number }>('SELECT count(*)::int AS n FROM blobs'))[0].n;
+    const blobOf = async (sha256: string) =>
+      (
+        await storage.db.query<{ n: number }>('SELECT count(*)::int AS n FROM blobs WHERE sha256 = $1', [
+          sha256,
+        ])
+      )[0].n;
+    const itemsOf = (batchId: number) =>
+      storage.db.query<{ output_sha256: string; output_name: string }>(
+        `SELECT output_sha256, output_name FROM batch_items WHERE batch_id = $1 AND status = 'done'`,
+        [batchId],
+      );
+    const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+    const before = await blobs();
+    const out = join(dir, 'out-unkept');
+    const unkept = run(['export', '--project', 'e2建设', '--out', out], env);
+    expect(unkept).toMatchObject({ status: 'completed', written: 1, failed: 0, filesKept: false });
+    const [item] = await itemsOf(unkept.batchId as number);
+    // The item says what was written, and the file is whole; the database holds no copy of it.
+    expect(sha256(readFileSync(join(out, item.output_name)))).toBe(item.output_sha256);
+    expect(await blobs()).toBe(before);
+
+    const keptOut = join(dir, 'out-kept');
+    const kept = run(['export', '--project', 'e2建设', '--keep-files', '--out', keptOut], env);
+    expect(kept).toMatchObject({ status: 'completed', written: 1, failed: 0, filesKept: true });
+    const [keptItem] = await itemsOf(kept.batchId as number);
+    expect(await blobOf(keptItem.output_sha256)).toBe(1);
+    expect(readFileSync(join(keptOut, keptItem.output_name))).toEqual(
+      readFileSync(join(out, item.output_name)),
+    );
+
+    const service = await startService('parser', env);
+    try {
+      const refused = await fetch(`${service.base}/exports/${unkept.batchId as number}/download`);
+      expect(refused.status).toBe(410);
+      const body = (await refused.json()) as { code: string; message: string };
+      expect(body.code).toBe('EXPIRED');
+      expect(body.message).toContain(out);
+      expect(body.message).toContain('--keep-files');
+
+      const zip = await fetch(`${service.base}/exports/${kept.batchId as number}/download`);
+      expect(zip.status).toBe(200);
+      const entries = unzipSync(new Uint8Array(await zip.arrayBuffer()));
+      expect(entries[keptItem.output_name]).toEqual(
+        new Uint8Array(readFileSync(join(keptOut, keptItem.output_name))),
+      );
+
+      const list = (await (await fetch(`${service.base}/exports?limit=100`)).json()) as {
+        items: Array<{ batchId: number; filesAvailable?: boolean }>;
+      };
+      const listed = new Map(list.items.map((b) => [b.batchId, b.filesAvailable]));
+      expect(listed.get(unkept.batchId as number)).toBe(false);
+      expect(listed.get(kept.batchId as number)).toBe(true);
+      const report = (await (await fetch(`${service.base}/exports/${unkept.batchId as number}`)).json()) as {
+        filesAvailable?: boolean;
+      };
+      expect(report.filesAvailable).toBe(false);
+    } finally {
+      service.child.kill('SIGTERM');
+      await service.exited;
+    }
   });
 
   it('says so when its index cannot be written, instead of waiting for ever, and leaves no half of one', () => {

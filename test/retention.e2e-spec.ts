@@ -49,7 +49,8 @@ describe('retention: formbridge cleanup (PostgreSQL + Redis)', () => {
     (await storage.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM blobs`))[0].n;
 
   it('keeps export files and failed jobs within their retention, then deletes them; reports stay', async () => {
-    const exported = run(['export', '--compact', '--out', join(dir, 'out')], env);
+    // --keep-files: the files are kept in the database for the export's download, until retention.
+    const exported = run(['export', '--compact', '--keep-files', '--out', join(dir, 'out')], env);
     expect(exported).toMatchObject({ records: 3, written: 3 });
     expect(await blobCount()).toBe(4 + 3); // four submissions (one of them empty), three outputs
 
@@ -97,7 +98,7 @@ describe('retention: formbridge cleanup (PostgreSQL + Redis)', () => {
     async () => {
       const before = await blobCount();
       const out = join(dir, 'pdf-out');
-      const exported = run(['export', '--compact', '--pdf', '--out', out], env);
+      const exported = run(['export', '--compact', '--pdf', '--keep-files', '--out', out], env);
       expect(exported).toMatchObject({ records: 3, written: 3, failed: 0, pdf: true });
       expect(readdirSync(out).filter((f) => f.endsWith('.pdf'))).toHaveLength(3);
       const stored = async () =>

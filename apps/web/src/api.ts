@@ -159,6 +159,8 @@ export interface BatchProgress {
   note: string | null;
   createdAt: string;
   finishedAt: string | null;
+  /** Exports only: whether the files can still be downloaded. */
+  filesAvailable?: boolean;
 }
 
 export interface ImportReport extends BatchProgress {

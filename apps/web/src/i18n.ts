@@ -151,6 +151,9 @@ const zh = {
   'export.start': '开始导出',
   'export.progress': '已生成 {processed} / {total} 份，其中失败 {failed} 份',
   'export.download': '下载 .zip',
+  'export.notKept': '文件未保留',
+  'export.notKeptWhy':
+    '这批文件已过保留期限被删除，或由命令行直接写入了文件夹而未在库中保留副本；请重新导出。',
   'export.failures': '未能生成的记录',
   'export.past': '以往的导出',
   'export.none': '还没有导出过。',
@@ -359,6 +362,9 @@ const en: Record<MessageKey, string> = {
   'export.start': 'Start the export',
   'export.progress': '{processed} of {total} generated, {failed} failed',
   'export.download': 'Download .zip',
+  'export.notKept': 'Files not kept',
+  'export.notKeptWhy':
+    'These files were deleted after the retention period, or written straight to a folder by the command line without a copy kept here: export them again.',
   'export.failures': 'Records that could not be generated',
   'export.past': 'Past exports',
   'export.none': 'Nothing has been exported yet.',

@@ -13,6 +13,11 @@ export interface BatchProgress {
   note: string | null;
   createdAt: Date;
   finishedAt: Date | null;
+  /**
+   * Exports only: whether the export's files can be downloaded (false once EXPORT_RETENTION_DAYS
+   * deleted them, or when `formbridge export` wrote them to its folder without keeping them).
+   */
+  filesAvailable?: boolean;
 }
 
 export interface FileFailure {
@@ -64,6 +69,12 @@ export interface BatchPage {
 
 const PAGE = 1000;
 
+/** An export's `filesAvailable` (see BatchProgress); nothing for other batches. */
+function filesOf(batch: Pick<BatchRow, 'kind' | 'options' | 'filesDeletedAt'>): { filesAvailable?: boolean } {
+  if (batch.kind !== 'export') return {};
+  return { filesAvailable: !batch.filesDeletedAt && typeof batch.options?.writtenTo !== 'string' };
+}
+
 /** Progress and outcome of batches, read from the database (the source of truth, not Redis). */
 export class BatchReportService {
   constructor(private readonly storage: Storage) {}
@@ -81,6 +92,7 @@ export class BatchReportService {
       note: batch.note,
       createdAt: batch.createdAt,
       finishedAt: batch.finishedAt,
+      ...filesOf(batch),
     };
   }
 
@@ -99,6 +111,7 @@ export class BatchReportService {
         note: b.note,
         createdAt: b.createdAt,
         finishedAt: b.finishedAt,
+        ...filesOf(b),
       })),
       total,
       limit,

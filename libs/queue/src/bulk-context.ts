@@ -13,7 +13,7 @@ import { LocalFiles } from './import/local-files';
 import type { JobHandler } from './job.types';
 import { FinishExportJob } from './jobs/finish-export.job';
 import { FinishImportJob } from './jobs/finish-import.job';
-import { GenerateRecordJob, type StoredExportListener } from './jobs/generate-record.job';
+import { type ExportDelivery, GenerateRecordJob } from './jobs/generate-record.job';
 import { ParseSubmissionJob } from './jobs/parse-submission.job';
 import { SealExportJob } from './jobs/seal-export.job';
 import { SealImportJob } from './jobs/seal-import.job';
@@ -74,7 +74,7 @@ export class BulkContext {
   batch?: { kind: BatchKind } & BatchRef;
   private workerHost?: WorkerHost;
   private pdfPool?: PdfConverterPool;
-  private storedExportListener?: StoredExportListener;
+  private exportDelivery?: ExportDelivery;
   /** Files this process's imports stored, for its own parse workers. */
   private readonly localFiles = new LocalFiles();
 
@@ -163,7 +163,7 @@ export class BulkContext {
           this.storage,
           (records, options) => pool.render(records, options),
           (docx) => this.pdf.convert(docx),
-          (output) => this.storedExportListener?.(output),
+          () => this.exportDelivery,
         ),
       );
     }
@@ -171,11 +171,11 @@ export class BulkContext {
   }
 
   /**
-   * Hears of every export item this process's generate workers store, with its bytes (one
-   * listener; `formbridge export` writes its batch's files as they come).
+   * The export whose files this process's generate workers hand over as they render them (one at
+   * a time; `formbridge export` writes its batch's files as they come: see ExportDelivery).
    */
-  onStoredExport(listener: StoredExportListener | undefined): void {
-    this.storedExportListener = listener;
+  deliverExport(delivery: ExportDelivery | undefined): void {
+    this.exportDelivery = delivery;
   }
 
   /** Starts workers for these queues in this process. */

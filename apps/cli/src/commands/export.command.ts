@@ -4,7 +4,14 @@ import { join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { ErrorCode, FormBridgeError, writeSmallFile } from '@formbridge/common';
-import { ExportIndexOptions, QueueName, exportFiles, exportRows, writeExportIndex } from '@formbridge/queue';
+import {
+  ExportIndexOptions,
+  type ExportOutput,
+  QueueName,
+  exportFiles,
+  exportRows,
+  writeExportIndex,
+} from '@formbridge/queue';
 import type { ExportRow } from '@formbridge/storage';
 import { assertWorkersCanReachDatabase, withBulkContext } from '../bulk-run';
 import { ProgressBar } from '../progress-bar';
@@ -16,6 +23,7 @@ interface ExportOptions extends FilterOptions {
   docx: boolean;
   out: string;
   localWorkers: boolean;
+  keepFiles?: boolean;
   compact?: boolean;
 }
 
@@ -50,6 +58,10 @@ export function registerExport(program: Command): void {
     .option('--no-docx', 'with --pdf: write the PDFs only')
     .requiredOption('--out <dir>', 'folder to write the .docx files and index.xlsx into (created if missing)')
     .option('--no-local-workers', "only queue the records: the generator services' workers generate them")
+    .option(
+      '--keep-files',
+      "also keep the files in the database, for the export's download on the 导出 page (by default they are only written to --out)",
+    )
     .option('--compact', 'print JSON on one line')
     .action(async (opts: ExportOptions) => {
       assertWorkersCanReachDatabase(opts.localWorkers);
@@ -60,13 +72,13 @@ export function registerExport(program: Command): void {
       const started = Date.now();
       const summary = await withBulkContext(
         async (ctx) => {
-          // This process's workers hand over the files of its batch as they store them, and
-          // they are written at once; the rest (made by other processes' workers, or by an
-          // earlier run of a resumed export) are read back from the blob store at the end.
+          // This process's workers hand over the files of its batch as they render them, and
+          // they are written at once (and not stored, unless --keep-files); the rest (made by
+          // other processes' workers) are read back from the blob store at the end.
+          const keep = opts.keepFiles === true;
           let batchId: number | undefined;
           const writtenAlready = new Map<string, string>();
-          ctx.onStoredExport(async (output) => {
-            if (output.batchId !== batchId) return;
+          const write = async (output: ExportOutput) => {
             const bytesOf = new Map([[output.docx.sha256, output.docx.bytes]]);
             if (output.pdf) bytesOf.set(output.pdf.sha256, output.pdf.bytes);
             const row = {
@@ -81,20 +93,27 @@ export function registerExport(program: Command): void {
                 writtenAlready.set(f.name, f.sha256);
               }),
             );
-          });
+          };
           if (opts.localWorkers) ctx.startWorkers([QueueName.Generate]);
           const bar = new ProgressBar('export');
           batchId = await ctx.exports.run(
             filterOf(opts),
-            { asYear: opts.asYear, pdf: opts.pdf, noDocx: files.noDocx || undefined },
+            {
+              asYear: opts.asYear,
+              pdf: opts.pdf,
+              noDocx: files.noDocx || undefined,
+              writtenTo: opts.localWorkers && !keep ? out : undefined,
+            },
             (batch) => {
               batchId = batch.id;
               ctx.batch = { kind: 'export', id: batch.id, createdAt: batch.createdAt };
+              // Before the first item is queued: every item this process renders is delivered.
+              if (opts.localWorkers) ctx.deliverExport({ batchId: batch.id, keep, write });
             },
           );
           await ctx.reports.waitForCompletion(batchId, bar.enabled ? (p) => bar.update(p) : undefined);
           bar.done();
-          ctx.onStoredExport(undefined);
+          ctx.deliverExport(undefined);
           // One pass over the batch's rows: the index is written from them while the files not
           // written yet (in the blob store) are copied to the folder a page at a time. The index
           // takes its name only once whole, so a failed export never leaves half of one.
@@ -150,6 +169,7 @@ export function registerExport(program: Command): void {
             index: INDEX_FILE,
             asYear: opts.asYear ?? null,
             pdf: opts.pdf ?? false,
+            filesKept: keep || !opts.localWorkers,
             failures: report.failures,
             seconds: Math.round((Date.now() - started) / 100) / 10,
           };

@@ -50,6 +50,13 @@ export class ExportsService {
         `the files of export ${batchId} were deleted on ${batch.filesDeletedAt.toISOString().slice(0, 10)} (EXPORT_RETENTION_DAYS); its report is kept: run the export again for new files`,
       );
     }
+    const writtenTo = batch?.options?.writtenTo;
+    if (typeof writtenTo === 'string') {
+      throw new FormBridgeError(
+        ErrorCode.Expired,
+        `the files of export ${batchId} were written to ${writtenTo} by formbridge export and not kept in the database: run the export again (formbridge export --keep-files, or from this page) for a download`,
+      );
+    }
     const options = exportOptionsOf(batch?.options ?? {});
     return new StreamableFile(Readable.from(exportArchive(this.ctx.storage, batchId, options)), {
       type: 'application/zip',

@@ -74,7 +74,7 @@ export function ExportPage() {
         <section class="batch" aria-labelledby="export-batch">
           <h2 id="export-batch">{t('export.batch', { id: batchId })}</h2>
           {report && <BatchBar batch={report} label="export.progress" />}
-          {done && (
+          {done && report?.filesAvailable !== false && (
             <p>
               <a class="button" href={`exports/${batchId}/download`} download>
                 {t('export.download')}
@@ -104,7 +104,12 @@ export function ExportPage() {
             page={past}
             actionLabel={t('common.download')}
             action={(b) =>
-              b.status === 'completed' && (
+              b.status === 'completed' &&
+              (b.filesAvailable === false ? (
+                <span class="muted" title={t('export.notKeptWhy')}>
+                  {t('export.notKept')}
+                </span>
+              ) : (
                 <a
                   href={`exports/${b.batchId}/download`}
                   download
@@ -112,7 +117,7 @@ export function ExportPage() {
                 >
                   {t('export.download')}
                 </a>
-              )
+              ))
             }
           />
         )}

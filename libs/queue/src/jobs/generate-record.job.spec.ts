@@ -1,7 +1,7 @@
 import { ErrorCode, FormBridgeError } from '@formbridge/common';
 import type { ExportItem, Storage } from '@formbridge/storage';
 import type { JobContext } from '../job.types';
-import { GenerateRecordJob, type StoredExportOutput } from './generate-record.job';
+import { type ExportOutput, GenerateRecordJob } from './generate-record.job';
 
 const context: JobContext = {
   attempt: 1,
@@ -53,23 +53,24 @@ const item = (id: number, data: object | null): ExportItem => ({
   formType: 'special-fund-performance-target',
 });
 
+const asJson = (records: object[]) => Promise.resolve(new TextEncoder().encode(JSON.stringify(records)));
+
 describe('GenerateRecordJob', () => {
-  it('tells its listener of each item once its bytes are stored, and a listener that throws fails nothing', async () => {
+  it('with the files kept: writes each item once its bytes are stored, and a write that throws fails nothing', async () => {
     const { storage, stored } = fakeStorage([item(1, record(1)), item(2, record(2)), item(3, null)]);
-    const told: StoredExportOutput[] = [];
-    const job = new GenerateRecordJob(
-      storage,
-      (records) => Promise.resolve(new TextEncoder().encode(JSON.stringify(records))),
-      undefined,
-      (output) => {
-        // Stored before it is told: the folder never holds a file whose item is not done.
+    const told: ExportOutput[] = [];
+    const job = new GenerateRecordJob(storage, asJson, undefined, () => ({
+      batchId: 7,
+      keep: true,
+      write: (output) => {
+        // Stored before it is written: the folder never holds a file whose item is not done.
         expect(stored.exported).toContain(output.itemId);
         expect(stored.blobs).toContain(output.docx.sha256);
         told.push(output);
-        throw new Error('disk full');
+        return Promise.reject(new Error('disk full'));
       },
-    );
-    // Item 3's record was deleted: it fails alone, and the listener never hears of it.
+    }));
+    // Item 3's record was deleted: it fails alone, and nothing is written of it.
     await expect(job.handle({ batchId: 7, itemIds: [1, 2, 3] }, context)).rejects.toThrow(FormBridgeError);
     expect(stored.exported.sort()).toEqual([1, 2]);
     expect(stored.failed).toEqual([3]);
@@ -81,18 +82,67 @@ describe('GenerateRecordJob', () => {
     expect(told[0].pdf).toBeUndefined();
   });
 
-  it('tells nothing of an item whose bytes could not be stored', async () => {
+  it('writes nothing of an item whose bytes could not be stored', async () => {
     const { storage } = fakeStorage([item(1, record(1))]);
     storage.blobs.putMany = () =>
       Promise.reject(new FormBridgeError(ErrorCode.Unavailable, 'PostgreSQL is gone'));
     const told: number[] = [];
-    const job = new GenerateRecordJob(
-      storage,
-      () => Promise.resolve(new Uint8Array([1, 2, 3])),
-      undefined,
-      (output) => void told.push(output.itemId),
-    );
+    const job = new GenerateRecordJob(storage, asJson, undefined, () => ({
+      batchId: 7,
+      keep: true,
+      write: (output) => Promise.resolve(void told.push(output.itemId)),
+    }));
     await expect(job.handle({ batchId: 7, itemIds: [1] }, context)).rejects.toThrow('PostgreSQL is gone');
     expect(told).toEqual([]);
+  });
+
+  it('without the files kept: writes first, then marks the item done and stores no bytes', async () => {
+    const { storage, stored } = fakeStorage([item(1, record(1)), item(2, record(2))]);
+    const written: number[] = [];
+    const job = new GenerateRecordJob(storage, asJson, undefined, () => ({
+      batchId: 7,
+      keep: false,
+      write: (output) => {
+        // Not done yet when written: a done item's file is already in the folder.
+        expect(stored.exported).not.toContain(output.itemId);
+        written.push(output.itemId);
+        return Promise.resolve();
+      },
+    }));
+    await expect(job.handle({ batchId: 7, itemIds: [1, 2] }, context)).resolves.toEqual({
+      bytes: expect.any(Number),
+    });
+    expect(written.sort()).toEqual([1, 2]);
+    expect(stored.exported.sort()).toEqual([1, 2]);
+    expect(stored.blobs).toEqual([]);
+  });
+
+  it('without the files kept: an item whose file could not be written is not done, and the job is retried', async () => {
+    const { storage, stored } = fakeStorage([item(1, record(1)), item(2, record(2))]);
+    const job = new GenerateRecordJob(storage, asJson, undefined, () => ({
+      batchId: 7,
+      keep: false,
+      write: (output) =>
+        output.itemId === 2 ? Promise.reject(new Error('ENOSPC: disk full')) : Promise.resolve(),
+    }));
+    await expect(job.handle({ batchId: 7, itemIds: [1, 2] }, context)).rejects.toThrow('ENOSPC');
+    expect(stored.exported).toEqual([1]);
+    // Not its last try: the item stays pending for the retry, neither done nor failed.
+    expect(stored.failed).toEqual([]);
+    expect(stored.blobs).toEqual([]);
+  });
+
+  it('stores the items of another batch as always, and hands none of them over', async () => {
+    const { storage, stored } = fakeStorage([item(1, record(1))]);
+    const written: number[] = [];
+    const job = new GenerateRecordJob(storage, asJson, undefined, () => ({
+      batchId: 8,
+      keep: false,
+      write: (output) => Promise.resolve(void written.push(output.itemId)),
+    }));
+    await job.handle({ batchId: 7, itemIds: [1] }, context);
+    expect(written).toEqual([]);
+    expect(stored.exported).toEqual([1]);
+    expect(stored.blobs).toHaveLength(1);
   });
 });

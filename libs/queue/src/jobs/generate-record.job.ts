@@ -19,6 +19,11 @@ export interface ExportOptions {
   pdf?: boolean;
   /** Leave the .docx files out of the export's files and archive (PDF only). */
   noDocx?: boolean;
+  /**
+   * The folder `formbridge export` wrote the files into when it kept no copy of them in storage
+   * (ExportDelivery): the batch has no download.
+   */
+  writtenTo?: string;
 }
 
 interface Output {
@@ -30,8 +35,8 @@ interface Output {
   pdf?: { sha256: string; bytes: Uint8Array };
 }
 
-/** An export item's files, once they are stored and the item is done. */
-export interface StoredExportOutput {
+/** An export item's files, as they were rendered. */
+export interface ExportOutput {
   batchId: number;
   itemId: number;
   /** The .docx file's name (the PDF's is derived from it). */
@@ -41,39 +46,66 @@ export interface StoredExportOutput {
 }
 
 /**
- * Told of every export item this worker stored, with its bytes: `formbridge export` writes the
- * files of its own batch into its folder as they come instead of reading them back from storage
- * at the end. What it throws is ignored: the item is done and its bytes are stored either way.
+ * How `formbridge export` takes the files of its own batch from this process's workers, written
+ * into its folder as they are rendered instead of read back from storage at the end.
+ *
+ * - `keep` false (the default of `formbridge export`): the item is marked done once `write` has
+ *   resolved, and its bytes are never stored: they are in the folder, and storing them too cost
+ *   the database 8 KB a form that nobody reads (docs/bench.md). A `write` that fails fails the
+ *   item as any other error does (retried with the job).
+ * - `keep` true (`--keep-files`): the bytes are stored and the item marked done first, for the
+ *   export's download later; then `write`, and what it throws is ignored (the file is copied from
+ *   the blob store at the end).
+ *
+ * Items of other batches, and of this one rendered by other processes, are stored as always.
  */
-export type StoredExportListener = (output: StoredExportOutput) => Promise<void> | void;
+export interface ExportDelivery {
+  batchId: number;
+  keep: boolean;
+  write(output: ExportOutput): Promise<void>;
+}
 
 const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
+const filesOf = (o: Output): ExportOutput => ({
+  batchId: o.batchId,
+  itemId: o.itemId,
+  name: o.name,
+  docx: { sha256: o.sha256, bytes: o.bytes },
+  pdf: o.pdf,
+});
+
 /**
  * Generates a few records' .docx files for an export batch and stores the bytes in the blob store
- * (never in Redis); each item keeps its file's hash and name. Running it twice rewrites the same
- * bytes. A record that cannot be generated fails alone (see ItemFailures); the others are stored.
+ * (never in Redis), or hands them to the export that writes them itself (ExportDelivery); each
+ * item keeps its file's hash and name. Running it twice rewrites the same bytes. A record that
+ * cannot be generated fails alone (see ItemFailures); the others are stored.
  */
 export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
   readonly name = JobName.GenerateRecord;
   /** The worker's concurrent jobs store their outputs together. */
-  private readonly outputs: Batcher<Output, true>;
+  private readonly outputs: Batcher<Output & { store: boolean }, true>;
 
   constructor(
     private readonly storage: Storage,
     private readonly render: DocxRenderer,
     private readonly renderPdf?: PdfRenderer,
-    private readonly onStored?: StoredExportListener,
+    /** The export this process delivers itself, if any (asked for each job: it changes). */
+    private readonly delivery?: () => ExportDelivery | undefined,
   ) {
     this.outputs = new Batcher(async (outputs) => {
-      const blobs = outputs.flatMap((o) => [{ sha256: o.sha256, bytes: o.bytes }, ...(o.pdf ? [o.pdf] : [])]);
+      const blobs = outputs
+        .filter((o) => o.store)
+        .flatMap((o) => [{ sha256: o.sha256, bytes: o.bytes }, ...(o.pdf ? [o.pdf] : [])]);
       const done = outputs.map((o) => ({
         itemId: o.itemId,
         outputSha256: o.sha256,
         outputName: o.name,
         pdfSha256: o.pdf?.sha256,
       }));
-      if (storage.blobs.location === 'database') {
+      if (!blobs.length) {
+        await storage.batches.markExportedMany(done);
+      } else if (storage.blobs.location === 'database') {
         // Bytes and items in one transaction: one commit (one wait for the WAL) instead of two.
         await storage.db.transaction(async (tx) => {
           await storage.blobs.putMany(blobs, tx);
@@ -108,36 +140,25 @@ export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
       }),
     );
     let total = 0;
+    const delivery = this.delivery?.();
     await Promise.all(
       outputs.map(async (output) => {
         if (!output) return;
+        const ours = delivery?.batchId === output.batchId ? delivery : undefined;
         try {
-          await this.outputs.run(output);
+          // Written before the item is done: a done item's files are in the folder.
+          if (ours && !ours.keep) await ours.write(filesOf(output));
+          await this.outputs.run({ ...output, store: !ours || ours.keep });
           total += output.bytes.length;
         } catch (err) {
           failures.add(output.itemId, err);
           return;
         }
-        await this.tell(output);
+        if (ours?.keep) await ours.write(filesOf(output)).catch(() => undefined);
       }),
     );
     await failures.settle(this.storage);
     return { bytes: total };
-  }
-
-  private async tell(output: Output): Promise<void> {
-    if (!this.onStored) return;
-    try {
-      await this.onStored({
-        batchId: output.batchId,
-        itemId: output.itemId,
-        name: output.name,
-        docx: { sha256: output.sha256, bytes: output.bytes },
-        pdf: output.pdf,
-      });
-    } catch {
-      // The listener's own business (see StoredExportListener).
-    }
   }
 
   private async generate(item: ExportItem): Promise<Output> {
