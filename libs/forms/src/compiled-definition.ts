@@ -60,6 +60,7 @@ export class CompiledDefinition {
   private readonly listLabels = new Map<readonly Named[], Map<string, Named>>();
   /** The columns of each grid read from the document (a derived column is computed). */
   private readonly readColumnsOf = new Map<GridField, GridField['columns']>();
+  private readonly keptOf = new Map<GridField, readonly string[]>();
 
   constructor(readonly def: FormDefinition) {
     this.titleKeys = def.title.variants.map(labelKey).sort((a, b) => b.length - a.length);
@@ -86,6 +87,7 @@ export class CompiledDefinition {
           // A derived column is never read from the document: its name is no label.
           const read = f.columns.filter((c) => !c.derive);
           this.readColumnsOf.set(f, read);
+          this.keptOf.set(f, keyList(f.keepRowWhenAny ?? read.map((c) => c.key)));
           this.listLabels.set(f.columns, labelsOfList(f.columns));
           this.listLabels.set(read, labelsOfList(read));
           read.forEach((c) => c.labels.forEach((l) => add(l, { kind: 'header', field: f }, c.labels)));
@@ -151,6 +153,13 @@ export class CompiledDefinition {
   /** The columns of a grid that are read from the document (a derived column is computed). */
   readColumns(field: GridField): GridField['columns'] {
     return this.readColumnsOf.get(field) ?? field.columns.filter((c) => !c.derive);
+  }
+
+  /** The columns of which one must hold a value for a grid's row to be kept. */
+  keptColumns(field: GridField): readonly string[] {
+    return (
+      this.keptOf.get(field) ?? keyList(field.keepRowWhenAny ?? this.readColumns(field).map((c) => c.key))
+    );
   }
 
   /**
@@ -240,4 +249,15 @@ export class CompiledDefinition {
     for (const b of this.boilerplate) s = s.replace(b, ' ');
     return s.replace(BLANK_DATE, ' ');
   }
+}
+
+/**
+ * A list of keys copied onto one array literal, once per definition: the grid reader's hot loop
+ * then always sees arrays of one hidden class, where a definition's own (frozen) array and a
+ * `map` result gave it two, and the optimised code was thrown away (docs/bench.md).
+ */
+function keyList(keys: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const k of keys) out.push(k);
+  return out;
 }

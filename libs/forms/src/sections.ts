@@ -61,11 +61,19 @@ export function headerCells(
   return out;
 }
 
+/**
+ * The header's columns as laid out. Built by pushing onto one array literal, for a block with a
+ * header row or without one alike: V8 then gives every such array the same hidden class, where
+ * `map`'s results (and an empty literal elsewhere) gave the optimised row reader one it had not
+ * seen, and it was thrown away and compiled again in every parse thread (docs/bench.md).
+ */
 function spans(ctx: ReadContext, header: ReturnType<typeof headerCells>): ColumnSpan[] {
-  return header.map(({ cell, key, unit }) => {
+  const out: ColumnSpan[] = [];
+  for (const { cell, key, unit } of header) {
     ctx.consume(cell);
-    return { key, lo: cell.col, hi: cell.col + cell.span, unit };
-  });
+    out.push({ key, lo: cell.col, hi: cell.col + cell.span, unit });
+  }
+  return out;
 }
 
 export function bestColumn(columns: ColumnSpan[], cell: GridCell): ColumnSpan | undefined {
@@ -88,7 +96,7 @@ export function readGrid(ctx: ReadContext, section: Section, field: GridField): 
     (r) => headerCells(c, r, field.columns).length >= Math.min(2, field.columns.length),
   );
   const read = c.readColumns(field);
-  const columns = headerRow >= 0 ? spans(ctx, headerCells(c, section.rows[headerRow], read)) : [];
+  const columns = spans(ctx, headerRow >= 0 ? headerCells(c, section.rows[headerRow], read) : []);
   if (headerRow < 0) {
     ctx.warn(
       WarningCode.GridHeaderMissing,
@@ -100,7 +108,7 @@ export function readGrid(ctx: ReadContext, section: Section, field: GridField): 
   ctx.gridColumns.set(field.path, columns);
   let start = Infinity;
   for (const col of columns) if (col.lo < start) start = col.lo;
-  const kept = field.keepRowWhenAny ?? read.map((col) => col.key);
+  const kept = c.keptColumns(field);
   const grid: GridReading = { ctx, section, field, read, columns, start, carried: new Map(), kept };
   const items: Item[] = [];
   const locations: SourceLocation[] = [];
@@ -310,17 +318,21 @@ export function readMatrix(ctx: ReadContext, section: Section, field: MatrixFiel
 /** A block whose text holds `key：value` pairs under one label (年度预算申请). */
 export function readKeyed(ctx: ReadContext, section: Section, field: KeyedField): void {
   const { c } = ctx;
-  const cells = section.rows
-    .flatMap((r) => r.cells)
-    .filter((cell) => cell !== section.label && !cell.continued);
-  const text = section.rows
-    .map((r) =>
-      r.cells
-        .filter((cell) => cell !== section.label && !cell.continued)
-        .map((cell) => cell.text)
-        .join('\t'),
-    )
-    .join('\n');
+  const cells: GridCell[] = [];
+  for (const r of section.rows)
+    for (const cell of r.cells) if (cell !== section.label && !cell.continued) cells.push(cell);
+  // Loops rather than map/filter chains: their arrays reached the optimised code with hidden
+  // classes it had not seen (docs/bench.md, "Thirteenth look").
+  let text = '';
+  section.rows.forEach((r, i) => {
+    if (i) text += '\n';
+    let first = true;
+    for (const cell of r.cells) {
+      if (cell === section.label || cell.continued) continue;
+      text += first ? cell.text : `\t${cell.text}`;
+      first = false;
+    }
+  });
   cells.forEach((cell) => ctx.consume(cell));
   let rest = text;
   const location = cells[0]?.location ?? section.label?.location ?? {};

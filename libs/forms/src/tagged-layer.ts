@@ -297,9 +297,7 @@ class LayerReader {
         item[column.key] = value;
       }
       for (const column of field.columns) if (column.carryDown) carried[column.key] = item[column.key];
-      const keep = (field.keepRowWhenAny ?? field.columns.filter((c) => !c.derive).map((c) => c.key)).some(
-        (k) => item[k] !== null,
-      );
+      const keep = this.c.keptColumns(field).some((k) => item[k] !== null);
       for (const column of field.columns) {
         if (column.derive) item[column.key] = derive(column.derive, item[column.derive.from]);
       }
@@ -343,8 +341,7 @@ class LayerReader {
 
 /** The paragraphs of one cell's controls with this key, one line each. */
 function joined(cells: Array<{ key: string; text: string }>, key: string): string {
-  return cells
-    .filter((x) => x.key === key)
-    .map((x) => x.text)
-    .join('\n');
+  let out: string | undefined;
+  for (const x of cells) if (x.key === key) out = out === undefined ? x.text : `${out}\n${x.text}`;
+  return out ?? '';
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ErrorCode, FieldError, FormBridgeError } from '@formbridge/common';
 import { CONTRACT_VERSION, ContractValidator, canonicalJson, contractValidator } from '@formbridge/contract';
 import { DefinitionRegistry, definitions } from '@formbridge/definitions';
+import { mapList } from '../arrays';
 import { ReturnStamp, stampProperties } from '../return-stamp';
 import { LayerProperty, formProperty } from '../tagged-layer';
 import { FormRenderer } from './form-renderer';
@@ -54,9 +55,16 @@ export class DocxGenerator {
       throw new FormBridgeError(ErrorCode.InvalidInput, 'there is no record to generate a form from');
     }
     assertValid(records, this.validator);
-    const ids = options.recordIds ?? records.map(recordId);
     const stamps = options.stamps;
-    if (ids.length !== records.length || (stamps && stamps.length !== records.length))
+    // A stamped form carries its stamp instead of a content id: the id is then not worked out
+    // (a canonical JSON and a SHA-256 of every record exported). Copied onto one literal either
+    // way (see mapList).
+    const ids = options.recordIds
+      ? mapList(options.recordIds, (id) => id)
+      : stamps
+        ? undefined
+        : mapList(records, (r) => recordId(r));
+    if ((ids && ids.length !== records.length) || (stamps && stamps.length !== records.length))
       throw new FormBridgeError(ErrorCode.InvalidInput, 'give one record id per record');
     const body: string[] = [DOCUMENT_OPEN];
     const properties: Array<[string, string]> = [
@@ -71,8 +79,8 @@ export class DocxGenerator {
         [formProperty(i + 1, 'Type'), renderer.def.formType],
         [formProperty(i + 1, 'Edition'), renderer.def.edition],
       );
-      if (stamps) properties.push(...stampProperties(i + 1, stamps[i]));
-      else properties.push([formProperty(i + 1, 'RecordId'), ids[i]]);
+      if (stamps) for (const p of stampProperties(i + 1, stamps[i])) properties.push(p);
+      else properties.push([formProperty(i + 1, 'RecordId'), (ids as string[])[i]]);
     });
     body.push(DOCUMENT_CLOSE);
     this.staticParts ??= [

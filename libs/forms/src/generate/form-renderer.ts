@@ -12,6 +12,7 @@ import type {
   ReviewsField,
   ValueType,
 } from '@formbridge/definitions';
+import { mapList } from '../arrays';
 import { getPath } from '../paths';
 import { normaliseDate, toItem, toList } from '../text';
 import {
@@ -154,24 +155,27 @@ export class FormRenderer {
     const flowing = { open: paragraphOpen(Style.Line), gap: runs(GAP) };
     /** Whether pieces of these widths (in em) sit on their tab stops without touching. */
     const fits = (ems: number[]) => {
-      const w = ems.map((e) => e * LINE_EM);
-      const spans = w.map((x, k) =>
-        k === 0
-          ? [0, x]
-          : k === w.length - 1
-            ? [width - x, width]
-            : [centres[k - 1] - x / 2, centres[k - 1] + x / 2],
-      );
-      return spans.every((span, k) => k === 0 || spans[k - 1][1] + LINE_EM / 2 <= span[0]);
+      // Each piece's span [lo, hi] against the one before it, in scalars: arrays of them held
+      // small integers in one record and fractions in the next, a new hidden class each time.
+      let previousHi = 0;
+      for (let k = 0; k < ems.length; k++) {
+        const x = ems[k] * LINE_EM;
+        const last = k === ems.length - 1;
+        const lo = k === 0 ? 0 : last ? width - x : centres[k - 1] - x / 2;
+        const hi = k === 0 ? x : last ? width : centres[k - 1] + x / 2;
+        if (k > 0 && !(previousHi + LINE_EM / 2 <= lo)) return false;
+        previousHi = hi;
+      }
+      return true;
     };
     this.parts.push((r, out) => {
-      const texts = pieces.map((p) => {
+      const texts = mapList(pieces, (p) => {
         const value = getPath(r, p.path);
         return value === null || value === undefined
           ? p.blank
           : this.format(p.type, value as string, p.path).join('\n');
       });
-      const ems = pieces.map((p, k) => p.width + emWidth(texts[k]));
+      const ems = mapList(pieces, (p, k) => p.width + emWidth(texts[k]));
       const layout = pieces.length > 1 && fits(ems) ? tabbed : flowing;
       out.push(layout.open);
       // Flowing pieces that would run past the line start a new one, so no value is cut at the
@@ -340,10 +344,10 @@ export class FormRenderer {
     this.parts.push((r, out) => {
       out.push(headerXml);
       const rows = single
-        ? [(getPath(r, path) as Rec | undefined) ?? {}]
+        ? mapList([(getPath(r, path) as Rec | undefined) ?? {}], (row) => row)
         : withStandardRows((getPath(r, path) as Rec[] | undefined) ?? [], standard);
-      const merges = mergeKeys.map((_, j) =>
-        rows.map((row, i) => i > 0 && mergeKeys.slice(0, j + 1).every((k) => row[k] === rows[i - 1][k])),
+      const merges = mapList(mergeKeys, (_, j) =>
+        mapList(rows, (row, i) => i > 0 && mergeKeys.slice(0, j + 1).every((k) => row[k] === rows[i - 1][k])),
       );
       rows.forEach((row, i) => {
         // A row whose first merged cell runs on into the next row keeps with it, so a merged label
@@ -714,19 +718,19 @@ function formatDate(value: string, format: string, dateOnly: boolean): string {
  * the parser drops rows left empty, so they add nothing to the record.
  */
 export function withStandardRows(items: Rec[], standard: GridField['standardRows']): Rec[] {
-  if (standard === undefined) return items;
+  if (standard === undefined) return mapList(items, (row) => row);
   if (typeof standard === 'number') {
-    const out = [...items];
+    const out = mapList(items, (row) => row);
     while (out.length < standard) out.push({});
     return out;
   }
   const indexOf = (row: Rec) => standard.findIndex((s) => Object.entries(s).every(([k, v]) => row[k] === v));
-  const out = items.map((row) => ({ row, at: indexOf(row) }));
+  const out = mapList(items, (row) => ({ row, at: indexOf(row) }));
   const slot = (k: number): number => {
     // Standard rows in standard order frame the gaps; a row out of that order (a second quantity
     // indicator listed last) is passed over like a row of no standard at all.
     let highest = -1;
-    const framing = out.map((o) => {
+    const framing = mapList(out, (o) => {
       if (o.at < 0 || o.at < highest) return false;
       highest = o.at;
       return true;
@@ -749,5 +753,5 @@ export function withStandardRows(items: Rec[], standard: GridField['standardRows
   standard.forEach((s, k) => {
     if (!out.some((o) => o.at === k)) out.splice(slot(k), 0, { row: { ...s }, at: k });
   });
-  return out.map((o) => o.row);
+  return mapList(out, (o) => o.row);
 }

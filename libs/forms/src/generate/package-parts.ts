@@ -233,12 +233,12 @@ export function coreXml(title: string): string {
 
 /** docProps/custom.xml: user-defined properties, each a string. */
 export function customXml(properties: Array<[string, string]>): string {
-  const items = properties
-    .map(
-      ([name, value], i) =>
-        `<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="${i + 2}" name="${escapeXml(name)}"><vt:lpwstr>${escapeXml(value)}</vt:lpwstr></property>`,
-    )
-    .join('');
+  // A loop, not map().join(): see mapList (arrays.ts).
+  let items = '';
+  for (let i = 0; i < properties.length; i++) {
+    const [name, value] = properties[i];
+    items += `<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="${i + 2}" name="${escapeXml(name)}"><vt:lpwstr>${escapeXml(value)}</vt:lpwstr></property>`;
+  }
   return (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' +
     '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" ' +
