@@ -6,6 +6,7 @@ import type {
   MatrixField,
   ReviewsField,
 } from '@formbridge/definitions';
+import { mapList } from './arrays';
 import { BLANK_DATE, labelKey, labelPattern, labelUnit } from './text';
 
 export type Target =
@@ -252,12 +253,10 @@ export class CompiledDefinition {
 }
 
 /**
- * A list of keys copied onto one array literal, once per definition: the grid reader's hot loop
- * then always sees arrays of one hidden class, where a definition's own (frozen) array and a
- * `map` result gave it two, and the optimised code was thrown away (docs/bench.md).
+ * A list of keys copied by mapList, once per definition: the grid reader's hot loop then always
+ * sees arrays of one hidden class, where a definition's own (frozen) array and a `map` result
+ * gave it two, and the optimised code was thrown away (docs/bench.md).
  */
 function keyList(keys: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const k of keys) out.push(k);
-  return out;
+  return mapList(keys, (k) => k);
 }

@@ -1,6 +1,7 @@
 import { ContractValidator, contractValidator } from '@formbridge/contract';
 import { DefinitionRegistry, FormDefinition, definitions } from '@formbridge/definitions';
 import { ReadOptions, WordBlock, WordDocument, readDocx, readSubmission } from '@formbridge/word';
+import { mapList } from './arrays';
 import { runChecks } from './checks';
 import { CompiledDefinition, FormExtractor } from './extract';
 import { readStamps } from './return-stamp';
@@ -176,10 +177,9 @@ export class FormParser {
       }
       return at;
     };
-    // Pushed onto one literal, not `map`ped: a result of `map` made in optimised code has another
-    // hidden class than one made by the builtin, and the code reading it was thrown away.
-    const begins: number[] = [];
-    for (let k = 0; k < starts.length; k++) begins.push(beginOf(starts[k], k));
+    // mapList, not `map`: a result of `map` made in optimised code has another hidden class than
+    // one made by the builtin, and the code reading it was thrown away.
+    const begins = mapList(starts, beginOf);
     const slices: FormSlice[] = [];
     starts.forEach(({ at, candidates }, k) => {
       const slice = blocks.slice(begins[k], k + 1 < begins.length ? begins[k + 1] : blocks.length);

@@ -1,5 +1,6 @@
 import type { GridField, KeyedField, MatrixField, ValueType } from '@formbridge/definitions';
 import type { SourceLocation } from '@formbridge/word';
+import { mapList } from './arrays';
 import type { CompiledDefinition, Named } from './compiled-definition';
 import { derive, officialTerm, splitLabelWeight } from './convert';
 import type { GridCell, GridRow } from './layout';
@@ -62,18 +63,16 @@ export function headerCells(
 }
 
 /**
- * The header's columns as laid out. Built by pushing onto one array literal, for a block with a
- * header row or without one alike: V8 then gives every such array the same hidden class, where
- * `map`'s results (and an empty literal elsewhere) gave the optimised row reader one it had not
- * seen, and it was thrown away and compiled again in every parse thread (docs/bench.md).
+ * The header's columns as laid out, by mapList for a block with a header row or without one
+ * alike: V8 then gives every such array the same hidden class, where `map`'s results (and an empty
+ * literal elsewhere) gave the optimised row reader one it had not seen, and it was thrown away and
+ * compiled again in every parse thread (docs/bench.md).
  */
 function spans(ctx: ReadContext, header: ReturnType<typeof headerCells>): ColumnSpan[] {
-  const out: ColumnSpan[] = [];
-  for (const { cell, key, unit } of header) {
+  return mapList(header, ({ cell, key, unit }) => {
     ctx.consume(cell);
-    out.push({ key, lo: cell.col, hi: cell.col + cell.span, unit });
-  }
-  return out;
+    return { key, lo: cell.col, hi: cell.col + cell.span, unit };
+  });
 }
 
 export function bestColumn(columns: ColumnSpan[], cell: GridCell): ColumnSpan | undefined {

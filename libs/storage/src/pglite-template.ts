@@ -16,13 +16,18 @@ export function pgliteVersion(): string {
   return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
 }
 
+/** The template's file name: the PGlite version that made it is part of it. */
+function templateName(): string {
+  return `pglite-template-${pgliteVersion()}.tar.gz`;
+}
+
 /**
  * Where the build keeps the empty database every new embedded database starts from: beside this
  * file in the build, or the build's copy when this file runs from source (the tests).
  * `undefined` when there is none (a build that has not made it yet).
  */
 export function pgliteTemplate(): string | undefined {
-  const name = `pglite-template-${pgliteVersion()}.tar.gz`;
+  const name = templateName();
   const beside = join(__dirname, name);
   if (existsSync(beside)) return beside;
   const built = join(__dirname, '..', '..', '..', 'dist', 'libs', 'storage', 'src', name);
@@ -50,7 +55,7 @@ export async function makePgliteTemplate(file: string): Promise<void> {
 // `node dist/libs/storage/src/pglite-template.js`: a step of `npm run build`. A template already
 // made for this PGlite is kept.
 if (require.main === module) {
-  const file = join(__dirname, `pglite-template-${pgliteVersion()}.tar.gz`);
+  const file = join(__dirname, templateName());
   if (existsSync(file)) {
     process.stdout.write(`embedded database template: ${file} (kept)\n`);
   } else {

@@ -126,20 +126,20 @@ export class PgliteDatabase implements Database {
    */
   static async open(dataDir: string, schema: string): Promise<PgliteDatabase> {
     let unlock = () => undefined as void;
-    if (!dataDir.startsWith('memory://')) {
+    const inMemory = dataDir.startsWith('memory://');
+    if (!inMemory) {
       mkdirSync(dataDir, { recursive: true });
       unlock = lockDataDir(dataDir);
     }
     let worker: Worker | undefined;
     try {
-      if (!dataDir.startsWith('memory://') && !existsSync(join(dataDir, 'PG_VERSION')))
-        await initDataDir(dataDir);
+      if (!inMemory && !existsSync(join(dataDir, 'PG_VERSION'))) await initDataDir(dataDir);
       worker = new Worker(threadScript(), {
         workerData: {
           dataDir,
           schema: quoteIdent(schema),
           conf: PGLITE_CONF,
-          template: dataDir.startsWith('memory://') ? pgliteTemplate() : undefined,
+          template: inMemory ? pgliteTemplate() : undefined,
         } satisfies PgliteThreadData,
       });
       const ready = new Promise<void>((resolve, reject) => {

@@ -76,7 +76,8 @@ export function registerExport(program: Command): void {
           // they are written at once (and not stored, unless --keep-files); the rest (made by
           // other processes' workers) are read back from the blob store at the end.
           const keep = opts.keepFiles === true;
-          let batchId: number | undefined;
+          // Without this process's workers every file is rendered elsewhere, and stored.
+          const filesKept = keep || !opts.localWorkers;
           const writtenAlready = new Map<string, string>();
           const write = async (output: ExportOutput) => {
             const bytesOf = new Map([[output.docx.sha256, output.docx.bytes]]);
@@ -96,16 +97,15 @@ export function registerExport(program: Command): void {
           };
           if (opts.localWorkers) ctx.startWorkers([QueueName.Generate]);
           const bar = new ProgressBar('export');
-          batchId = await ctx.exports.run(
+          const batchId = await ctx.exports.run(
             filterOf(opts),
             {
               asYear: opts.asYear,
               pdf: opts.pdf,
               noDocx: files.noDocx || undefined,
-              writtenTo: opts.localWorkers && !keep ? out : undefined,
+              writtenTo: filesKept ? undefined : out,
             },
             (batch) => {
-              batchId = batch.id;
               ctx.batch = { kind: 'export', id: batch.id, createdAt: batch.createdAt };
               // Before the first item is queued: every item this process renders is delivered.
               if (opts.localWorkers) ctx.deliverExport({ batchId: batch.id, keep, write });
@@ -169,7 +169,7 @@ export function registerExport(program: Command): void {
             index: INDEX_FILE,
             asYear: opts.asYear ?? null,
             pdf: opts.pdf ?? false,
-            filesKept: keep || !opts.localWorkers,
+            filesKept,
             failures: report.failures,
             seconds: Math.round((Date.now() - started) / 100) / 10,
           };
