@@ -10,7 +10,7 @@ import {
   migrate,
   withGenericPlans,
 } from '@formbridge/storage';
-import { BatchReportService } from '@formbridge/queue';
+import { BatchReportService, settledExportRows } from '@formbridge/queue';
 import { dropSchema, testConfig, testEnv } from './support/bulk-env';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -197,6 +197,62 @@ describe.each([
     ];
     expect(stored.map((r) => r.project).sort()).toEqual([...projects].sort());
     expect(pages).toEqual([[row(4, 'done', 'x.docx'), row(3)], [row(2), row(1)], [row(0)]]);
+  });
+
+  it("follows an export's items as they settle, in order, and every item once the batch is complete", async () => {
+    const batch = await storage.batches.create('export');
+    // No records behind them: the index columns are null, which this test does not look at.
+    const ids = await storage.batches.addItems(
+      batch.id,
+      [1, 2, 3, 4, 5].map((position) => ({ position, name: `record ${position}` })),
+    );
+    let complete = () => {};
+    let fail = (_err: Error) => {};
+    const follow = async (completed: Promise<void>) => {
+      const seen: Array<[number, string]> = [];
+      const done = (async () => {
+        for await (const row of settledExportRows(storage, batch.id, completed, 10))
+          seen.push([row.position, row.status]);
+      })();
+      return { seen, done };
+    };
+    const pause = (n: number) => new Promise((resolve) => setTimeout(resolve, 100 * n));
+
+    const first = await follow(new Promise<void>((resolve) => (complete = resolve)));
+    // Items 2 and 4 settle first: nothing comes before item 1 does, and then only up to item 3.
+    await storage.batches.markExportedMany([
+      { itemId: ids[1], outputSha256: sha('2'), outputName: '2.docx' },
+      { itemId: ids[3], outputSha256: sha('4'), outputName: '4.docx' },
+    ]);
+    await pause(2);
+    expect(first.seen).toEqual([]);
+    await storage.batches.markFailedMany([{ itemId: ids[0], code: 'INVALID_RECORD', reason: 'bad' }]);
+    for (const until = Date.now() + 10_000; first.seen.length < 2 && Date.now() < until;) await pause(0.1);
+    await pause(2); // and no further: item 3 is pending
+    expect(first.seen).toEqual([
+      [1, 'failed'],
+      [2, 'done'],
+    ]);
+    // Complete with item 3 and item 5 still pending: they are listed as they are, and it ends.
+    complete();
+    await first.done;
+    expect(first.seen).toEqual([
+      [1, 'failed'],
+      [2, 'done'],
+      [3, 'pending'],
+      [4, 'done'],
+      [5, 'pending'],
+    ]);
+
+    // A wait that fails ends the rows with its error.
+    const second = await follow(new Promise<void>((_, reject) => (fail = reject)));
+    await pause(1);
+    fail(new Error('Redis is gone'));
+    await expect(second.done).rejects.toThrow('Redis is gone');
+    expect(second.seen).toEqual([
+      [1, 'failed'],
+      [2, 'done'],
+    ]);
   });
 
   it('stores one record per filing: the same content again is a source, other content of the same filing is flagged', async () => {

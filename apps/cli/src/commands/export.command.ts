@@ -9,7 +9,7 @@ import {
   type ExportOutput,
   QueueName,
   exportFiles,
-  exportRows,
+  settledExportRows,
   writeExportIndex,
 } from '@formbridge/queue';
 import type { ExportRow } from '@formbridge/storage';
@@ -74,7 +74,7 @@ export function registerExport(program: Command): void {
         async (ctx) => {
           // This process's workers hand over the files of its batch as they render them, and
           // they are written at once (and not stored, unless --keep-files); the rest (made by
-          // other processes' workers) are read back from the blob store at the end.
+          // other processes' workers) are read back from the blob store as the index reaches them.
           const keep = opts.keepFiles === true;
           // Without this process's workers every file is rendered elsewhere, and stored.
           const filesKept = keep || !opts.localWorkers;
@@ -111,12 +111,16 @@ export function registerExport(program: Command): void {
               if (opts.localWorkers) ctx.deliverExport({ batchId: batch.id, keep, write });
             },
           );
-          await ctx.reports.waitForCompletion(batchId, bar.enabled ? (p) => bar.update(p) : undefined);
-          bar.done();
-          ctx.deliverExport(undefined);
-          // One pass over the batch's rows: the index is written from them while the files not
-          // written yet (in the blob store) are copied to the folder a page at a time. The index
-          // takes its name only once whole, so a failed export never leaves half of one.
+          const completed = ctx.reports
+            .waitForCompletion(batchId, bar.enabled ? (p) => bar.update(p) : undefined)
+            .then(() => {
+              bar.done();
+              ctx.deliverExport(undefined);
+            });
+          // One pass over the batch's rows as they are settled, while the workers still render
+          // the rest: the index is written from them, and the files not written yet (in the blob
+          // store) are copied to the folder a page at a time. The index takes its name only once
+          // whole and the batch complete, so a failed export never leaves half of one.
           let written = 0;
           let page: Array<{ sha256: string; name: string }> = [];
           const flush = async () => {
@@ -126,7 +130,7 @@ export function registerExport(program: Command): void {
             page = [];
           };
           async function* copyingMissing(id: number): AsyncGenerator<ExportRow> {
-            for await (const row of exportRows(ctx.storage, id)) {
+            for await (const row of settledExportRows(ctx.storage, id, completed)) {
               const rowFiles = exportFiles(row, files);
               if (rowFiles.length) written++;
               page.push(...rowFiles.filter((f) => writtenAlready.get(f.name) !== f.sha256));
@@ -152,12 +156,16 @@ export function registerExport(program: Command): void {
           } catch (err) {
             index.destroy();
             await unlink(partial).catch(() => undefined);
+            // The workers go on writing the files meanwhile: the export ends with them, as it
+            // did when the index came last (or with the batch's own failure, if that was it).
+            await completed;
             if (err !== indexError) throw err;
             throw new FormBridgeError(
               ErrorCode.InvalidInput,
               `could not write the index ${indexPath} (${(err as Error).message}); batch ${batchId}'s files were written`,
             );
           }
+          await completed;
           const report = await ctx.reports.exportReport(batchId);
           return {
             batchId,

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 // Types only at the top: ExcelJS takes 0.15-0.4 s to load, which every `formbridge` command and
 // service paid at start-up though only the workbooks need it (loadWorkbookWriter).
 import type ExcelJS from 'exceljs';
@@ -19,6 +20,39 @@ export async function* exportRows(storage: Storage, batchId: number): AsyncGener
     yield* page;
     if (page.length < PAGE) return;
     after = page[page.length - 1].position;
+  }
+}
+
+/**
+ * An export's items in order while its jobs still run, each as soon as it is settled (done or
+ * failed) and every item before it is too; once `completed` has resolved, every item that is
+ * left, in whatever state. `formbridge export` writes its index from it behind the workers:
+ * after them, it was a second or so of one core with the other idle at the end of every export
+ * (docs/bench.md). Throws what `completed` rejects with.
+ */
+export async function* settledExportRows(
+  storage: Storage,
+  batchId: number,
+  completed: Promise<void>,
+  pollMs = 250,
+): AsyncGenerator<ExportRow> {
+  let complete = false;
+  const over = completed.then(() => {
+    complete = true;
+  });
+  over.catch(() => undefined); // awaited below, or by the caller
+  let after = 0;
+  for (;;) {
+    // Read before the page: a batch completed before the page was read has no item pending in it.
+    const all = complete;
+    const page = await storage.batches.exportRows(batchId, after, PAGE, !all);
+    yield* page;
+    if (page.length) after = page[page.length - 1].position;
+    if (page.length === PAGE) continue;
+    if (all) return;
+    const poll = new AbortController();
+    await Promise.race([over, sleep(pollMs, undefined, { signal: poll.signal }).catch(() => undefined)]);
+    poll.abort();
   }
 }
 

@@ -283,13 +283,25 @@ export class BatchRepository {
    * join: an export's items are new, so the planner's statistics do not know them yet, and it
    * joined every item after `afterPosition` to its record before keeping the first `limit`
    * (10,000 items read in pages of 1,000 made 55,000 joins instead of 10,000).
+   *
+   * With `settledOnly`, the page ends before the first item still pending: read while the batch
+   * runs, it holds only items whose state is final (an item done or failed never changes again).
    */
-  async exportRows(batchId: number, afterPosition: number, limit: number): Promise<ExportRow[]> {
+  async exportRows(
+    batchId: number,
+    afterPosition: number,
+    limit: number,
+    settledOnly = false,
+  ): Promise<ExportRow[]> {
+    const before = settledOnly
+      ? `AND position < COALESCE((SELECT min(p.position) FROM batch_items p
+           WHERE p.batch_id = $1 AND p.status = 'pending' AND p.position > $2), 2147483647)`
+      : '';
     return this.db.query<ExportRow>(
       `SELECT i.position, i.status, i.error_code AS "errorCode", i.reason, i.output_sha256 AS "outputSha256",
               i.output_name AS "outputName", i.pdf_sha256 AS "pdfSha256", i.record_id AS "recordId", r.form_type AS "formType", r.year,
               r.department, r.project
-       FROM (SELECT * FROM batch_items WHERE batch_id = $1 AND position > $2 ORDER BY position LIMIT $3) i
+       FROM (SELECT * FROM batch_items WHERE batch_id = $1 AND position > $2 ${before} ORDER BY position LIMIT $3) i
        LEFT JOIN records r ON r.id = i.record_id
        ORDER BY i.position`,
       [batchId, afterPosition, limit],
