@@ -53,6 +53,20 @@ describe('GeneratePool (rendering on worker threads)', () => {
       expect(bytes).toBeInstanceOf(Uint8Array);
       expect(same(bytes, generateDocx(inputs[i]))).toBe(true);
     });
+    // Given as the JSON text of the array (an export's records, as the database gives them), the
+    // thread parses it: the same bytes, options applied, and an invalid record refused alike.
+    const stamp = stampFor({ id: 9, version: 2, formType: FORM_TYPE }, { id: 'test', secret: 'secret' });
+    for (const records of inputs) {
+      expect(same(await pool.render(JSON.stringify(records)), generateDocx(records))).toBe(true);
+      expect(
+        same(
+          await pool.render(JSON.stringify([records[0]]), { stamps: [stamp] }),
+          generateDocx([records[0]], { stamps: [stamp] }),
+        ),
+      ).toBe(true);
+    }
+    const invalid = JSON.stringify([{ ...seeds[0], year: 'next year' }]);
+    expect((await failureOf(() => pool.render(invalid))).code).toBe(ErrorCode.InvalidRecord);
   });
 
   it('applies the options it is given (record ids, return stamps) inside the thread', async () => {

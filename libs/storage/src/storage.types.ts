@@ -209,8 +209,16 @@ export interface ExportItem {
   recordId: number | null;
   /** The batch's options (`asYear`…). */
   options?: JsonObject;
-  /** The record's current data, version and form type; null when the record was deleted. */
-  data?: JsonObject | null;
+  /**
+   * The record's current data as JSON text (null when the record was deleted): a generate thread
+   * parses it, not the main thread (docs/bench.md).
+   */
+  dataJson?: string | null;
+  /** Its data's `year`, as the data holds it (any JSON value): the file's name. */
+  dataYear?: unknown;
+  /** Its summary columns (the registry's summaryOf its data): the file's name. */
+  department?: string | null;
+  project?: string | null;
   version?: number | null;
   formType?: string | null;
 }

@@ -5,7 +5,8 @@ import { ThreadPool } from './thread-pool';
 
 /** @internal what a generate thread is given per task. */
 export interface GenerateInput {
-  records: object[];
+  /** The records, or the JSON text of their array (parsed on the thread). */
+  records: object[] | string;
   options?: GenerateOptions;
 }
 
@@ -68,8 +69,12 @@ export class GeneratePool {
     this.threads.warm();
   }
 
-  /** The .docx of the records; fails as `generateDocx` does (INVALID_RECORD with field errors …). */
-  render(records: object[], options?: GenerateOptions): Promise<Uint8Array> {
+  /**
+   * The .docx of the records; fails as `generateDocx` does (INVALID_RECORD with field errors …).
+   * Records given as the JSON text of their array are parsed on the thread: a string is copied
+   * to it whole, where an object is taken apart and built again.
+   */
+  render(records: object[] | string, options?: GenerateOptions): Promise<Uint8Array> {
     return this.threads.run({ records, options });
   }
 

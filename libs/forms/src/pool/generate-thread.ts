@@ -12,8 +12,10 @@ const generator = given ? new DocxGenerator(new DefinitionRegistry(given)) : und
 nameThisThread('fb-generate');
 
 serveTasks(
-  ({ records, options }: GenerateInput) =>
-    generator ? generator.generate(records, options) : generateDocx(records, options),
+  ({ records, options }: GenerateInput) => {
+    const list = typeof records === 'string' ? (JSON.parse(records) as object[]) : records;
+    return generator ? generator.generate(list, options) : generateDocx(list, options);
+  },
   // The zip is written into a buffer of its own: moving it hands nothing else over.
   (bytes: Uint8Array) =>
     bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength

@@ -26,12 +26,32 @@ export function formTitle(formType: unknown): string {
  * reserved names (CON, NUL…) cannot occur, since every name starts with the year.
  */
 export function exportFileName(recordId: number, record: Json, extension: 'docx' | 'pdf' = 'docx'): string {
-  const year = typeof record.year === 'number' ? `${record.year}年` : '无年度';
-  const { project, department } = definitions().summaryOf(record);
-  const subject = project ?? department ?? undefined;
+  return fileNameOf(
+    recordId,
+    { year: record.year, formType: record.formType, ...definitions().summaryOf(record) },
+    extension,
+  );
+}
+
+/** What a file's name is made of: the record's `year` and `formType`, and its summary. */
+export interface FileNameFields {
+  year: unknown;
+  formType: unknown;
+  department: string | null;
+  project: string | null;
+}
+
+/** exportFileName from the fields it uses, when they are at hand without the whole record. */
+export function fileNameOf(
+  recordId: number,
+  fields: FileNameFields,
+  extension: 'docx' | 'pdf' = 'docx',
+): string {
+  const year = typeof fields.year === 'number' ? `${fields.year}年` : '无年度';
+  const subject = fields.project ?? fields.department ?? undefined;
   const parts = [
     year,
-    clean(formTitle(record.formType), 40),
+    clean(formTitle(fields.formType), 40),
     subject ? clean(subject, 60) : '',
     `r${recordId}`,
   ];

@@ -1,4 +1,5 @@
 import { ErrorCode, FormBridgeError } from '@formbridge/common';
+import { definitions } from '@formbridge/definitions';
 import type { ExportItem, Storage } from '@formbridge/storage';
 import type { JobContext } from '../job.types';
 import { type ExportOutput, GenerateRecordJob } from './generate-record.job';
@@ -42,18 +43,28 @@ function fakeStorage(items: ExportItem[]) {
   return { storage: storage as unknown as Storage, stored };
 }
 
-const item = (id: number, data: object | null): ExportItem => ({
+/** An item as the database gives it: the record's data as text, and the columns its name uses. */
+const item = (id: number, data: Record<string, unknown> | null, options: object = {}): ExportItem => ({
   id,
   batchId: 7,
   status: 'pending',
   recordId: 100 + id,
-  options: {},
-  data: data as ExportItem['data'],
+  options: options as ExportItem['options'],
+  dataJson: data && JSON.stringify(data),
+  dataYear: data?.year,
+  ...(data ? definitions().summaryOf(data) : { department: null, project: null }),
   version: 1,
   formType: 'special-fund-performance-target',
 });
 
-const asJson = (records: object[]) => Promise.resolve(new TextEncoder().encode(JSON.stringify(records)));
+/** A renderer whose ".docx" is the JSON of what it was given (text as it came). */
+const given: Array<object[] | string> = [];
+const asJson = (records: object[] | string) => {
+  given.push(records);
+  return Promise.resolve(
+    new TextEncoder().encode(typeof records === 'string' ? records : JSON.stringify(records)),
+  );
+};
 
 describe('GenerateRecordJob', () => {
   it('with the files kept: writes each item once its bytes are stored, and a write that throws fails nothing', async () => {
@@ -130,6 +141,25 @@ describe('GenerateRecordJob', () => {
     // Not its last try: the item stays pending for the retry, neither done nor failed.
     expect(stored.failed).toEqual([]);
     expect(stored.blobs).toEqual([]);
+  });
+
+  it("hands a stored record to the renderer as the database's text; one rolled forward as the record it became", async () => {
+    const { storage } = fakeStorage([item(1, record(1)), item(2, record(2), { asYear: 2021 })]);
+    const told: ExportOutput[] = [];
+    const job = new GenerateRecordJob(storage, asJson, undefined, () => ({
+      batchId: 7,
+      keep: false,
+      write: (output) => Promise.resolve(void told.push(output)),
+    }));
+    given.length = 0;
+    await job.handle({ batchId: 7, itemIds: [1] }, context);
+    expect(given).toEqual([JSON.stringify([record(1)])]);
+    await job.handle({ batchId: 7, itemIds: [2] }, context);
+    expect(given[1]).toEqual([expect.objectContaining({ year: 2021, projectName: 'p2' })]);
+    expect(told.map((o) => o.name)).toEqual([
+      '2019年_专项资金绩效目标申报表_p1_r101.docx',
+      '2021年_专项资金绩效目标申报表_p2_r102.docx',
+    ]);
   });
 
   it('stores the items of another batch as always, and hands none of them over', async () => {

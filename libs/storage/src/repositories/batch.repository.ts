@@ -180,7 +180,10 @@ export class BatchRepository {
       : this.db.query<ParseItem>(PARSE_ITEMS, [itemIds]);
   }
 
-  /** Export items with their batch's options and their record's data, in one query. */
+  /**
+   * Export items with their batch's options and their record's data, in one query. The data
+   * comes as text, unparsed: a generate thread parses it (docs/bench.md).
+   */
   async exportItems(itemIds: readonly number[]): Promise<ExportItem[]> {
     return this.db.query<ExportItem>(EXPORT_ITEMS, [itemIds]);
   }
@@ -341,7 +344,8 @@ const PARSE_ITEMS_WITH_CONTENT = prepared(
 );
 const EXPORT_ITEMS = prepared(
   'export-items',
-  `SELECT i.id, i.batch_id AS "batchId", i.status, i.record_id AS "recordId", b.options, r.data,
+  `SELECT i.id, i.batch_id AS "batchId", i.status, i.record_id AS "recordId", b.options,
+          r.data::text AS "dataJson", r.data->'year' AS "dataYear", r.department, r.project,
           r.version, r.form_type AS "formType"
    FROM batch_items i JOIN batches b ON b.id = i.batch_id LEFT JOIN records r ON r.id = i.record_id
    WHERE i.id = ANY($1::bigint[])`,
