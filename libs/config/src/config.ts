@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { validateSync } from './validators';
 import 'reflect-metadata';
 import { EnvDto } from './env.dto';
 
