@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite as PGliteType } from '@electric-sql/pglite';
 
 /**
  * The settings every embedded database runs with. PGlite keeps PostgreSQL's 128 MB of shared
@@ -41,6 +41,11 @@ export function pgliteTemplate(): string | undefined {
  * `npm run build`, so no clerk's first start ever runs initdb.
  */
 export async function makePgliteTemplate(file: string): Promise<void> {
+  // Loaded here only: every process that opens storage loads this module, and PGlite's module
+  // (with the fetch implementation it touches) is 50–60 ms of a start that never runs it on the
+  // main thread (the embedded database runs on a thread of its own; docs/bench.md).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { PGlite } = require('@electric-sql/pglite') as { PGlite: typeof PGliteType };
   const db = await PGlite.create({ postgresqlconf: PGLITE_CONF });
   try {
     const dump = await db.dumpDataDir('gzip');
