@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -293,5 +293,22 @@ describe('formbridge export (PostgreSQL + Redis)', () => {
       service.child.kill('SIGTERM');
       await service.exited;
     }
+  });
+
+  it('stopped while its index is being written (SIGTERM), leaves no half of one', async () => {
+    const out = join(dir, 'out-stopped');
+    // No worker anywhere renders this export's forms: it waits, its index begun.
+    worker?.child.kill('SIGTERM');
+    await worker?.exited;
+    worker = undefined;
+    const stopped = start([CLI, 'export', '--out', out, '--no-local-workers', '--compact'], env);
+    const partial = join(out, 'index.xlsx.partial');
+    for (const until = Date.now() + 30_000; !existsSync(partial) && Date.now() < until;)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(existsSync(partial)).toBe(true);
+    stopped.child.kill('SIGTERM');
+    expect(await stopped.exited).toBe(143);
+    expect(stopped.stderr()).toMatch(/export batch \d+ stopped before it was finished/);
+    expect(readdirSync(out)).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { mkdir, rename, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -142,6 +142,10 @@ export function registerExport(program: Command): void {
           const indexPath = join(out, INDEX_FILE);
           const partial = `${indexPath}.partial`;
           const index = createWriteStream(partial);
+          // Written while the workers run, so a command stopped before the end (Ctrl-C, an
+          // outage) would leave half of one behind: the process takes it with it when it exits.
+          const dropPartial = () => rmSync(partial, { force: true });
+          process.once('exit', dropPartial);
           // The index's own failures (a folder in its place, a full disk) are said as such; a
           // file that could not be copied keeps its own error.
           let indexError: unknown;
@@ -153,6 +157,7 @@ export function registerExport(program: Command): void {
               indexError = err;
               throw err;
             });
+            process.off('exit', dropPartial);
           } catch (err) {
             index.destroy();
             await unlink(partial).catch(() => undefined);
