@@ -29,15 +29,6 @@ export interface ExportOptions {
   writtenTo?: string;
 }
 
-interface Output {
-  batchId: number;
-  itemId: number;
-  sha256: string;
-  bytes: Uint8Array;
-  name: string;
-  pdf?: { sha256: string; bytes: Uint8Array };
-}
-
 /** An export item's files, as they were rendered. */
 export interface ExportOutput {
   batchId: number;
@@ -72,14 +63,6 @@ type Json = Record<string, unknown>;
 
 const sha256Of = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-const filesOf = (o: Output): ExportOutput => ({
-  batchId: o.batchId,
-  itemId: o.itemId,
-  name: o.name,
-  docx: { sha256: o.sha256, bytes: o.bytes },
-  pdf: o.pdf,
-});
-
 /**
  * Generates a few records' .docx files for an export batch and stores the bytes in the blob store
  * (never in Redis), or hands them to the export that writes them itself (ExportDelivery); each
@@ -89,7 +72,7 @@ const filesOf = (o: Output): ExportOutput => ({
 export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
   readonly name = JobName.GenerateRecord;
   /** The worker's concurrent jobs store their outputs together. */
-  private readonly outputs: Batcher<Output & { store: boolean }, true>;
+  private readonly outputs: Batcher<ExportOutput & { store: boolean }, true>;
 
   constructor(
     private readonly storage: Storage,
@@ -99,12 +82,10 @@ export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
     private readonly delivery?: () => ExportDelivery | undefined,
   ) {
     this.outputs = new Batcher(async (outputs) => {
-      const blobs = outputs
-        .filter((o) => o.store)
-        .flatMap((o) => [{ sha256: o.sha256, bytes: o.bytes }, ...(o.pdf ? [o.pdf] : [])]);
+      const blobs = outputs.filter((o) => o.store).flatMap((o) => [o.docx, ...(o.pdf ? [o.pdf] : [])]);
       const done = outputs.map((o) => ({
         itemId: o.itemId,
-        outputSha256: o.sha256,
+        outputSha256: o.docx.sha256,
         outputName: o.name,
         pdfSha256: o.pdf?.sha256,
       }));
@@ -152,21 +133,21 @@ export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
         const ours = delivery?.batchId === output.batchId ? delivery : undefined;
         try {
           // Written before the item is done: a done item's files are in the folder.
-          if (ours && !ours.keep) await ours.write(filesOf(output));
+          if (ours && !ours.keep) await ours.write(output);
           await this.outputs.run({ ...output, store: !ours || ours.keep });
-          total += output.bytes.length;
+          total += output.docx.bytes.length;
         } catch (err) {
           failures.add(output.itemId, err);
           return;
         }
-        if (ours?.keep) await ours.write(filesOf(output)).catch(() => undefined);
+        if (ours?.keep) await ours.write(output).catch(() => undefined);
       }),
     );
     await failures.settle(this.storage);
     return { bytes: total };
   }
 
-  private async generate(item: ExportItem): Promise<Output> {
+  private async generate(item: ExportItem): Promise<ExportOutput> {
     if (item.recordId === null || !item.dataJson)
       throw new FormBridgeError(ErrorCode.NotFound, 'the record was deleted before it was exported');
     const asYear = typeof item.options?.asYear === 'number' ? item.options.asYear : undefined;
@@ -193,7 +174,7 @@ export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
           department: item.department ?? null,
           project: item.project ?? null,
         });
-    let pdf: Output['pdf'];
+    let pdf: ExportOutput['pdf'];
     if (item.options?.pdf === true) {
       if (!this.renderPdf) throw new Error('this worker cannot render PDFs');
       const pdfBytes = await this.renderPdf(bytes);
@@ -202,9 +183,8 @@ export class GenerateRecordJob implements JobHandler<JobName.GenerateRecord> {
     return {
       batchId: item.batchId,
       itemId: item.id,
-      sha256: sha256Of(bytes),
-      bytes,
       name,
+      docx: { sha256: sha256Of(bytes), bytes },
       pdf,
     };
   }
