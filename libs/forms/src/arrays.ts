@@ -10,3 +10,8 @@ export function mapList<T, U>(list: readonly T[], fn: (item: T, index: number) =
   for (let i = 0; i < list.length; i++) out.push(fn(list[i], i));
   return out;
 }
+
+/** A copy of `list` made by mapList: an array of the hidden class mapList's results have. */
+export function copyList<T>(list: readonly T[]): T[] {
+  return mapList(list, (item) => item);
+}

@@ -6,7 +6,7 @@ import type {
   MatrixField,
   ReviewsField,
 } from '@formbridge/definitions';
-import { mapList } from './arrays';
+import { copyList } from './arrays';
 import { BLANK_DATE, labelKey, labelPattern, labelUnit } from './text';
 
 export type Target =
@@ -88,7 +88,7 @@ export class CompiledDefinition {
           // A derived column is never read from the document: its name is no label.
           const read = f.columns.filter((c) => !c.derive);
           this.readColumnsOf.set(f, read);
-          this.keptOf.set(f, keyList(f.keepRowWhenAny ?? read.map((c) => c.key)));
+          this.keptOf.set(f, keptKeys(f, read));
           this.listLabels.set(f.columns, labelsOfList(f.columns));
           this.listLabels.set(read, labelsOfList(read));
           read.forEach((c) => c.labels.forEach((l) => add(l, { kind: 'header', field: f }, c.labels)));
@@ -158,9 +158,7 @@ export class CompiledDefinition {
 
   /** The columns of which one must hold a value for a grid's row to be kept. */
   keptColumns(field: GridField): readonly string[] {
-    return (
-      this.keptOf.get(field) ?? keyList(field.keepRowWhenAny ?? this.readColumns(field).map((c) => c.key))
-    );
+    return this.keptOf.get(field) ?? keptKeys(field, this.readColumns(field));
   }
 
   /**
@@ -253,10 +251,10 @@ export class CompiledDefinition {
 }
 
 /**
- * A list of keys copied by mapList, once per definition: the grid reader's hot loop then always
- * sees arrays of one hidden class, where a definition's own (frozen) array and a `map` result
- * gave it two, and the optimised code was thrown away (docs/bench.md).
+ * The keys of a grid's kept columns, copied by copyList once per definition: the grid reader's
+ * hot loop then always sees arrays of one hidden class, where a definition's own (frozen) array
+ * and a `map` result gave it two, and the optimised code was thrown away (docs/bench.md).
  */
-function keyList(keys: readonly string[]): string[] {
-  return mapList(keys, (k) => k);
+function keptKeys(field: GridField, read: GridField['columns']): string[] {
+  return copyList(field.keepRowWhenAny ?? read.map((c) => c.key));
 }

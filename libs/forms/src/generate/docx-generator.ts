@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ErrorCode, FieldError, FormBridgeError } from '@formbridge/common';
 import { CONTRACT_VERSION, ContractValidator, canonicalJson, contractValidator } from '@formbridge/contract';
 import { DefinitionRegistry, definitions } from '@formbridge/definitions';
-import { mapList } from '../arrays';
+import { copyList, mapList } from '../arrays';
 import { ReturnStamp, stampProperties } from '../return-stamp';
 import { LayerProperty, formProperty } from '../tagged-layer';
 import { FormRenderer } from './form-renderer';
@@ -60,7 +60,7 @@ export class DocxGenerator {
     // (a canonical JSON and a SHA-256 of every record exported). Copied onto one literal either
     // way (see mapList).
     const ids = options.recordIds
-      ? mapList(options.recordIds, (id) => id)
+      ? copyList(options.recordIds)
       : stamps
         ? undefined
         : mapList(records, (r) => recordId(r));

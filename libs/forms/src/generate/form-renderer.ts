@@ -12,7 +12,7 @@ import type {
   ReviewsField,
   ValueType,
 } from '@formbridge/definitions';
-import { mapList } from '../arrays';
+import { copyList, mapList } from '../arrays';
 import { getPath } from '../paths';
 import { normaliseDate, toItem, toList } from '../text';
 import {
@@ -344,7 +344,7 @@ export class FormRenderer {
     this.parts.push((r, out) => {
       out.push(headerXml);
       const rows = single
-        ? mapList([(getPath(r, path) as Rec | undefined) ?? {}], (row) => row)
+        ? copyList([(getPath(r, path) as Rec | undefined) ?? {}])
         : withStandardRows((getPath(r, path) as Rec[] | undefined) ?? [], standard);
       const merges = mapList(mergeKeys, (_, j) =>
         mapList(rows, (row, i) => i > 0 && mergeKeys.slice(0, j + 1).every((k) => row[k] === rows[i - 1][k])),
@@ -718,9 +718,9 @@ function formatDate(value: string, format: string, dateOnly: boolean): string {
  * the parser drops rows left empty, so they add nothing to the record.
  */
 export function withStandardRows(items: Rec[], standard: GridField['standardRows']): Rec[] {
-  if (standard === undefined) return mapList(items, (row) => row);
+  if (standard === undefined) return copyList(items);
   if (typeof standard === 'number') {
-    const out = mapList(items, (row) => row);
+    const out = copyList(items);
     while (out.length < standard) out.push({});
     return out;
   }
