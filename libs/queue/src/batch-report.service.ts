@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, FormBridgeError } from '@formbridge/common';
 import { BatchRow, Storage } from '@formbridge/storage';
+import { writtenToOf } from './export/export-index';
 
 export interface BatchProgress {
   batchId: number;
@@ -72,7 +73,7 @@ const PAGE = 1000;
 /** An export's `filesAvailable` (see BatchProgress); nothing for other batches. */
 function filesOf(batch: Pick<BatchRow, 'kind' | 'options' | 'filesDeletedAt'>): { filesAvailable?: boolean } {
   if (batch.kind !== 'export') return {};
-  return { filesAvailable: !batch.filesDeletedAt && typeof batch.options?.writtenTo !== 'string' };
+  return { filesAvailable: !batch.filesDeletedAt && writtenToOf(batch.options) === undefined };
 }
 
 /** Progress and outcome of batches, read from the database (the source of truth, not Redis). */

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { Injectable, StreamableFile } from '@nestjs/common';
 import { ErrorCode, FormBridgeError } from '@formbridge/common';
-import { BatchPage, BulkContext, ExportReport, exportOptionsOf } from '@formbridge/queue';
+import { BatchPage, BulkContext, ExportReport, exportOptionsOf, writtenToOf } from '@formbridge/queue';
 import { StartExportDto } from './exports.dto';
 import { exportArchive } from './export-archive';
 
@@ -50,8 +50,8 @@ export class ExportsService {
         `the files of export ${batchId} were deleted on ${batch.filesDeletedAt.toISOString().slice(0, 10)} (EXPORT_RETENTION_DAYS); its report is kept: run the export again for new files`,
       );
     }
-    const writtenTo = batch?.options?.writtenTo;
-    if (typeof writtenTo === 'string') {
+    const writtenTo = writtenToOf(batch?.options);
+    if (writtenTo !== undefined) {
       throw new FormBridgeError(
         ErrorCode.Expired,
         `the files of export ${batchId} were written to ${writtenTo} by formbridge export and not kept in the database: run the export again (formbridge export --keep-files, or from this page) for a download`,

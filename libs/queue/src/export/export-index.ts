@@ -72,6 +72,14 @@ export function exportOptionsOf(options: Record<string, unknown>): ExportIndexOp
   };
 }
 
+/**
+ * The folder `formbridge export` wrote an export's files to without keeping a copy in storage (its
+ * `writtenTo` option): such an export has no download. Undefined for any other batch.
+ */
+export function writtenToOf(options: Record<string, unknown> | undefined): string | undefined {
+  return typeof options?.writtenTo === 'string' ? options.writtenTo : undefined;
+}
+
 /** The files an export item contributes, by kind: its .docx and its PDF, as the export asked. */
 export function exportFiles(
   row: Pick<ExportRow, 'status' | 'outputSha256' | 'outputName' | 'pdfSha256'>,
