@@ -99,6 +99,74 @@ describe.each([
     expect(Buffer.from(await storage.blobs.get(doc.sha256)).toString()).toBe('same bytes');
   });
 
+  it("keeps items' and documents' names and reasons exactly, whatever they hold, in the order given", async () => {
+    // Written as one array per column: every character an array's text form treats specially.
+    const names = [
+      '（２０２４）绩效目标申报表，终稿.docx',
+      'a "quoted" name.docx',
+      'back\\slash\\.docx',
+      '{braces},commas;semicolons.docx',
+      'NULL',
+      'null',
+      '',
+      ' spaced  ',
+      'line\nbreak\ttab.docx',
+      '表😀.docx',
+    ];
+    const docs = names.map((name, i) => ({ sha256: sha(`exact ${i}`), byteSize: i, format: 'docx', name }));
+    const docIds = await storage.documents.insertMany(docs);
+    const stored = await storage.db.query<{ sha256: string; name: string; byteSize: number }>(
+      `SELECT sha256, name, byte_size AS "byteSize" FROM documents WHERE sha256 = ANY($1::text[])`,
+      [docs.map((d) => d.sha256)],
+    );
+    expect(new Map(stored.map((d) => [d.sha256, [d.name, d.byteSize]]))).toEqual(
+      new Map(docs.map((d) => [d.sha256, [d.name, d.byteSize]])),
+    );
+
+    const batch = await storage.batches.create('import');
+    // Given out of order, and the failed ones with reasons as odd as the names.
+    const items = names.map((name, i) => ({
+      position: names.length - i,
+      name,
+      documentId: i % 3 === 2 ? null : (docIds.get(docs[i].sha256) as number),
+      failure:
+        i % 3 === 2
+          ? { code: ErrorCode.TooLarge, reason: `理由：${names[(i + 1) % names.length]}` }
+          : undefined,
+    }));
+    const ids = await storage.batches.addItems(batch.id, items);
+    expect(new Set(ids).size).toBe(names.length);
+    const rows = await storage.batches.items(batch.id, 0, 100);
+    expect(
+      rows.map((r) => [r.id, r.position, r.name, r.status, r.documentId, r.errorCode, r.reason]),
+    ).toEqual(
+      items
+        .map((item, i) => [
+          ids[i],
+          item.position,
+          item.name,
+          item.failure ? 'failed' : 'pending',
+          item.documentId,
+          item.failure?.code ?? null,
+          item.failure?.reason ?? null,
+        ])
+        .reverse(),
+    );
+    expect((await storage.batches.get(batch.id))?.total).toBe(names.length);
+    // The same positions again (a resumed import) are the same items.
+    expect(await storage.batches.addItems(batch.id, items.slice(0, 2))).toEqual(ids.slice(0, 2));
+
+    await storage.batches.markFailedMany([{ itemId: ids[0], code: 'INVALID_INPUT', reason: names[1] }]);
+    await storage.batches.markReusedMany([{ itemId: ids[1], formCount: 3 }]);
+    const after = new Map((await storage.batches.items(batch.id, 0, 100)).map((r) => [r.id, r]));
+    expect(after.get(ids[0])).toMatchObject({
+      status: 'failed',
+      errorCode: 'INVALID_INPUT',
+      reason: names[1],
+    });
+    expect(after.get(ids[1])).toMatchObject({ status: 'done', recordCount: 3, newRecords: 0, reason: null });
+  });
+
   it('stores files with generic plans, and leaves the planning of the rest as it was', async () => {
     const blobs = new BlobRepository(storage.db);
     const files = ['甲', '乙', '丙'].map((s) => ({ sha256: sha(`generic ${s}`), bytes: Buffer.from(s) }));

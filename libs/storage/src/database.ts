@@ -73,16 +73,18 @@ export async function withGenericPlans<T>(tx: Queryable, fn: () => Promise<T>): 
   return result;
 }
 
-/** `($1,$2),($3,$4)…` for a multi-row VALUES list, with the flattened parameters. */
-export function valuesList(
-  rows: readonly (readonly unknown[])[],
-  casts: readonly string[] = [],
-): { sql: string; params: unknown[] } {
+/**
+ * `($1,$2),($3,$4)…` for a multi-row VALUES list, with the flattened parameters: for the files'
+ * bytes (BlobRepository), which as one array parameter would go to the server as hex text, twice
+ * their size (docs/bench.md, "Eleventh look"). Rows of plain values go as one array per column
+ * (`unnest`) in a prepared statement instead.
+ */
+export function valuesList(rows: readonly (readonly unknown[])[]): { sql: string; params: unknown[] } {
   const params: unknown[] = [];
   const tuples = rows.map((row) => {
-    const cells = row.map((value, i) => {
+    const cells = row.map((value) => {
       params.push(value);
-      return `$${params.length}${casts[i] ? `::${casts[i]}` : ''}`;
+      return `$${params.length}`;
     });
     return `(${cells.join(',')})`;
   });

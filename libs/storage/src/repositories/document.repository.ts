@@ -1,4 +1,4 @@
-import { Database, Queryable, prepared, valuesList } from '../database';
+import { Database, Queryable, prepared } from '../database';
 import { JsonObject, NewDocument } from '../storage.types';
 
 export class DocumentRepository {
@@ -16,22 +16,13 @@ export class DocumentRepository {
     const ids = new Map<string, number>();
     if (!docs.length) return ids;
     const unique = [...new Map(docs.map((d) => [d.sha256, d])).values()];
-    const { sql, params } = valuesList(
-      unique.map((d) => [d.sha256, d.byteSize, d.format, d.name]),
-      ['text', 'int', 'text', 'text'],
-    );
     // The INSERT's RETURNING gives the new rows, the join the rows that were there before.
-    const rows = await tx.query<{ id: number; sha256: string }>(
-      `WITH input (sha256, byte_size, format, name) AS (VALUES ${sql}),
-       ins AS (
-         INSERT INTO documents (sha256, byte_size, format, name) SELECT * FROM input
-         ON CONFLICT (sha256) DO NOTHING RETURNING id, sha256
-       )
-       SELECT id, sha256 FROM ins
-       UNION ALL
-       SELECT d.id, d.sha256 FROM documents d JOIN input USING (sha256)`,
-      params,
-    );
+    const rows = await tx.query<{ id: number; sha256: string }>(INSERT_DOCUMENTS, [
+      unique.map((d) => d.sha256),
+      unique.map((d) => d.byteSize),
+      unique.map((d) => d.format),
+      unique.map((d) => d.name),
+    ]);
     for (const r of rows) ids.set(r.sha256, r.id);
     return ids;
   }
@@ -57,4 +48,18 @@ export class DocumentRepository {
 const EXISTING = prepared(
   'existing-documents',
   `SELECT sha256 FROM documents WHERE sha256 = ANY($1::text[])`,
+);
+
+/** One array per column, as the items' inserts (BatchRepository): prepared once per connection. */
+const INSERT_DOCUMENTS = prepared(
+  'insert-documents',
+  `WITH input (sha256, byte_size, format, name) AS (
+     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::text[])
+   ), ins AS (
+     INSERT INTO documents (sha256, byte_size, format, name) SELECT * FROM input
+     ON CONFLICT (sha256) DO NOTHING RETURNING id, sha256
+   )
+   SELECT id, sha256 FROM ins
+   UNION ALL
+   SELECT d.id, d.sha256 FROM documents d JOIN input USING (sha256)`,
 );
