@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropQueues, dropSchema, start, testEnv, waitFor, type Running } from './support/bulk-env';
@@ -63,6 +63,21 @@ describe('bin/formbridge.js', () => {
     expect(plain.status).toBe(2);
     expect(tuned.stderr).toBe(plain.stderr);
   });
+
+  it('opens the embedded database while an export loads its code, and shuts it down cleanly when the command stops before using it', () => {
+    const env = embedded();
+    // Refused after the database began opening (the options are checked once the code is loaded).
+    const refused = formbridge(['export', '--out', join(dataDir, 'never'), '--no-docx'], env);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toBe('formbridge: --no-docx leaves nothing to write without --pdf\n');
+    // The folder was made and then shut down cleanly (pg_control's state 1), not left as a crash
+    // for the next start to recover from, and it is unlocked.
+    expect(readFileSync(join(env.PGLITE_DIR, 'global', 'pg_control')).readInt32LE(16)).toBe(1);
+    expect(existsSync(join(env.PGLITE_DIR, 'formbridge.lock'))).toBe(false);
+    const list = formbridge(['records', '--json'], env);
+    expect(list.status).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual([]);
+  }, 180_000);
 
   /** `formbridge serve`: a command that runs until it is stopped (embedded unless `extra` says). */
   async function startServe(

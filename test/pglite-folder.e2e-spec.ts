@@ -1,10 +1,19 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ErrorCode } from '@formbridge/common';
 import { parseEnv } from '@formbridge/config';
 import { PgliteDatabase, Storage, initDataDir } from '@formbridge/storage';
 import { pgliteTemplate } from '../libs/storage/src/pglite-template';
+
+/** PostgreSQL's cluster state in a data folder's pg_control (DBState; 1 is shut down cleanly). */
+const DB_SHUT_DOWN = 1;
+function clusterState(folder: string): number {
+  // ControlFileData: system_identifier (8 bytes), pg_control_version and catalog_version_no (4 each),
+  // then the state.
+  return readFileSync(join(folder, 'global', 'pg_control')).readInt32LE(16);
+}
 
 describe('the embedded database in a folder', () => {
   const dir = mkdtempSync(join(tmpdir(), 'formbridge-pglite-'));
@@ -22,6 +31,46 @@ describe('the embedded database in a folder', () => {
     expect(await again.query('SELECT body FROM note')).toEqual([{ body: '绩效目标申报表' }]);
     expect(await again.query('SHOW shared_buffers')).toEqual([{ shared_buffers: '16MB' }]);
     await again.close();
+  });
+
+  it('opened early, is locked at once and taken by the next open of it; shut down cleanly when nothing takes it', async () => {
+    const folder = join(dir, 'early');
+    const lock = join(folder, 'formbridge.lock');
+    PgliteDatabase.openEarly(folder, 'fb');
+    // Locked before anything else may touch the folder.
+    expect((JSON.parse(readFileSync(lock, 'utf8')) as { pid: number }).pid).toBe(process.pid);
+    const db = await PgliteDatabase.open(folder, 'fb');
+    await db.exec('CREATE TABLE early (id int)');
+    // Taken: no second database was opened beside it, so there is nothing left to close, and the
+    // folder stays locked by the one that was taken.
+    await PgliteDatabase.closeEarly();
+    expect(existsSync(lock)).toBe(true);
+    expect(await db.query('SELECT count(*)::int AS n FROM early')).toEqual([{ n: 0 }]);
+    await db.close();
+    expect(clusterState(folder)).toBe(DB_SHUT_DOWN);
+    expect(existsSync(lock)).toBe(false);
+
+    // Opened early and never taken (the command stopped first): shut down, and unlocked.
+    PgliteDatabase.openEarly(folder, 'fb');
+    await PgliteDatabase.closeEarly();
+    expect(clusterState(folder)).toBe(DB_SHUT_DOWN);
+    expect(existsSync(lock)).toBe(false);
+    const again = await PgliteDatabase.open(folder, 'fb');
+    expect(await again.query('SELECT count(*)::int AS n FROM early')).toEqual([{ n: 0 }]);
+    await again.close();
+  });
+
+  it("opened early while another process holds the folder, fails where it is taken, with the same refusal, and leaves the other's lock", async () => {
+    const folder = join(dir, 'held');
+    const lock = join(folder, 'formbridge.lock');
+    mkdirSync(folder, { recursive: true });
+    // The process that started this one is alive on this host: its lock holds.
+    const other = { pid: process.ppid, host: hostname(), since: new Date().toISOString() };
+    writeFileSync(lock, JSON.stringify(other));
+    PgliteDatabase.openEarly(folder, 'fb');
+    await expect(PgliteDatabase.open(folder, 'fb')).rejects.toMatchObject({ code: ErrorCode.DatabaseInUse });
+    await PgliteDatabase.closeEarly();
+    expect(JSON.parse(readFileSync(lock, 'utf8'))).toEqual(other);
   });
 
   it('keeps file bytes in a folder inside it, and moves there the bytes an older version kept in the database', async () => {

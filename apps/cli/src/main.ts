@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+// First: it begins opening the embedded database while the modules below load.
+import { closeUntakenStorage } from './early-storage';
 import { Command, CommanderError } from 'commander';
 import { exitQuietlyOnClosedPipe, reportAndExit } from './cli-error';
 import { registerParse } from './commands/parse.command';
@@ -37,7 +39,8 @@ export function buildProgram(): Command {
 exitQuietlyOnClosedPipe();
 buildProgram()
   .parseAsync(process.argv)
-  .catch((err: unknown) => {
+  .catch(async (err: unknown) => {
+    await closeUntakenStorage();
     if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
     reportAndExit(err);
   });

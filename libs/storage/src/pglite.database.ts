@@ -48,6 +48,9 @@ class TransactionQueryable implements Queryable {
   }
 }
 
+/** The database openEarly began opening, until an open() of it takes it. */
+let early: { dataDir: string; schema: string; opening: Promise<PgliteDatabase> } | undefined;
+
 /** Where a new database is made inside its folder before it takes the folder's place. */
 const STAGING = '.new-database';
 
@@ -122,9 +125,50 @@ export class PgliteDatabase implements Database {
 
   /**
    * `dataDir` is a folder, or `memory://` for a throw-away database. A folder is locked to this
-   * process until close (a second process is refused with DATABASE_IN_USE).
+   * process until close (a second process is refused with DATABASE_IN_USE). The database that
+   * openEarly began opening, if it is this one, is taken as it is (opened, or still opening).
    */
   static async open(dataDir: string, schema: string): Promise<PgliteDatabase> {
+    if (early?.dataDir === dataDir) {
+      if (early.schema === schema) {
+        const { opening } = early;
+        early = undefined;
+        return opening;
+      }
+      await PgliteDatabase.closeEarly(); // the same folder under another schema: opened anew
+    }
+    return PgliteDatabase.openNow(dataDir, schema);
+  }
+
+  /**
+   * Begins opening the embedded database before the program has loaded the rest of its code, for a
+   * command that will open it first thing (`formbridge import` and `export`). Opening PGlite is
+   * about a second of its thread and of V8 compiling PostgreSQL's WebAssembly, which otherwise
+   * began only once the command had loaded its half second of code on one core, the other idle
+   * (docs/bench.md, "Fifteenth look"). The next open() of the same folder and schema takes it, and
+   * an open that failed fails there. Nothing else may touch the folder meanwhile: it is locked
+   * at once, as open() locks it.
+   */
+  static openEarly(dataDir: string, schema: string): void {
+    if (early) return;
+    const opening = PgliteDatabase.openNow(dataDir, schema);
+    opening.catch(() => undefined); // said by the open() that takes it
+    early = { dataDir, schema, opening };
+  }
+
+  /**
+   * Closes the database openEarly began opening if no open() took it (the command stopped before
+   * it opened storage: a usage error, Redis unreachable), so that it is shut down cleanly and its
+   * folder unlocked before the process exits.
+   */
+  static async closeEarly(): Promise<void> {
+    const untaken = early;
+    early = undefined;
+    const db = await untaken?.opening.catch(() => undefined);
+    await db?.close();
+  }
+
+  private static async openNow(dataDir: string, schema: string): Promise<PgliteDatabase> {
     let unlock = () => undefined as void;
     const inMemory = dataDir.startsWith('memory://');
     if (!inMemory) {
