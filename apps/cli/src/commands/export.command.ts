@@ -134,6 +134,9 @@ export function registerExport(program: Command): void {
               const rowFiles = exportFiles(row, files);
               if (rowFiles.length) written++;
               page.push(...rowFiles.filter((f) => writtenAlready.get(f.name) !== f.sha256));
+              // Each row comes once: its names are not looked up again, and an export of
+              // hundreds of thousands of records does not keep them all.
+              for (const f of rowFiles) writtenAlready.delete(f.name);
               if (page.length >= 100) await flush();
               yield row;
             }
