@@ -1,3 +1,4 @@
+import { within } from '@formbridge/common';
 import { loadConfig } from '@formbridge/config';
 import { PgliteDatabase } from '@formbridge/storage/pglite.database';
 
@@ -26,13 +27,8 @@ function openStorageEarly(argv: readonly string[]): void {
  * Shuts down a database opened early that the command never took (it stopped first), before
  * the process exits: cleanly, and its folder unlocked. Waits at most `timeoutMs`.
  */
-export async function closeUntakenStorage(timeoutMs = 10_000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    PgliteDatabase.closeEarly().catch(() => undefined),
-    new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
-  ]);
-  clearTimeout(timer);
+export function closeUntakenStorage(timeoutMs = 10_000): Promise<void> {
+  return within(PgliteDatabase.closeEarly(), timeoutMs);
 }
 
 // Imported by main.ts before the commands' modules, so that this runs before they load.

@@ -4,3 +4,4 @@ export * from './outage';
 export * from './tuned-process';
 export * from './thread-name';
 export * from './small-files';
+export * from './waits';

@@ -1,5 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorCode, FormBridgeError } from '@formbridge/common';
+import { ErrorCode, FormBridgeError, sleepUnless } from '@formbridge/common';
 import { BatchRow, Storage } from '@formbridge/storage';
 import { writtenToOf } from './export/export-index';
 
@@ -211,9 +210,7 @@ export class BatchReportService {
         }
         // Once heard, every later wait is over at once: a read that began before the update
         // and said "running" is followed by one that sees it.
-        const poll = new AbortController();
-        await Promise.race([completedHere, sleep(pollMs, undefined, { signal: poll.signal })]);
-        poll.abort();
+        await sleepUnless(pollMs, completedHere);
       }
     } finally {
       stop();

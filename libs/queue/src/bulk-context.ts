@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Log, OutageMonitor, createLog } from '@formbridge/common';
+import { Log, OutageMonitor, createLog, within } from '@formbridge/common';
 import { generateThreadCount, parseThreadCount, type EnvDto } from '@formbridge/config';
 import { GeneratePool, ParsePool } from '@formbridge/forms';
 import { RecordService, Storage } from '@formbridge/storage';
@@ -38,16 +38,6 @@ export interface BulkContextOptions {
    * long-running worker: a pool's first thread stays, and it may never see that queue's jobs.
    */
   warm?: readonly QueueName[];
-}
-
-/** Bounds a promise that may never settle (a connection that is gone). */
-async function within(promise: Promise<unknown>, ms: number): Promise<void> {
-  const timer = new AbortController();
-  await Promise.race([
-    promise.catch(() => undefined),
-    sleep(ms, undefined, { signal: timer.signal }).catch(() => undefined),
-  ]);
-  timer.abort();
 }
 
 export function readOptionsOf(config: EnvDto): ReadOptions {

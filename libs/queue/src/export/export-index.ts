@@ -1,9 +1,9 @@
 import type { Writable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 // Types only at the top: ExcelJS takes 0.15-0.4 s to load, which every `formbridge` command and
 // service paid at start-up though only the workbooks need it (loadWorkbookWriter).
 import type ExcelJS from 'exceljs';
 import { loadWorkbookWriter } from './load-excel';
+import { sleepUnless } from '@formbridge/common';
 import type { ExportRow, Storage } from '@formbridge/storage';
 import { formTitle, pdfFileName } from './export-file-name';
 
@@ -50,9 +50,7 @@ export async function* settledExportRows(
     if (page.length) after = page[page.length - 1].position;
     if (page.length === PAGE) continue;
     if (all) return;
-    const poll = new AbortController();
-    await Promise.race([over, sleep(pollMs, undefined, { signal: poll.signal }).catch(() => undefined)]);
-    poll.abort();
+    await sleepUnless(pollMs, over);
   }
 }
 
