@@ -10,7 +10,7 @@ import {
   migrate,
   withGenericPlans,
 } from '@formbridge/storage';
-import { BatchReportService, settledExportRows } from '@formbridge/queue';
+import { BatchReportService, exportRows } from '@formbridge/queue';
 import { dropSchema, testConfig, testEnv } from './support/bulk-env';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -279,7 +279,7 @@ describe.each([
     const follow = async (completed: Promise<void>) => {
       const seen: Array<[number, string]> = [];
       const done = (async () => {
-        for await (const row of settledExportRows(storage, batch.id, completed, 10))
+        for await (const row of exportRows(storage, batch.id, completed, 10))
           seen.push([row.position, row.status]);
       })();
       return { seen, done };

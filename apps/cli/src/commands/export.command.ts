@@ -9,7 +9,7 @@ import {
   type ExportOutput,
   QueueName,
   exportFiles,
-  settledExportRows,
+  exportRows,
   writeExportIndex,
 } from '@formbridge/queue';
 import type { ExportRow } from '@formbridge/storage';
@@ -130,7 +130,7 @@ export function registerExport(program: Command): void {
             page = [];
           };
           async function* copyingMissing(id: number): AsyncGenerator<ExportRow> {
-            for await (const row of settledExportRows(ctx.storage, id, completed)) {
+            for await (const row of exportRows(ctx.storage, id, completed)) {
               const rowFiles = exportFiles(row, files);
               if (rowFiles.length) written++;
               page.push(...rowFiles.filter((f) => writtenAlready.get(f.name) !== f.sha256));

@@ -12,35 +12,26 @@ const PAGE = 1000;
 /** The style of every cell below the header: none. */
 const PLAIN: Partial<ExcelJS.Style> = {};
 
-/** An export's items in order, with their records' index columns, a page at a time. */
-export async function* exportRows(storage: Storage, batchId: number): AsyncGenerator<ExportRow> {
-  let after = 0;
-  for (;;) {
-    const page = await storage.batches.exportRows(batchId, after, PAGE);
-    yield* page;
-    if (page.length < PAGE) return;
-    after = page[page.length - 1].position;
-  }
-}
-
 /**
- * An export's items in order while its jobs still run, each as soon as it is settled (done or
- * failed) and every item before it is too; once `completed` has resolved, every item that is
- * left, in whatever state. `formbridge export` writes its index from it behind the workers:
+ * An export's items in order, with their records' index columns, a page at a time.
+ *
+ * With `completed`, read while the export's jobs still run: each item as soon as it is settled
+ * (done or failed) and every item before it is too, and once `completed` has resolved, every item
+ * that is left, in whatever state. `formbridge export` writes its index so, behind the workers:
  * after them, it was a second or so of one core with the other idle at the end of every export
  * (docs/bench.md). Throws what `completed` rejects with.
  */
-export async function* settledExportRows(
+export async function* exportRows(
   storage: Storage,
   batchId: number,
-  completed: Promise<void>,
+  completed?: Promise<void>,
   pollMs = 250,
 ): AsyncGenerator<ExportRow> {
-  let complete = false;
-  const over = completed.then(() => {
+  let complete = completed === undefined;
+  const over = completed?.then(() => {
     complete = true;
   });
-  over.catch(() => undefined); // awaited below, or by the caller
+  over?.catch(() => undefined); // awaited below, or by the caller
   let after = 0;
   for (;;) {
     // Read before the page: a batch completed before the page was read has no item pending in it.
@@ -49,7 +40,7 @@ export async function* settledExportRows(
     yield* page;
     if (page.length) after = page[page.length - 1].position;
     if (page.length === PAGE) continue;
-    if (all) return;
+    if (all || !over) return;
     await sleepUnless(pollMs, over);
   }
 }
