@@ -52,6 +52,7 @@ export async function writeVersion(
   },
 ): Promise<number> {
   const version = record.version + 1;
+  const { department, project } = definitions().summaryOf(data);
   await tx.query(
     `UPDATE records SET data = $2::jsonb, version = $3, updated_at = now(), warnings = $4::jsonb,
        form_type = $2::jsonb->>'formType',
@@ -65,8 +66,8 @@ export async function writeVersion(
       version,
       JSON.stringify(made.warnings),
       filingKey(data, definitions()) ?? null,
-      definitions().summaryOf(data).department,
-      definitions().summaryOf(data).project,
+      department,
+      project,
     ],
   );
   await tx.query(
@@ -287,17 +288,20 @@ export class FilingStore {
     firstItem: ReadonlyMap<number, number>,
   ): Promise<Array<{ kind: 'item' | 'new'; id: number; n: number }>> {
     const registry = definitions();
-    const input = forms.map((f) => ({
-      item_id: f.itemId,
-      document_id: f.documentId,
-      form_index: f.formIndex,
-      file: f.file,
-      data: f.data,
-      warnings: f.warnings,
-      filing_key: filingKey(f.data, registry) ?? null,
-      department: registry.summaryOf(f.data).department,
-      project: registry.summaryOf(f.data).project,
-    }));
+    const input = forms.map((f) => {
+      const { department, project } = registry.summaryOf(f.data);
+      return {
+        item_id: f.itemId,
+        document_id: f.documentId,
+        form_index: f.formIndex,
+        file: f.file,
+        data: f.data,
+        warnings: f.warnings,
+        filing_key: filingKey(f.data, registry) ?? null,
+        department,
+        project,
+      };
+    });
     const docs = parsed.map((p) => ({
       itemId: p.itemId,
       documentId: p.documentId,
