@@ -1,4 +1,4 @@
-import { ErrorCode, FormBridgeError, isConnectionError } from '@formbridge/common';
+import { ErrorCode, FormBridgeError, isConnectionError, within } from '@formbridge/common';
 import { loadConfig } from '@formbridge/config';
 import { BulkContext, BulkContextOptions } from '@formbridge/queue';
 
@@ -21,12 +21,14 @@ async function closeStoppedBatch(ctx: BulkContext, why: string): Promise<void> {
   const batch = ctx.batch;
   if (!batch) return;
   const note = `stopped by its command (${why}) before every item was queued; running the same command again resumes it`;
-  await Promise.race([
+  // Bounded by a timer that holds the process: an unref'd one let a seal waiting on a connection
+  // that holds nothing leave the event loop empty, and the command could end before saying why.
+  await within(
     (async () => {
       if (await ctx.storage.batches.seal(batch.id, note)) await ctx.queue.seal(batch.kind, batch);
-    })().catch(() => undefined),
-    new Promise((resolve) => setTimeout(resolve, 2000).unref()),
-  ]);
+    })(),
+    2000,
+  );
 }
 
 /**
