@@ -159,6 +159,22 @@ const floors = (twoCores?: number, alone?: number, postgres?: BulkRun, embedded?
   postgres: floorOf(twoCores, postgres?.cpu?.postgres, alone),
 });
 
+/**
+ * What a floor leaves under the 1.2× target on the two cores it counts, in CPU seconds: the
+ * target's wall time on both cores, less the two cores' best time for the work and the database's
+ * CPU; 0 when nothing is left, null where the floor is.
+ */
+const roomOf = (twoCores?: number, databaseCpu?: number, alone?: number) =>
+  twoCores === undefined || databaseCpu === undefined || alone === undefined
+    ? null
+    : round(Math.max(0, 2 * (TARGET.overAlone * alone - twoCores) - databaseCpu), 1);
+/** roomOf for a command on PostgreSQL and on the embedded database, as floors(). */
+const rooms = (twoCores?: number, alone?: number, postgres?: BulkRun, embedded?: BulkRun) => ({
+  embedded: roomOf(twoCores, embedded?.cpu?.threads.pglite, alone),
+  postgres: roomOf(twoCores, postgres?.cpu?.postgres, alone),
+});
+const mainCpu = (run?: BulkRun) => (run?.cpu ? round(run.cpu.threads.main, 1) : null);
+
 const peakOf = (...values: Array<number | undefined>) => {
   const known = values.filter((v): v is number => v !== undefined);
   return known.length ? Math.max(...known) : null;
@@ -267,6 +283,24 @@ async function main(opts: Options): Promise<void> {
         bulk?.exportOneProcess,
         bulk?.exportEmbedded,
       ),
+    },
+    roomUnderTargetCpuSeconds: {
+      importOverParse: rooms(
+        bulk?.parseTwoCoresSeconds,
+        bulk?.parseAloneSeconds,
+        bulk?.importOneProcess,
+        bulk?.importEmbedded,
+      ),
+      exportOverGenerate: rooms(
+        bulk?.generateTwoCoresSeconds,
+        bulk?.generateAloneSeconds,
+        bulk?.exportOneProcess,
+        bulk?.exportEmbedded,
+      ),
+    },
+    mainThreadCpuSeconds: {
+      import: { embedded: mainCpu(bulk?.importEmbedded), postgres: mainCpu(bulk?.importOneProcess) },
+      export: { embedded: mainCpu(bulk?.exportEmbedded), postgres: mainCpu(bulk?.exportOneProcess) },
     },
     generateSpeedupVsDocx: headlineOf(generate.map((c) => c.speedupVsDocx.median)),
     generateSpeedupVsDocxtemplater: headlineOf(generate.map((c) => c.speedupVsDocxtemplater.median)),
