@@ -58,10 +58,10 @@ export interface BenchReport {
   };
   /**
    * What each floor leaves under the 1.2× target for everything it does not hold, in CPU seconds
-   * of the machine's cores: (1.2 − floor) × the one-thread time × cores, 0 at or above 1.2×. Set
-   * beside `mainThreadCpuSeconds`: where the room is smaller than the main thread's own CPU (its
-   * reading, hashing, storing, queueing, handing work over), 1.2× is out of this machine's reach
-   * for the command as it is, however little else it does.
+   * of the two cores the floor counts: (1.2 − floor) × the one-thread time × 2, 0 at or above
+   * 1.2×. Set beside `mainThreadCpuSeconds`: where the room is smaller than the main thread's own
+   * CPU (its reading, hashing, storing, queueing, handing work over), 1.2× is out of this
+   * machine's reach for the command as it is, however little else it does.
    */
   roomUnderTargetCpuSeconds: {
     importOverParse: { embedded: number | null; postgres: number | null };
