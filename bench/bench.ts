@@ -146,32 +146,40 @@ const pairedRatio = (pairs: PairedRun[] | undefined) => {
   return quotients.length ? round(spreadOf(quotients, 1).median, 2) : null;
 };
 
+/** What a command's floors are made of: the work's one-thread time and two cores' best, its runs. */
+interface FloorInputs {
+  /** Two side by side, half the work each. */
+  twoCores?: number;
+  alone?: number;
+  postgres?: BulkRun;
+  embedded?: BulkRun;
+}
+
 /**
- * Two cores' best time for the work (two side by side, half each) plus the database's CPU seconds
- * spread over both cores, over the one-thread time: the lowest ratio the machine and the database
- * leave room for in this run.
+ * Two cores' best time for the work plus the database's CPU seconds spread over both cores: the
+ * shortest run the machine and the database leave room for, in seconds.
  */
-const floorOf = (twoCores?: number, databaseCpu?: number, alone?: number) =>
-  twoCores === undefined || databaseCpu === undefined ? null : ratioOf(twoCores + databaseCpu / 2, alone);
-/** floorOf for a command on PostgreSQL (the server's CPU) and on the embedded database (PGlite's thread). */
-const floors = (twoCores?: number, alone?: number, postgres?: BulkRun, embedded?: BulkRun) => ({
-  embedded: floorOf(twoCores, embedded?.cpu?.threads.pglite, alone),
-  postgres: floorOf(twoCores, postgres?.cpu?.postgres, alone),
-});
+const floorSeconds = (twoCores?: number, databaseCpu?: number) =>
+  twoCores === undefined || databaseCpu === undefined ? undefined : twoCores + databaseCpu / 2;
 
 /**
  * What a floor leaves under the 1.2× target on the two cores it counts, in CPU seconds: the
- * target's wall time on both cores, less the two cores' best time for the work and the database's
- * CPU; 0 when nothing is left, null where the floor is.
+ * target's wall time on both cores less the floor's; 0 when nothing is left, null where the floor
+ * is.
  */
-const roomOf = (twoCores?: number, databaseCpu?: number, alone?: number) =>
-  twoCores === undefined || databaseCpu === undefined || alone === undefined
+const roomOf = (floor?: number, alone?: number) =>
+  floor === undefined || alone === undefined
     ? null
-    : round(Math.max(0, 2 * (TARGET.overAlone * alone - twoCores) - databaseCpu), 1);
-/** roomOf for a command on PostgreSQL and on the embedded database, as floors(). */
-const rooms = (twoCores?: number, alone?: number, postgres?: BulkRun, embedded?: BulkRun) => ({
-  embedded: roomOf(twoCores, embedded?.cpu?.threads.pglite, alone),
-  postgres: roomOf(twoCores, postgres?.cpu?.postgres, alone),
+    : round(Math.max(0, 2 * (TARGET.overAlone * alone - floor)), 1);
+
+/**
+ * `of` a command's floor on each database, PostgreSQL (the server's CPU) and embedded (PGlite's
+ * thread), and its one-thread time: `ratioOf` gives the floor as a ratio (the lowest the run
+ * leaves room for), `roomOf` what it leaves under the target.
+ */
+const perDatabase = (of: (floor?: number, alone?: number) => number | null, c: FloorInputs) => ({
+  embedded: of(floorSeconds(c.twoCores, c.embedded?.cpu?.threads.pglite), c.alone),
+  postgres: of(floorSeconds(c.twoCores, c.postgres?.cpu?.postgres), c.alone),
 });
 const mainCpu = (run?: BulkRun) => (run?.cpu ? round(run.cpu.threads.main, 1) : null);
 
@@ -250,6 +258,18 @@ async function main(opts: Options): Promise<void> {
     .filter((r): r is BulkRun => !!r)
     .flatMap((r) => r.memory.map((mem) => mem.peakRssMB));
   const inProcess = parse.find((c) => c.headline && c.forms === 4);
+  const importFloor: FloorInputs = {
+    twoCores: bulk?.parseTwoCoresSeconds,
+    alone: bulk?.parseAloneSeconds,
+    postgres: bulk?.importOneProcess,
+    embedded: bulk?.importEmbedded,
+  };
+  const exportFloor: FloorInputs = {
+    twoCores: bulk?.generateTwoCoresSeconds,
+    alone: bulk?.generateAloneSeconds,
+    postgres: bulk?.exportOneProcess,
+    embedded: bulk?.exportEmbedded,
+  };
   const base: Omit<BenchReport, 'targets'> = {
     date: new Date().toISOString(),
     quick: !!opts.quick,
@@ -271,36 +291,16 @@ async function main(opts: Options): Promise<void> {
     },
     generateTwoCoresOverOne: ratioOf(bulk?.generateTwoCoresSeconds, bulk?.generateAloneSeconds),
     floorWithDatabase: {
-      importOverParse: floors(
-        bulk?.parseTwoCoresSeconds,
-        bulk?.parseAloneSeconds,
-        bulk?.importOneProcess,
-        bulk?.importEmbedded,
-      ),
-      exportOverGenerate: floors(
-        bulk?.generateTwoCoresSeconds,
-        bulk?.generateAloneSeconds,
-        bulk?.exportOneProcess,
-        bulk?.exportEmbedded,
-      ),
+      importOverParse: perDatabase(ratioOf, importFloor),
+      exportOverGenerate: perDatabase(ratioOf, exportFloor),
     },
     roomUnderTargetCpuSeconds: {
-      importOverParse: rooms(
-        bulk?.parseTwoCoresSeconds,
-        bulk?.parseAloneSeconds,
-        bulk?.importOneProcess,
-        bulk?.importEmbedded,
-      ),
-      exportOverGenerate: rooms(
-        bulk?.generateTwoCoresSeconds,
-        bulk?.generateAloneSeconds,
-        bulk?.exportOneProcess,
-        bulk?.exportEmbedded,
-      ),
+      importOverParse: perDatabase(roomOf, importFloor),
+      exportOverGenerate: perDatabase(roomOf, exportFloor),
     },
     mainThreadCpuSeconds: {
-      import: { embedded: mainCpu(bulk?.importEmbedded), postgres: mainCpu(bulk?.importOneProcess) },
-      export: { embedded: mainCpu(bulk?.exportEmbedded), postgres: mainCpu(bulk?.exportOneProcess) },
+      import: { embedded: mainCpu(importFloor.embedded), postgres: mainCpu(importFloor.postgres) },
+      export: { embedded: mainCpu(exportFloor.embedded), postgres: mainCpu(exportFloor.postgres) },
     },
     generateSpeedupVsDocx: headlineOf(generate.map((c) => c.speedupVsDocx.median)),
     generateSpeedupVsDocxtemplater: headlineOf(generate.map((c) => c.speedupVsDocxtemplater.median)),
